@@ -1,0 +1,308 @@
+"""The ``kuomian`` command: import, metrics, demo, targets check, history, rollback.
+
+Exit status: 0 done, 1 refused input (the reasons on stderr, nothing
+written), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from config.settings import get_settings
+from metrics.periods import PeriodError, month_index, period_label
+from metrics.registry import LEVELS, METRIC_KEYS
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+kuomian (扩面): track a pension-insurance coverage campaign.
+
+Import the townships' monthly figures, then ask for coverage rate,
+employee-scheme share and payment rate against the targets in
+config/targets.yaml, for any level of the region tree.
+
+typical month:
+  kuomian import snapshots 2025-12.xlsx
+  kuomian metrics --period 2025-12 --level township --root 5303 --format table
+"""
+
+
+class Refused(Exception):
+    """Input refused: the message goes to stderr and the exit status is 1."""
+
+
+def _period(text: str) -> int:
+    try:
+        return month_index(text)
+    except PeriodError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", type=Path, default=default, metavar="PATH", help="the DuckDB file (env KUOMIAN_DB; default data/kuomian.duckdb)")
+    parser.add_argument("--targets", type=Path, default=default, metavar="PATH", help="the targets file (env KUOMIAN_TARGETS; default config/targets.yaml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kuomian", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(parser, top=True)
+    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+
+    imp = verbs.add_parser(
+        "import",
+        help="import a CSV or XLSX file (all of it lands, or none)",
+        description="Import one file as one transaction. Headers in English or Chinese; a refused file "
+        "prints every problem as FILE:ROW: field: reason and changes nothing. Rows whose key exists replace "
+        "the earlier values, which `kuomian rollback` can restore.",
+    )
+    imp.add_argument("kind", choices=("regions", "population", "snapshots"), help="regions: code,name,level,parent_code; "
+                     "population: period,region_code,required; snapshots: period,region_code,scheme,insured,receiving,paid")
+    imp.add_argument("file", type=Path, metavar="FILE", help=".csv (UTF-8 or GB18030) or .xlsx")
+    imp.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
+    _common(imp, top=False)
+
+    met = verbs.add_parser(
+        "metrics",
+        help="print the metrics of one period",
+        description="One row per (region, metric) for the regions of --level inside the subtree of --root.",
+    )
+    met.add_argument("--period", type=_period, required=True, metavar="YYYY-MM")
+    met.add_argument("--level", choices=LEVELS, help="the level to list (default: every level, ranked level by level)")
+    met.add_argument("--root", metavar="CODE", help="list only this region's subtree (default: every root)")
+    met.add_argument("--metric", choices=METRIC_KEYS, help="one metric (default: all three)")
+    met.add_argument("--compare-to", type=_period, metavar="YYYY-MM", help="period for rank_change (default: the month before)")
+    met.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    _common(met, top=False)
+
+    demo = verbs.add_parser("demo", help="fill the database with the demo data set (replaces demo data only)")
+    demo.add_argument("--seed", type=int, default=2025)
+    _common(demo, top=False)
+
+    targets = verbs.add_parser("targets", help="work with the targets file")
+    targets_verbs = targets.add_subparsers(dest="targets_verb", metavar="ACTION", required=True)
+    tcheck = targets_verbs.add_parser("check", help="validate a targets file; exit 1 with every problem and its line")
+    tcheck.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: the configured targets file")
+    _common(tcheck, top=False)
+
+    hist = verbs.add_parser("history", help="list imports, newest first")
+    _common(hist, top=False)
+
+    back = verbs.add_parser("rollback", help="undo one import, restoring what it replaced")
+    back.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    _common(back, top=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    db = args.db or settings.db
+    targets_path = args.targets or settings.targets
+    try:
+        if args.verb == "import":
+            return _import(db, args)
+        if args.verb == "metrics":
+            return _metrics(db, targets_path, args)
+        if args.verb == "demo":
+            return _demo(db, args.seed)
+        if args.verb == "targets":
+            return _targets_check(args.file or targets_path)
+        if args.verb == "history":
+            return _history(db)
+        if args.verb == "rollback":
+            return _rollback(db, args.import_id)
+    except Refused as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as error:  # noqa: BLE001 - a person reads this, never a traceback
+        from data.db import DatabaseBusy, DatabaseMissing
+
+        if isinstance(error, (DatabaseBusy, DatabaseMissing)):
+            print(f"kuomian: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        raise
+    parser.error("unknown command")
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def _import(db: Path, args: argparse.Namespace) -> int:
+    from data.importer import ImportRefused
+    from data.store import import_file
+
+    if not args.file.exists():
+        raise Refused(f"{args.file}: no such file")
+    try:
+        result = import_file(db, args.kind, args.file, sheet=args.sheet)
+    except ImportRefused as refused:
+        print(str(refused), file=sys.stderr)
+        print(f"{args.file}: refused, {len(refused.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return EXIT_REFUSED
+    for warning in result.warnings:
+        print(f"warning: {warning.render(str(args.file))}", file=sys.stderr)
+    print(
+        f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
+        f"{result.added} added, {result.replaced} replaced"
+    )
+    return EXIT_OK
+
+
+def load_targets(path: Path):
+    from metrics.targets import TargetsError, parse_targets
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise Refused(f"{path}: cannot read the targets file ({error.strerror})") from None
+    try:
+        return parse_targets(text)
+    except TargetsError as error:
+        raise Refused("\n".join(problem.render(str(path)) for problem in error.problems)) from None
+
+
+def _metrics(db: Path, targets_path: Path, args: argparse.Namespace) -> int:
+    from data.db import connect
+    from data.report import metrics_report
+    from metrics.compute import OUTPUT_COLUMNS, as_report
+
+    targets = load_targets(targets_path)
+    with connect(db) as con:
+        if args.root is not None:
+            known = con.execute("SELECT COUNT(*) FROM regions WHERE code = ?", [args.root]).fetchone()[0]
+            if not known:
+                raise Refused(f"--root {args.root}: no such region")
+        metrics = [args.metric] if args.metric else list(METRIC_KEYS)
+        frame = metrics_report(
+            con, targets, args.period, level=args.level, root=args.root, metrics=metrics, compare_to=args.compare_to
+        )
+    report = as_report(frame)
+    if args.format == "csv":
+        sys.stdout.write(to_csv(report, OUTPUT_COLUMNS))
+    elif args.format == "json":
+        records = [{column: _plain(row[column]) for column in OUTPUT_COLUMNS} for _, row in report.iterrows()]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(to_table(report))
+    return EXIT_OK
+
+
+def _plain(value):
+    """A cell as JSON/CSV wants it: None for missing, ints as ints."""
+    if value is None or value is getattr(__import__("pandas"), "NA"):
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+def to_csv(report, columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in report[list(columns)].itertuples(index=False):
+        writer.writerow("" if _plain(cell) is None else _csv_cell(_plain(cell)) for cell in row)
+    return buffer.getvalue()
+
+
+def _csv_cell(value) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def to_table(report) -> str:
+    def pct(value):
+        value = _plain(value)
+        return "" if value is None else f"{value * 100:.2f}%"
+
+    header = ("metric", "region", "name", "value", "target", "by", "gap_pp", "gap_persons", "status", "rank", "Δrank")
+    rows = [header]
+    for _, row in report.iterrows():
+        gap = _plain(row["gap_pp"])
+        rows.append(
+            (
+                row["metric"],
+                row["region_code"],
+                row["region_name"],
+                pct(row["value"]),
+                pct(row["target"]),
+                row["target_by"] or "",
+                "" if gap is None else f"{gap * 100:+.2f}",
+                "" if _plain(row["gap_persons"]) is None else f"{int(row['gap_persons']):,}",
+                row["status"] or "",
+                "" if _plain(row["rank"]) is None else str(int(row["rank"])),
+                "" if _plain(row["rank_change"]) is None else f"{int(row['rank_change']):+d}",
+            )
+        )
+
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+    widths = [max(width(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(str(cell) + " " * (widths[i] - width(cell)) for i, cell in enumerate(r)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _demo(db: Path, seed: int) -> int:
+    from data.db import connect
+    from data.store import load_demo
+
+    with connect(db, write=True) as con:
+        results = load_demo(con, seed)
+    counts = ", ".join(f"{r.row_count} {r.kind}" for r in results)
+    print(f"demo data (曲靖市, seed {seed}) loaded into {db}: {counts}")
+    return EXIT_OK
+
+
+def _targets_check(path: Path) -> int:
+    targets = load_targets(path)
+    overrides = len(targets.overrides)
+    print(f"{path}: valid ({', '.join(targets.metrics)}; {overrides} override(s))")
+    return EXIT_OK
+
+
+def _history(db: Path) -> int:
+    from data.db import connect
+    from data.store import history
+
+    with connect(db) as con:
+        frame = history(con)
+    if frame.empty:
+        print("no imports yet")
+        return EXIT_OK
+    print(f"{'id':>4}  {'kind':<10}  {'imported at':<19}  {'rows':>8}  {'added':>8}  {'replaced':>8}  source")
+    for row in frame.itertuples():
+        state = f"  (rolled back {row.rolled_back_at})" if _plain(row.rolled_back_at) is not None and str(row.rolled_back_at) != "NaT" else ""
+        demo = " [demo]" if row.is_demo else ""
+        print(
+            f"{row.import_id:>4}  {row.kind:<10}  {str(row.imported_at):<19}  {row.row_count:>8}  {row.added:>8}  {row.replaced:>8}  {row.source}{demo}{state}"
+        )
+    return EXIT_OK
+
+
+def _rollback(db: Path, import_id: int) -> int:
+    from data.db import connect
+    from data.store import RollbackRefused, rollback
+
+    with connect(db, write=True) as con:
+        try:
+            print(rollback(con, import_id))
+        except RollbackRefused as error:
+            raise Refused(f"kuomian rollback: {error}") from None
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

