@@ -44,14 +44,15 @@ def metrics_report(
 ) -> pd.DataFrame:
     """One row per (region, metric) for the regions of ``level`` under ``root``.
 
-    ``codes`` lists the regions directly instead. Without a level the listed
-    regions are ranked level by level.
+    ``codes`` lists the regions directly instead (ranked all together).
+    Without a level or codes, every level is listed and ranked level by level.
     """
     regions = queries.regions(con)
+    by_level = codes is None and level is None
     if codes is None:
         codes = queries.listed_codes(con, level, root)
     listed = regions[regions["code"].isin(list(codes))].reset_index(drop=True)
     months = periods_needed(period, targets, compare_to)
     values = metric_series(con, targets, listed["code"], months, regions=regions)
-    rank_groups = None if level is not None else listed.set_index("code")["level"]
+    rank_groups = listed.set_index("code")["level"] if by_level else None
     return evaluate(listed, values, targets, period, compare_to, metrics, rank_groups)

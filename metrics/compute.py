@@ -345,28 +345,30 @@ def _evaluate_metric(
     numerator = now["numerator"].astype("Int64")
     denominator = now["denominator"].astype("Int64")
     compare_value = series[series["period"] == compare_to].set_index("region_code")["value"].reindex(codes)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "period": period,
             "region_code": codes,
-            "region_name": listed["name"].to_numpy(),
-            "level": listed["level"].to_numpy(),
+            "region_name": listed["name"],
+            "level": listed["level"],
             "metric": metric,
-            "numerator": numerator.to_numpy(),
-            "denominator": denominator.to_numpy(),
-            "value": value.to_numpy(),
-            "target": target.to_numpy(),
-            "target_by": target_by.astype("Int64").to_numpy(),
-            "trajectory": trajectory.to_numpy(),
-            "gap_pp": (target - value).to_numpy(),
-            "gap_persons": gap_persons(target, numerator, denominator).where(has_value).astype("Int64").to_numpy(),
-            "status": status.to_numpy(),
-            "projected": projected["projected"].to_numpy(),
-            "eta": projected["eta"].astype("Int64").to_numpy(),
-            "completeness": now["completeness"].astype("float64").to_numpy(),
-            "_compare_value": compare_value.astype("float64").to_numpy(),
-        }
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "target": target,
+            "target_by": target_by.astype("Int64"),
+            "trajectory": trajectory,
+            "gap_pp": target - value,
+            "gap_persons": gap_persons(target, numerator, denominator).where(has_value).astype("Int64"),
+            "status": status,
+            "projected": projected["projected"].astype("float64"),
+            "eta": projected["eta"].astype("Int64"),
+            "completeness": now["completeness"].astype("float64"),
+            "_compare_value": compare_value.astype("float64"),
+        },
+        index=codes,
     )
+    return frame.reset_index(drop=True)
 
 
 def status_of(value: pd.Series, target: pd.Series, reference: pd.Series, warning_band: float) -> pd.Series:

@@ -1,0 +1,90 @@
+"""Small worlds for the metric tests: a DuckDB in tmp_path, built through the real import path."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from data.db import connect
+from data.report import metrics_report
+from data.store import import_file
+from metrics.periods import month_index
+from metrics.targets import parse_targets
+
+TARGETS = """
+baseline: 2022-12
+warning_band: 0.02
+targets:
+  coverage_rate:
+    - {by: 2020-12, value: 0.95}
+    - {by: 2025-12, value: 0.95}
+    - {by: 2035-12, value: 0.95}
+  employee_share:
+    - {by: 2025-12, value: 0.30}
+    - {by: 2035-12, value: 0.50}
+  payment_rate:
+    schemes: [resident]
+    milestones:
+      - {by: 2026-07, value: 0.60}
+      - {by: 2026-08, value: 0.70}
+      - {by: 2026-11, value: 0.80}
+"""
+
+# A city with two counties; county 530181 has a village-only township.
+REGIONS = [
+    ("5301", "昆明市", "city", ""),
+    ("530102", "五华区", "county", "5301"),
+    ("530181", "安宁市", "county", "5301"),
+    ("530102001", "华山街道", "township", "530102"),
+    ("530102002", "护国街道", "township", "530102"),
+    ("530181001", "连然街道", "township", "530181"),
+    ("530181002", "八街街道", "township", "530181"),
+    ("530181002201", "八街一村", "village", "530181002"),
+    ("530181002202", "八街二村", "village", "530181002"),
+]
+
+
+class World:
+    def __init__(self, root: Path, targets: str = TARGETS):
+        self.root = root
+        self.db = root / "world.duckdb"
+        self.targets = parse_targets(textwrap.dedent(targets))
+        self._files = 0
+        self.load("regions", ["code", "name", "level", "parent_code"], REGIONS)
+
+    def load(self, kind: str, header: list[str], rows: list[tuple]) -> None:
+        self._files += 1
+        path = self.root / f"{self._files:02d}-{kind}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        import_file(self.db, kind, path)
+
+    def population(self, rows: list[tuple]) -> "World":
+        self.load("population", ["period", "region_code", "required"], rows)
+        return self
+
+    def snapshots(self, rows: list[tuple]) -> "World":
+        self.load("snapshots", ["period", "region_code", "scheme", "insured", "receiving", "paid"], rows)
+        return self
+
+    def report(self, period: str, **options) -> pd.DataFrame:
+        compare_to = options.pop("compare_to", None)
+        with connect(self.db) as con:
+            return metrics_report(
+                con,
+                self.targets,
+                month_index(period),
+                compare_to=None if compare_to is None else month_index(compare_to),
+                **options,
+            )
+
+    def row(self, period: str, code: str, metric: str, **options) -> dict:
+        frame = self.report(period, **options)
+        match = frame[(frame["region_code"] == code) & (frame["metric"] == metric)]
+        assert len(match) == 1, f"no single row for {code} {metric}"
+        return {k: (None if pd.isna(v) else v) for k, v in match.iloc[0].to_dict().items()}
