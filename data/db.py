@@ -56,8 +56,10 @@ def is_lock_error(error: BaseException) -> bool:
 
 
 @contextmanager
-def connect(path: Path | str, *, write: bool = False, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection; waits up to ``wait_seconds`` for a lock."""
+def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; waits up to ``wait_seconds`` (default: DEFAULT_WAIT_SECONDS) for a lock."""
+    if wait_seconds is None:
+        wait_seconds = DEFAULT_WAIT_SECONDS  # read at call time, so the module setting governs
     path = Path(path)
     if not write and not path.exists():
         raise DatabaseMissing(path)

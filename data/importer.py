@@ -12,6 +12,7 @@ replace the earlier values, which are kept in the ``replaced_*`` tables so that
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -156,7 +157,7 @@ def read_table(path: Path | str, kind: Kind, sheet: str | None = None, source: s
     source = source or str(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        raw = _read_csv(path.read_bytes())
+        raw = _read_csv(path.read_bytes(), source)
     elif suffix in (".xlsx", ".xlsm"):
         raw = _read_xlsx(path, sheet, source)
     else:
@@ -168,7 +169,7 @@ def read_upload(data: bytes, name: str, kind: Kind, sheet: str | None = None) ->
     """As :func:`read_table`, for bytes uploaded through the dashboard."""
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        raw = _read_csv(data)
+        raw = _read_csv(data, name)
     elif suffix in (".xlsx", ".xlsm"):
         raw = _read_xlsx(io.BytesIO(data), sheet, name)
     else:
@@ -176,16 +177,43 @@ def read_upload(data: bytes, name: str, kind: Kind, sheet: str | None = None) ->
     return _canonical(raw, kind, name)
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _read_csv(data: bytes, source: str) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("gb18030", errors="replace")
-    frame = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, skipinitialspace=True
-    )
+    if not text.strip():
+        return pd.DataFrame()  # no header at all: reported as missing columns
+    # Read with the csv module rather than pandas, which cannot read a row with
+    # more values than the header (it raises, or takes the first column for an
+    # index): such rows are refused by number. Trailing empty values (a
+    # spreadsheet's stray commas) are harmless. Blank lines stay rows here (and
+    # are dropped later), so the numbers are the spreadsheet's.
+    rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    overlong = [
+        Problem(number, "row", f"has {len(record)} values, the header has {width} columns")
+        for number, record in enumerate(body, start=2)
+        if len(record) > width and any(cell.strip() for cell in record[width:])
+    ]
+    if overlong:
+        raise ImportRefused(source, overlong)
+    records = [(record + [""] * width)[:width] for record in body]
+    frame = pd.DataFrame(records, columns=_unique(header), dtype=str)
     frame.index = frame.index + 2
     return frame
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique as pandas does (a repeated ``x`` becomes ``x.1``): the first one counts."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        unique.append(name if count == 0 else f"{name}.{count}")
+    return unique
 
 
 def _read_xlsx(path, sheet: str | None, source: str) -> pd.DataFrame:
@@ -210,7 +238,7 @@ def _read_xlsx(path, sheet: str | None, source: str) -> pd.DataFrame:
         workbook.close()
     width = len(columns)
     records = [(record + [""] * width)[:width] for record in records]
-    frame = pd.DataFrame(records, columns=columns, dtype=str)
+    frame = pd.DataFrame(records, columns=_unique(columns), dtype=str)
     frame.index = frame.index + 2
     return frame
 
@@ -321,12 +349,14 @@ def _parse_counts(text: pd.Series, column: str, flag) -> pd.Series:
     number = pd.to_numeric(cleaned, errors="coerce")
     empty = text == ""
     not_number = number.isna() & ~empty
-    fraction = number.notna() & (np.floor(number) != number)
+    fraction = number.notna() & ~(np.isfinite(number) & (np.floor(number) == number))  # 12.5, inf
     negative = number.notna() & ~fraction & (number < 0)
+    too_large = number.notna() & ~fraction & (number >= 2**63)
     flag(empty, column, "is empty")
     flag(not_number | fraction, column, "'" + text + "' is not a whole number")
     flag(negative, column, text + " is negative")
-    return number.where(~(empty | not_number | fraction | negative)).astype("Int64")
+    flag(too_large, column, text + " is too large")
+    return number.where(~(empty | not_number | fraction | negative | too_large)).astype("Int64")
 
 
 def _known_regions(con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
@@ -401,7 +431,7 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
         warnings.append(Problem(int(r), "paid", f"{paid} is more than the contribution phase ({cp}); accepted"))
     if con is None:
         return warnings
-    totals = out.groupby(["period", "region_code"], as_index=False).agg(insured=("insured", "sum"), _row=("_row", "min"))
+    totals = out.groupby(["period", "region_code"], as_index=False).agg(insured=("insured", "sum"), first_row=("_row", "min"))
     population = con.execute("SELECT region_code, period, required FROM population").df()
     if population.empty:
         return warnings
@@ -412,7 +442,7 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
     for record in over.itertuples():
         warnings.append(
             Problem(
-                int(record._row),
+                int(record.first_row),  # itertuples renames a field named _row
                 "insured",
                 f"{record.insured} insured in all schemes is more than the {int(record.required)} required; accepted",
             )

@@ -415,3 +415,23 @@ def as_report(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("period", "target_by", "eta"):
         report[column] = report[column].map(lambda m: None if _missing(m) else period_label(int(m)))
     return report
+
+
+def trajectory_path(
+    metric: str, target: MetricTarget | None, baseline: int, history: pd.DataFrame, months: Sequence[int]
+) -> pd.DataFrame:
+    """One region's target and trajectory month by month, for trend charts.
+
+    ``history`` holds the region's ``period, value`` for this metric. The
+    start point is the same as in :func:`evaluate`: the value at the
+    baseline, else the first value after it.
+    """
+    known = history[(history["period"] >= baseline) & history["value"].notna()].sort_values("period")
+    start = int(known["period"].iloc[0]) if not known.empty else None
+    start_value = float(known["value"].iloc[0]) if not known.empty else None
+    rows = []
+    for month in months:
+        goal, due = target_at(metric, target, int(month))
+        path = trajectory_at(metric, target, int(month), start if start is not None and month >= start else None, start_value)
+        rows.append({"period": int(month), "target": goal, "target_by": due, "trajectory": path})
+    return pd.DataFrame(rows, columns=["period", "target", "target_by", "trajectory"])

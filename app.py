@@ -1,0 +1,48 @@
+"""kuomian's dashboard: the frame every page runs in.
+
+Run with ``scripts/dashboard`` (or ``streamlit run app.py``). It sets up the
+page, opens the database (filling it with the demo data on first start), draws
+the shared sidebar and hands over to the chosen page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.periods import period_label
+from ui import loaders
+from ui.i18n import t
+from ui.selection import language_switch, sidebar
+
+st.set_page_config(page_title="扩面 kuomian", page_icon=":material/trending_up:", layout="wide", initial_sidebar_state="expanded")
+
+language_switch()
+
+try:
+    showing_demo = loaders.ensure_database()
+    state = loaders.targets_state()
+    selection = sidebar(state.targets) if state.targets is not None else None
+except loaders.DatabaseBusy:
+    st.warning(t("app.busy"), icon=":material/hourglass_top:")
+    st.stop()
+
+if state.problems:
+    st.sidebar.warning(t("app.targets_invalid"), icon=":material/warning:")
+if showing_demo:
+    st.sidebar.info(t("app.demo_label"), icon=":material/science:")
+if selection is not None:
+    st.sidebar.caption(t("sidebar.data_as_of", period=period_label(selection.periods[-1])))
+
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
+    st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
+    st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
+    st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
+    st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
+]
+navigation = st.navigation(pages)
+if selection is None and navigation.url_path not in ("targets", "data"):
+    st.info(t("app.no_data"))
+    st.stop()
+navigation.run()

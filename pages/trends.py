@@ -1,0 +1,5 @@
+"""Placeholder: built in a following commit."""
+
+import streamlit as st
+
+st.info("…")

@@ -1,0 +1,160 @@
+"""Chart builders: pure functions from DataFrames (and already-translated labels) to plotly Figures.
+
+Every chart shares one look, made for briefings: the Okabe-Ito status
+palette (safe for colour-blind readers), percentages on rate axes, targets
+drawn and labelled, a CJK font first in the font list, and a title naming
+region, metric and period so a screenshot stands on its own. Nothing here
+reads Streamlit state; :func:`show` is the one place a figure meets the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.periods import period_label
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+STATUS_COLORS: dict[str, str] = {
+    "achieved": "#0072B2",  # blue
+    "on_track": "#009E73",  # bluish green
+    "behind": "#E69F00",  # orange
+    "off_track": "#D55E00",  # vermillion
+    "none": "#BBBBBB",  # grey: no data
+}
+STATUS_ORDER: tuple[str, ...] = ("achieved", "on_track", "behind", "off_track")
+SERIES_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+TARGET_COLOR = "#333333"
+TRAJECTORY_COLOR = "#7F7F7F"
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+EXPORT_WIDTH, EXPORT_HEIGHT, EXPORT_SCALE = 1600, 900, 2
+
+
+def status_color(status: str | None) -> str:
+    return STATUS_COLORS.get(status or "none", STATUS_COLORS["none"])
+
+
+def base_layout(fig: go.Figure, title: str, *, height: int = 420, percent_axis: str | None = "y") -> go.Figure:
+    """The house style: title, font, white background, light grid, legend below."""
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        font={"family": FONT_FAMILY, "size": 13, "color": "#222222"},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 30, "t": 70, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    if percent_axis == "y":
+        fig.update_yaxes(tickformat=".0%", hoverformat=".2%")
+    elif percent_axis == "x":
+        fig.update_xaxes(tickformat=".0%", hoverformat=".2%")
+    return fig
+
+
+def month_axis(months: Sequence[int]) -> list[str]:
+    return [period_label(m) for m in months]
+
+
+def trend_figure(
+    series: pd.DataFrame,
+    path: pd.DataFrame,
+    *,
+    title: str,
+    value_name: str,
+    target_name: str,
+    trajectory_name: str,
+    milestones: Sequence[tuple[int, float]] = (),
+    milestone_name: str = "",
+) -> go.Figure:
+    """A region's metric month by month against its target and trajectory.
+
+    ``series``: ``period, value``; ``path``: ``period, target, trajectory``
+    (from ``metrics.compute.trajectory_path``); ``milestones``: (month, value)
+    points drawn as labelled diamonds.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=month_axis(path["period"]),
+            y=path["trajectory"],
+            name=trajectory_name,
+            mode="lines",
+            line={"color": TRAJECTORY_COLOR, "dash": "dot", "width": 2},
+            connectgaps=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=month_axis(path["period"]),
+            y=path["target"],
+            name=target_name,
+            mode="lines",
+            line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5, "shape": "hv"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=month_axis(series["period"]),
+            y=series["value"],
+            name=value_name,
+            mode="lines+markers",
+            line={"color": SERIES_COLORS[0], "width": 3},
+            marker={"size": 5},
+        )
+    )
+    if milestones:
+        fig.add_trace(
+            go.Scatter(
+                x=[period_label(m) for m, _ in milestones],
+                y=[v for _, v in milestones],
+                name=milestone_name,
+                mode="markers+text",
+                marker={"symbol": "diamond", "size": 11, "color": TARGET_COLOR},
+                text=[f"{v:.0%}" if round(v, 2) == v else f"{v:.1%}" for _, v in milestones],
+                textposition="top center",
+            )
+        )
+    return base_layout(fig, title)
+
+
+def status_bar(counts: Mapping[str, int], labels: Mapping[str, str], *, title: str) -> go.Figure:
+    """How many regions are in each status: one horizontal stacked bar per status."""
+    statuses = [s for s in (*STATUS_ORDER, "none") if counts.get(s, 0)]
+    fig = go.Figure(
+        go.Bar(
+            x=[counts[s] for s in statuses],
+            y=[labels[s] for s in statuses],
+            orientation="h",
+            marker={"color": [STATUS_COLORS[s] for s in statuses]},
+            text=[counts[s] for s in statuses],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title, height=260, percent_axis=None)
+
+
+def chart_config(filename: str) -> dict:
+    """Plotly's own download button saves a high-resolution PNG with a meaningful name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": EXPORT_WIDTH,
+            "height": EXPORT_HEIGHT,
+            "scale": EXPORT_SCALE,
+        },
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def file_stem(*parts: object) -> str:
+    """``("曲靖市", "参保率", "2025-12")`` -> ``"曲靖市_参保率_2025-12"``: safe on every OS."""
+    bad = '\\/:*?"<>| '
+    text = "_".join(str(p) for p in parts if p not in (None, ""))
+    return "".join("-" if ch in bad else ch for ch in text)

@@ -1,0 +1,183 @@
+"""Cached reads for the pages, keyed by the database's and the targets file's version.
+
+Nothing here keeps the database open: each load opens a short-lived
+read-only connection (``data.db.connect``), so ``kuomian import`` in another
+process can always get in between. Results are cached with
+``st.cache_data`` under the file's fingerprint, so a page that is redrawn
+reads nothing, and a page drawn after an import reads afresh.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from config.settings import get_settings
+from data import queries
+from data.db import DatabaseBusy, DatabaseMissing, connect, database_version
+from data.report import metric_series, metrics_report
+from metrics.registry import METRIC_KEYS
+from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
+
+UI_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class TargetsState:
+    targets: Targets | None  # the targets in use: the file's, or the last valid ones
+    problems: tuple[TargetProblem, ...]  # the file's problems, if it has any
+    path: str
+    text: str
+
+
+def db_path() -> Path:
+    return get_settings().db
+
+
+def db_version() -> tuple[int, int]:
+    return database_version(db_path())
+
+
+def targets_key(targets: Targets) -> str:
+    """A cache key for a set of targets: their content."""
+    return targets.model_dump_json()
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@st.cache_resource
+def _last_valid_targets() -> dict[str, Targets]:
+    """The last targets that parsed, per file: kept while the file is broken."""
+    return {}
+
+
+@st.cache_data(show_spinner=False)
+def _parse(path: str, mtime_ns: int) -> tuple[Targets | None, tuple[TargetProblem, ...], str]:
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return parse_targets(text), (), text
+    except TargetsError as error:
+        return None, tuple(error.problems), text
+
+
+def targets_state() -> TargetsState:
+    """The targets in force; edits to the file take effect on the next rerun."""
+    path = str(get_settings().targets)
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return TargetsState(_last_valid_targets().get(path), (TargetProblem("(file)", None, "file not found"),), path, "")
+    targets, problems, text = _parse(path, mtime)
+    if targets is not None:
+        _last_valid_targets()[path] = targets
+    else:
+        targets = _last_valid_targets().get(path)
+    return TargetsState(targets, problems, path, text)
+
+
+# --------------------------------------------------------------------------- database
+
+
+def ensure_database() -> bool:
+    """Create the database with the demo data on first start; True if it holds the demo."""
+    path = db_path()
+    if not path.exists() or path.stat().st_size == 0:
+        from data.store import load_demo
+
+        with connect(path, write=True, wait_seconds=UI_WAIT_SECONDS) as con:
+            load_demo(con)
+    return _has_demo(str(path), db_version())
+
+
+@st.cache_data(show_spinner=False)
+def _has_demo(path: str, version: tuple[int, int]) -> bool:
+    from data.store import has_demo
+
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return has_demo(con)
+
+
+@st.cache_data(show_spinner=False)
+def _regions(path: str, version: tuple[int, int]) -> pd.DataFrame:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return queries.regions(con)
+
+
+@st.cache_data(show_spinner=False)
+def _periods(path: str, version: tuple[int, int]) -> list[int]:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return queries.periods(con)
+
+
+def regions() -> pd.DataFrame:
+    """``code, name, level, parent_code, lineage``."""
+    return _regions(str(db_path()), db_version())
+
+
+def periods() -> list[int]:
+    """Every month with snapshot rows, ascending."""
+    return _periods(str(db_path()), db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _report(
+    path: str,
+    version: tuple[int, int],
+    targets_key: str,
+    _targets: Targets,
+    period: int,
+    codes: tuple[str, ...],
+    compare_to: int | None,
+) -> pd.DataFrame:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+
+
+def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
+    """The contract's report (every metric) for ``codes`` at ``period``, ranked together."""
+    return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), tuple(codes), compare_to)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _series(
+    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, codes: tuple[str, ...], months: tuple[int, ...]
+) -> pd.DataFrame:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return metric_series(con, _targets, list(codes), list(months))
+
+
+def series(targets: Targets, codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
+    """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``."""
+    return _series(str(db_path()), db_version(), targets_key(targets), targets, tuple(codes), tuple(int(m) for m in months))
+
+
+def children(code: str) -> pd.DataFrame:
+    """The direct children of a region."""
+    frame = regions()
+    return frame[frame["parent_code"] == code]
+
+
+def region_name(code: str) -> str:
+    frame = regions().set_index("code")
+    return str(frame.at[code, "name"]) if code in frame.index else code
+
+
+__all__ = [
+    "DatabaseBusy",
+    "DatabaseMissing",
+    "TargetsState",
+    "children",
+    "db_path",
+    "ensure_database",
+    "periods",
+    "region_name",
+    "regions",
+    "report",
+    "series",
+    "targets_state",
+]

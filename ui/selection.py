@@ -1,0 +1,103 @@
+"""The shared sidebar: language, period, region (drill down and back up) and metric.
+
+``app.py`` draws it on every run, before the page; pages read the result with
+:func:`current`. Widget keys are fixed, so the choice survives a change of page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.periods import period_label
+from metrics.registry import METRIC_KEYS
+from metrics.targets import Targets
+from ui import loaders
+from ui.i18n import LANGUAGE_KEY, LANGUAGES, level_label, metric_label, t
+
+SELECTION_KEY = "selection"
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class Selection:
+    period: int
+    region: str  # the region the pages look at
+    region_name: str
+    region_level: str
+    metric: str
+    targets: Targets
+    periods: tuple[int, ...]  # every month with data, ascending
+
+
+def current() -> Selection:
+    return st.session_state[SELECTION_KEY]
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        t("sidebar.language"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key=LANGUAGE_KEY,
+        horizontal=True,
+    )
+
+
+def sidebar(targets: Targets) -> Selection | None:
+    """Draw the selection widgets; None where the database has no data."""
+    regions = loaders.regions()
+    months = loaders.periods()
+    if regions.empty or not months:
+        return None
+    choices = list(reversed(months))
+    if st.session_state.get("period") not in choices:
+        st.session_state["period"] = choices[0]
+    period = st.sidebar.selectbox(t("sidebar.period"), choices, format_func=period_label, key="period")
+
+    region = _region_picker(regions)
+    info = regions.set_index("code").loc[region]
+    metric = st.sidebar.selectbox(t("sidebar.metric"), METRIC_KEYS, format_func=metric_label, key="metric")
+    selection = Selection(
+        period=int(period),
+        region=region,
+        region_name=str(info["name"]),
+        region_level=str(info["level"]),
+        metric=metric,
+        targets=targets,
+        periods=tuple(months),
+    )
+    st.session_state[SELECTION_KEY] = selection
+    return selection
+
+
+def _region_picker(regions: pd.DataFrame) -> str:
+    """Root, then each level down: choose "(all)" to stay at the level above."""
+    names = regions.set_index("code")["name"].to_dict()
+    levels = regions.set_index("code")["level"].to_dict()
+    roots = regions[regions["parent_code"].isna()]["code"].tolist()
+    if len(roots) > 1:
+        chosen = st.sidebar.selectbox(t("sidebar.region"), roots, format_func=names.get, key="region_root")
+    else:
+        chosen = roots[0]
+        st.sidebar.markdown(f"**{t('sidebar.region')}**：{names[chosen]}")
+    for depth in range(2):  # e.g. city -> county -> township
+        kids = regions[regions["parent_code"] == chosen].sort_values("code")["code"].tolist()
+        kids = [k for k in kids if levels[k] != "village"]
+        if not kids:
+            break
+        key = f"region_level_{depth}"
+        if st.session_state.get(key) not in [ALL, *kids]:
+            st.session_state[key] = ALL
+        picked = st.sidebar.selectbox(
+            level_label(levels[kids[0]]),
+            [ALL, *kids],
+            format_func=lambda code: t("sidebar.all") if code == ALL else names[code],
+            key=key,
+        )
+        if picked == ALL:
+            break
+        chosen = picked
+    return chosen
