@@ -304,5 +304,18 @@ def _rollback(db: Path, import_id: int) -> int:
     return EXIT_OK
 
 
+def run() -> None:
+    """Console entry point: a closed pipe (``kuomian metrics | head``) ends quietly."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

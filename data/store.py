@@ -170,6 +170,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
     con.execute("BEGIN TRANSACTION")
     try:
         demo_ids = "SELECT import_id FROM imports WHERE is_demo"
+        old_demo_ids = [row[0] for row in con.execute(demo_ids).fetchall()]
         for kind in ("snapshots", "population", "regions"):
             con.execute(f"DELETE FROM {kind} WHERE import_id IN ({demo_ids})")
             con.execute(f"DELETE FROM replaced_{kind} WHERE import_id IN ({demo_ids})")
@@ -185,6 +186,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
                 f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})",
                 [import_id],
             ).fetchone()[0]
+            _repoint_replaced_demo_rows(con, kind, old_demo_ids, import_id)
             con.unregister("staged")
             con.execute("UPDATE imports SET row_count = ?, added = ? WHERE import_id = ?", [added, added, import_id])
             if kind == "regions":
@@ -195,6 +197,26 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
         con.execute("ROLLBACK")
         raise
     return results
+
+
+def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_demo_ids: list[int], import_id: int) -> None:
+    """User imports that replaced rows of the old demo set would, rolled back, bring those stale rows back
+    (under an import that no longer exists, out of the next demo load's reach): make them restore the row
+    of the demo set just staged instead, or nothing where it has none."""
+    if not old_demo_ids:
+        return
+    old = "(SELECT unnest(?::INTEGER[]))"
+    con.execute(
+        f"DELETE FROM replaced_{kind} r WHERE r.prior_import_id IN {old}"
+        f" AND NOT EXISTS (SELECT 1 FROM staged WHERE {_key_match(kind, 'r', 'staged')})",
+        [old_demo_ids],
+    )
+    values = ", ".join(f"{column} = staged.{column}" for column in _VALUE_COLUMNS[kind])
+    con.execute(
+        f"UPDATE replaced_{kind} AS r SET {values}, prior_import_id = ? FROM staged"
+        f" WHERE {_key_match(kind, 'r', 'staged')} AND r.prior_import_id IN {old}",
+        [import_id, old_demo_ids],
+    )
 
 
 def _demo_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:

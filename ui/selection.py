@@ -53,9 +53,7 @@ def sidebar(targets: Targets) -> Selection | None:
     if regions.empty or not months:
         return None
     choices = list(reversed(months))
-    if st.session_state.get("period") not in choices:
-        st.session_state["period"] = choices[0]
-    period = st.sidebar.selectbox(t("sidebar.period"), choices, format_func=period_label, key="period")
+    period = st.sidebar.selectbox(t("sidebar.period"), choices, index=0, format_func=period_label, key="period")
 
     region = _region_picker(regions)
     info = regions.set_index("code").loc[region]
@@ -89,8 +87,6 @@ def _region_picker(regions: pd.DataFrame) -> str:
         if not kids:
             break
         key = f"region_level_{depth}"
-        if st.session_state.get(key) not in [ALL, *kids]:
-            st.session_state[key] = ALL
         picked = st.sidebar.selectbox(
             level_label(levels[kids[0]]),
             [ALL, *kids],
