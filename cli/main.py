@@ -63,8 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         "prints every problem as FILE:ROW: field: reason and changes nothing. Rows whose key exists replace "
         "the earlier values, which `kuomian rollback` can restore.",
     )
-    imp.add_argument("kind", choices=("regions", "population", "snapshots"), help="regions: code,name,level,parent_code; "
-                     "population: period,region_code,required; snapshots: period,region_code,scheme,insured,receiving,paid")
+    from data.importer import KINDS
+
+    imp.add_argument(
+        "kind",
+        choices=tuple(KINDS),
+        help="; ".join(f"{kind.name}: {','.join(kind.columns)}" for kind in KINDS.values()),
+    )
     imp.add_argument("file", type=Path, metavar="FILE", help=".csv (UTF-8 or GB18030) or .xlsx")
     imp.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
     _common(imp, top=False)
@@ -98,7 +103,28 @@ def build_parser() -> argparse.ArgumentParser:
     back = verbs.add_parser("rollback", help="undo one import, restoring what it replaced")
     back.add_argument("import_id", type=int, metavar="IMPORT_ID")
     _common(back, top=False)
+
+    # Verbs that live in their own modules register themselves: each adds a
+    # sub-parser with ``set_defaults(handler=fn)``, fn(args, db, targets_path) -> exit status.
+    for register in _extensions():
+        register(verbs, lambda sub: _common(sub, top=False))
     return parser
+
+
+def _extensions():
+    """The ``register(verbs, add_common)`` functions of the optional verb modules."""
+    import importlib
+
+    found = []
+    for name in ("cli.exports", "cli.pool"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        found.append(module.register)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = args.db or settings.db
     targets_path = args.targets or settings.targets
     try:
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args, db, targets_path)
         if args.verb == "import":
             return _import(db, args)
         if args.verb == "metrics":

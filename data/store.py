@@ -17,13 +17,6 @@ from data import queries
 from data.db import connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, read_table
 
-_VALUE_COLUMNS = {
-    "regions": ("name", "level", "parent_code"),
-    "population": ("required",),
-    "snapshots": ("insured", "receiving", "paid"),
-}
-
-
 class RollbackRefused(ValueError):
     pass
 

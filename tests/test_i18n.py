@@ -1,0 +1,35 @@
+"""One catalog speaks both languages: every key a page uses exists, in Chinese and in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ui.i18n import CATALOG
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def used_keys() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]:
+        for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
+            found.setdefault(key, set()).add(path.name)
+    return found
+
+
+def test_every_key_a_page_uses_is_in_the_catalog():
+    missing = {key: sorted(files) for key, files in used_keys().items() if key not in CATALOG}
+    assert missing == {}
+
+
+def test_every_entry_has_both_languages_and_the_same_placeholders():
+    placeholder = re.compile(r"{(\w+)}")
+    problems = []
+    for key, (zh, en) in CATALOG.items():
+        if not zh.strip() or not en.strip():
+            problems.append(f"{key}: empty")
+        elif set(placeholder.findall(zh)) != set(placeholder.findall(en)):
+            problems.append(f"{key}: placeholders differ")
+    assert problems == []
