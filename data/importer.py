@@ -40,6 +40,11 @@ class Kind:
     chinese: dict[str, str]  # Chinese header -> canonical column
     counts: tuple[str, ...] = ()
 
+    @property
+    def value_columns(self) -> tuple[str, ...]:
+        """The columns a re-import of the same key replaces."""
+        return tuple(column for column in self.columns if column not in self.key)
+
 
 KINDS: dict[str, Kind] = {
     "regions": Kind(

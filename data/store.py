@@ -204,7 +204,7 @@ def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_d
         f" AND NOT EXISTS (SELECT 1 FROM staged WHERE {_key_match(kind, 'r', 'staged')})",
         [old_demo_ids],
     )
-    values = ", ".join(f"{column} = staged.{column}" for column in _VALUE_COLUMNS[kind])
+    values = ", ".join(f"{column} = staged.{column}" for column in KINDS[kind].value_columns)
     con.execute(
         f"UPDATE replaced_{kind} AS r SET {values}, prior_import_id = ? FROM staged"
         f" WHERE {_key_match(kind, 'r', 'staged')} AND r.prior_import_id IN {old}",
