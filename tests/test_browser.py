@@ -59,7 +59,7 @@ def server(demo_db):
     env = {**os.environ, "KUOMIAN_DB": str(demo_db)}
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "ui.serve",
             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         ],
         cwd=ROOT,
@@ -80,6 +80,8 @@ def server(demo_db):
         pytest.fail("streamlit did not answer on /_stcore/health within 60 s")
     yield url
     process.terminate()
+    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+    assert "Traceback" not in output, output
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -130,25 +132,7 @@ def choose(page, label: str, option: str) -> None:
     settle(page)
 
 
-@pytest.fixture(scope="module")
-def warm_server(server, browser):
-    """One session opened and closed first.
-
-    Streamlit 1.67 with st.navigation drops the first widget change of the
-    first session after the server starts (reproduced with a ten-line app); a
-    person meets it once per server start, a test every time. The warm-up
-    session takes that hit and fills the caches.
-    """
-    page = browser.new_page()
-    page.goto(server)
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
-    settle(page)
-    page.close()
-    return server
-
-
-def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(warm_server, browser, demo_db):
-    server = warm_server
+def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(server, browser, demo_db):
     targets = parse_targets((ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
     with connect(demo_db) as con:
         latest = con.execute("SELECT max(period) FROM snapshots").fetchone()[0]
