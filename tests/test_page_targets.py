@@ -1,0 +1,177 @@
+"""目标 Targets page: what the targets in force are, whom they reach, and what happens when the file breaks.
+
+Driven through ``app.py`` with AppTest on a demo database and a targets file
+of the test's own (``KUOMIAN_TARGETS``), so edits to the file can be made
+between runs, as an officer would edit config/targets.yaml under a running
+dashboard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.db import connect
+from data.queries import regions as db_regions
+from data.store import load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+TARGETS = """\
+baseline: 2022-12
+warning_band: 0.02
+targets:
+  coverage_rate:
+    - {by: 2020-12, value: 0.95}
+    - {by: 2025-12, value: 0.95}
+    - {by: 2035-12, value: 0.95}
+  employee_share:
+    - {by: 2025-12, value: 0.30}
+    - {by: 2035-12, value: 0.50}
+  payment_rate:
+    schemes: [resident]
+    milestones:
+      - {by: 2026-07, value: 0.60}
+      - {by: 2026-08, value: 0.70}
+      - {by: 2026-11, value: 0.80}
+overrides:
+  "530302":                # 麒麟区
+    coverage_rate:
+      - {by: 2025-12, value: 0.95}
+      - {by: 2035-12, value: 0.96}
+  "530302001":             # 南宁街道, nearer: its own subtree is not 麒麟区's any more
+    coverage_rate:
+      - {by: 2035-12, value: 0.9725}
+  "539999":                # not in the database
+    employee_share:
+      - {by: 2035-12, value: 0.55}
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("targets-page") / "demo.duckdb"
+    with connect(path, write=True) as con:
+        load_demo(con)
+    return path
+
+
+@pytest.fixture
+def targets_file(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "targets.yaml"
+    write(path, TARGETS, stamp=1)
+    monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
+    monkeypatch.setenv("KUOMIAN_TARGETS", str(path))
+    return path
+
+
+def write(path: Path, text: str, stamp: int) -> None:
+    """Write the file and give it a distinct modification time, as a later save would."""
+    path.write_text(text, encoding="utf-8")
+    ns = 1_700_000_000_000_000_000 + stamp * 1_000_000_000
+    os.utime(path, ns=(ns, ns))
+
+
+def open_targets(language: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if language:
+        at.session_state["language"] = language
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception
+    return at
+
+
+def milestone_tables(at: AppTest) -> list[list[tuple[str, str]]]:
+    """The milestone tables, one per metric, as (month, value) pairs."""
+    tables = [frame.value for frame in at.dataframe if frame.value.shape[1] == 2]
+    return [list(zip(table.iloc[:, 0], table.iloc[:, 1])) for table in tables]
+
+
+def test_each_metric_lists_its_milestones_schemes_and_a_titled_step_chart(targets_file):
+    at = open_targets()
+    assert at.title[0].value == "目标配置"
+    assert milestone_tables(at) == [
+        [("2020-12", "95%"), ("2025-12", "95%"), ("2035-12", "95%")],
+        [("2025-12", "30%"), ("2035-12", "50%")],
+        [("2026-07", "60%"), ("2026-08", "70%"), ("2026-11", "80%")],
+    ]
+    captions = [c.value for c in at.caption]
+    assert captions.count("统计险种：全部险种") == 2
+    assert any(c.startswith("统计险种：城乡居民") and "自然年" in c for c in captions)
+    rules = " ".join(m.value for m in at.markdown)
+    assert "低于进度线 2 个百分点以内为“略有滞后”，超过为“明显滞后”" in rules
+    assert "2022-12" in rules
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    assert titles == [
+        "各地区通用 · 参保率目标 · 2020—2035 年",
+        "各地区通用 · 职工养老保险占比目标 · 2020—2035 年",
+        "各地区通用 · 缴费率目标 · 2026 年",  # a year-to-date metric: the years of its milestones
+    ]
+    # where the file is and how to check it
+    assert str(targets_file) in " ".join(m.value for m in at.markdown)
+    assert any("kuomian targets check" in c for c in captions)
+
+
+def test_overrides_name_the_region_its_milestones_and_how_many_regions_it_reaches(targets_file, demo_db):
+    at = open_targets()
+    table = [frame.value for frame in at.dataframe if "适用地区数" in frame.value.columns][0]
+    rows = {code: row for code, row in zip(table["区划代码"], table.to_dict("records"))}
+    assert list(rows) == ["530302", "530302001", "539999"]
+    assert rows["530302"]["地区"] == "麒麟区" and rows["530302"]["指标"] == "参保率"
+    assert rows["530302"]["目标节点"] == "2025-12 95%、2035-12 96%"
+    assert rows["530302001"]["目标节点"] == "2035-12 97.25%"
+    assert rows["530302"]["统计险种"] == "全部险种"
+
+    with connect(demo_db) as con:
+        regions = db_regions(con)
+    qilin = regions["lineage"].map(lambda lineage: "530302" in tuple(lineage))
+    nanning = regions["lineage"].map(lambda lineage: "530302001" in tuple(lineage))
+    assert rows["530302001"]["适用地区数"] == nanning.sum() >= 1
+    assert rows["530302"]["适用地区数"] == (qilin & ~nanning).sum()
+
+    assert rows["539999"]["地区"] == "未知地区" and rows["539999"]["适用地区数"] == 0
+    assert any("539999" in w.value for w in at.warning)
+
+
+def test_editing_the_targets_file_takes_effect_without_restarting(targets_file):
+    at = open_targets()
+    assert not at.error
+    assert milestone_tables(at)[1] == [("2025-12", "30%"), ("2035-12", "50%")]
+
+    # an officer saves a broken file: every problem shown, the last valid targets stay in use
+    broken = TARGETS.replace("value: 0.50}", "value: 1.5}").replace("by: 2026-08", "by: 2026-13")
+    write(targets_file, broken, stamp=2)
+    at.run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert f"{targets_file}:10: targets.employee_share[1].value:" in errors
+    assert f"{targets_file}:15: targets.payment_rate.milestones[1].by:" in errors
+    assert "2 处问题" in errors
+    assert any("上一次有效的目标" in w.value for w in at.warning)
+    assert at.code[0].value.rstrip() == broken.rstrip() and at.code[0].proto.show_line_numbers
+    assert milestone_tables(at)[1] == [("2025-12", "30%"), ("2035-12", "50%")]  # still the old ones
+
+    # fixed, with a new value: the page follows on the next run
+    write(targets_file, TARGETS.replace("value: 0.50}", "value: 0.55}"), stamp=3)
+    at.run()
+    assert not at.exception and not at.error
+    assert milestone_tables(at)[1] == [("2025-12", "30%"), ("2035-12", "55%")]
+
+
+def test_english_switch_changes_the_pages_words(targets_file):
+    at = open_targets()
+    at.session_state["language"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Targets in force"
+    assert [s.value for s in at.subheader][:2] == ["How the status is judged", "Coverage rate"]
+    rules = " ".join(m.value for m in at.markdown)
+    assert "Up to 2 points below the trajectory is “Behind”" in rules
+    table = [frame.value for frame in at.dataframe if "Regions reached" in frame.value.columns][0]
+    assert table.loc[table["Code"] == "539999", "Region"].item() == "unknown region"
