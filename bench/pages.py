@@ -66,10 +66,10 @@ def time_pages(db: Path, repeats: int = 3) -> list[tuple[str, str, float, float]
                 samples += [_timed(earlier), _timed(latest)]
             rows.append((page, "change period", cold, statistics.median(samples)))
 
-        county = at.selectbox(key="region_level_0")
+        county = at.selectbox(key="region_level_0__zh")
         if len(county.options) > 1:
             def drill() -> None:
-                at.selectbox(key="region_level_0").set_value(at.selectbox(key="region_level_0").options[1]).run()
+                at.selectbox(key="region_level_0__zh").set_value(at.selectbox(key="region_level_0__zh").options[1]).run()
 
             rows.append((page, "drill into a county", _timed(drill), statistics.median(_timed(at.run) for _ in range(repeats))))
         assert not at.exception, f"{page}: {at.exception}"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -65,101 +66,224 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 
 
 def periods_needed(period: int, targets: Targets, compare_to: int | None = None) -> list[int]:
-    """Every month whose values the evaluation at ``period`` reads.
+    """The months the evaluation at ``period`` reads for every region.
 
     The projection window (the 12 months up to ``period``), the comparison
-    month for rank changes, and, for trajectories, every month from the
-    baseline to ``period`` (the start point is the first value at or after the
-    baseline).
+    month for rank changes, and the baseline month (the trajectory's start).
+    A region without a value at the baseline also needs the months after it:
+    :func:`start_months_needed` names those.
     """
     months = set(range(period - PROJECTION_WINDOW + 1, period + 1))
     months.add(period - 1 if compare_to is None else compare_to)
     if period >= targets.baseline:
-        months.update(range(targets.baseline, period + 1))
+        months.add(targets.baseline)
     return sorted(months)
+
+
+def start_months_needed(grid: "MetricGrid", targets: Targets, period: int) -> tuple[list[str], list[int]]:
+    """Regions with no value at the baseline, and the months after it up to ``period`` not yet read.
+
+    Their trajectory starts at their first value after the baseline.
+    """
+    if period < targets.baseline:
+        return [], []
+    missing = np.zeros(len(grid.codes), dtype=bool)
+    column = grid.column(targets.baseline)
+    for metric in STOCK_METRICS:
+        missing |= np.isnan(grid.value[metric][:, column]) if column is not None else True
+    months = [m for m in range(targets.baseline + 1, period + 1) if m not in grid.index]
+    codes = [code for code, lacking in zip(grid.codes, missing) if lacking]
+    return (codes, months) if codes and months else ([], [])
 
 
 # --------------------------------------------------------------------------- values
 
-
-def _scheme_filters(regions: pd.DataFrame, targets: Targets) -> pd.DataFrame:
-    """``region_code, metric, scheme``: the schemes each region's metric sums over."""
-    records = []
-    for code, lineage in zip(regions["code"], regions["lineage"]):
-        for metric in ("coverage_rate", "payment_rate"):
-            target = targets.for_region(metric, lineage)
-            schemes = target.schemes if target is not None and target.schemes else SCHEMES
-            records.extend((code, metric, scheme) for scheme in schemes)
-    return pd.DataFrame.from_records(records, columns=["region_code", "metric", "scheme"])
+STOCK_METRICS = ("coverage_rate", "employee_share")
+SUM_COLUMNS = ("insured", "phase", "paid")
 
 
-def metric_values(
-    regions: pd.DataFrame,
-    scheme_sums: pd.DataFrame,
-    population_sums: pd.DataFrame,
-    targets: Targets,
-    periods: Iterable[int],
-) -> pd.DataFrame:
-    """``region_code, period, metric, numerator, denominator, value, completeness``.
+def sum_column(name: str, scheme: str) -> str:
+    """The column of the subtree sums that holds ``name`` (insured, phase, paid) for ``scheme``."""
+    return f"{name}_{scheme}"
 
-    One row per listed region, period and metric. A region without a snapshot
-    row in its subtree at a period has neither numerator nor value; a zero or
-    missing denominator gives no value, never 0.
+
+@dataclass(frozen=True)
+class MetricGrid:
+    """Every metric of the listed regions over a set of months, as region × month matrices.
+
+    ``numerator``, ``denominator`` and ``value`` map a metric key to a float
+    matrix (NaN: none); ``completeness`` is one matrix for all metrics.
     """
-    periods = sorted(set(int(p) for p in periods))
-    codes = regions["code"].astype(str).tolist()
-    grid = pd.MultiIndex.from_product([codes, periods], names=["region_code", "period"])
 
-    sums = scheme_sums.copy()
-    sums["period"] = sums["period"].astype("int64")
-    has_rows = sums.groupby(["region_code", "period"]).size().reindex(grid).notna()
+    codes: tuple[str, ...]
+    periods: np.ndarray
+    numerator: dict[str, np.ndarray]
+    denominator: dict[str, np.ndarray]
+    value: dict[str, np.ndarray]
+    completeness: np.ndarray
 
-    def summed(frame: pd.DataFrame, column: str) -> pd.Series:
-        total = frame.groupby(["region_code", "period"])[column].sum().reindex(grid)
-        # A subtree with rows at the period but none of these schemes sums to 0.
-        return total.where(total.notna(), np.where(has_rows, 0, np.nan))
+    @property
+    def index(self) -> dict[int, int]:
+        return {int(p): i for i, p in enumerate(self.periods)}
 
-    filters = _scheme_filters(regions, targets)
+    def column(self, period: int) -> int | None:
+        return self.index.get(int(period))
 
-    def restricted(metric: str) -> pd.DataFrame:
-        allowed = filters[filters["metric"] == metric][["region_code", "scheme"]]
-        return sums.merge(allowed, on=["region_code", "scheme"], how="inner")
+    def at(self, kind: str, metric: str, period: int) -> np.ndarray:
+        """One month's column of ``numerator``/``denominator``/``value`` (all NaN if not read)."""
+        column = self.column(period)
+        matrix = getattr(self, kind)[metric]
+        return matrix[:, column] if column is not None else np.full(len(self.codes), np.nan)
 
-    population = population_sums.copy()
-    population["period"] = population["period"].astype("int64")
-    population = population.set_index(["region_code", "period"]).reindex(grid)
-    required = population["required"].astype("float64")
-    with_population = population["with_population"].fillna(0)
-    completeness = (population["reported"].fillna(0) / with_population).where(with_population > 0)
+    def merge(self, other: "MetricGrid") -> "MetricGrid":
+        """This grid with ``other``'s months added (``other`` may list fewer regions)."""
+        periods = np.array(sorted(set(self.periods.tolist()) | set(other.periods.tolist())), dtype="int64")
+        rows = {code: i for i, code in enumerate(other.codes)}
+        take = np.array([rows.get(code, -1) for code in self.codes])
 
-    coverage_rows = restricted("coverage_rate")
-    payment_rows = restricted("payment_rate")
-    employee_rows = sums[sums["scheme"].isin(EMPLOYEE_SCHEMES)]
+        def combine(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+            out = np.full((len(self.codes), len(periods)), np.nan)
+            position = {int(p): i for i, p in enumerate(periods)}
+            out[:, [position[int(p)] for p in self.periods]] = mine
+            if len(other.periods):
+                spread = np.full((len(self.codes), len(other.periods)), np.nan)
+                present = take >= 0
+                spread[present] = theirs[take[present]]
+                columns = [position[int(p)] for p in other.periods]
+                out[:, columns] = np.where(np.isnan(out[:, columns]), spread, out[:, columns])
+            return out
 
-    parts = {
-        "coverage_rate": (summed(coverage_rows, "insured"), required.where(has_rows | required.notna())),
-        "employee_share": (
-            summed(employee_rows, "contribution_phase"),
-            summed(sums, "contribution_phase"),
-        ),
-        "payment_rate": (summed(payment_rows, "paid"), summed(payment_rows, "contribution_phase")),
+        return MetricGrid(
+            self.codes,
+            periods,
+            {m: combine(self.numerator[m], other.numerator[m]) for m in METRIC_KEYS},
+            {m: combine(self.denominator[m], other.denominator[m]) for m in METRIC_KEYS},
+            {m: combine(self.value[m], other.value[m]) for m in METRIC_KEYS},
+            combine(self.completeness, other.completeness),
+        )
+
+
+def targets_by_region(
+    targets: Targets, metric: str, lineages: Iterable[Sequence[str]]
+) -> tuple[list[MetricTarget | None], np.ndarray]:
+    """The distinct targets in force for ``metric`` and, per region, which one (an index into them).
+
+    Regions group by their nearest overriding ancestor, so each distinct
+    target is resolved once however many regions share it.
+    """
+    keys: dict[str | None, int] = {}
+    groups = []
+    for lineage in lineages:
+        key = targets.overriding_code(metric, lineage)
+        groups.append(keys.setdefault(key, len(keys)))
+    entries = [targets.target_of(metric, key) for key in keys]
+    return entries, np.array(groups, dtype="int64")
+
+
+def scheme_masks(regions: pd.DataFrame, targets: Targets) -> dict[str, np.ndarray]:
+    """Per metric, a region × scheme 0/1 matrix: which schemes the region's target sums."""
+    masks = {}
+    for metric in ("coverage_rate", "payment_rate"):
+        entries, groups = targets_by_region(targets, metric, regions["lineage"])
+        rows = np.array(
+            [
+                [1.0 if scheme in (entry.schemes if entry is not None and entry.schemes else SCHEMES) else 0.0 for scheme in SCHEMES]
+                for entry in entries
+            ],
+            dtype="float64",
+        ).reshape(len(entries), len(SCHEMES))
+        masks[metric] = rows[groups] if len(groups) else np.zeros((0, len(SCHEMES)))
+    masks["employee_share"] = np.tile([1.0 if s in EMPLOYEE_SCHEMES else 0.0 for s in SCHEMES], (len(regions), 1))
+    return masks
+
+
+def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, periods: Iterable[int]) -> MetricGrid:
+    """The metrics of ``regions`` at ``periods`` from their subtree sums.
+
+    ``sums`` has one row per region and month with snapshot or population
+    rows in the subtree: ``region_code, period, rows`` (snapshot rows, 0 or
+    missing: none), ``insured_<scheme>, phase_<scheme>, paid_<scheme>`` for
+    each scheme (phase = insured − receiving), ``required``, ``with_population``
+    and ``reported``. A region without a snapshot row in its subtree at a month
+    has no numerator and no value; a zero or missing denominator gives no
+    value, never 0.
+    """
+    periods = np.array(sorted(set(int(p) for p in periods)), dtype="int64")
+    codes = tuple(str(c) for c in regions["code"])
+    n, p = len(codes), len(periods)
+    rows = pd.Index(codes).get_indexer(sums["region_code"])
+    cols = pd.Index(periods).get_indexer(sums["period"].astype("int64"))
+    keep = (rows >= 0) & (cols >= 0)
+    frame, rows, cols = sums[keep], rows[keep], cols[keep]
+
+    def matrix(column: str) -> np.ndarray:
+        out = np.full((n, p), np.nan)
+        out[rows, cols] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        return out
+
+    reported_rows = np.nan_to_num(matrix("rows"))
+    has_rows = reported_rows > 0
+    stacks = {
+        name: np.stack([np.nan_to_num(matrix(sum_column(name, scheme))) for scheme in SCHEMES], axis=2)
+        for name in SUM_COLUMNS
     }
-    frames = []
-    for metric in METRIC_KEYS:
-        numerator, denominator = parts[metric]
-        value = (numerator / denominator).where((denominator > 0) & numerator.notna() & has_rows)
-        frame = pd.DataFrame(
+    masks = scheme_masks(regions, targets)
+
+    def summed(name: str, metric: str | None) -> np.ndarray:
+        weights = masks[metric] if metric else np.ones((n, len(SCHEMES)))
+        total = (stacks[name] * weights[:, None, :]).sum(axis=2)
+        return np.where(has_rows, total, np.nan)
+
+    required = matrix("required")
+    with_population = np.nan_to_num(matrix("with_population"))
+    reported = np.nan_to_num(matrix("reported"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        completeness = np.where(with_population > 0, reported / np.where(with_population > 0, with_population, 1), np.nan)
+    parts = {
+        "coverage_rate": (summed("insured", "coverage_rate"), required),
+        "employee_share": (summed("phase", "employee_share"), summed("phase", None)),
+        "payment_rate": (summed("paid", "payment_rate"), summed("phase", "payment_rate")),
+    }
+    values = {}
+    for metric, (numerator, denominator) in parts.items():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values[metric] = np.where(has_rows & (denominator > 0), numerator / np.where(denominator > 0, denominator, 1), np.nan)
+    return MetricGrid(
+        codes,
+        periods,
+        {m: parts[m][0] for m in METRIC_KEYS},
+        {m: parts[m][1] for m in METRIC_KEYS},
+        values,
+        completeness,
+    )
+
+
+def metric_values(grid: MetricGrid) -> pd.DataFrame:
+    """``region_code, period, metric, numerator, denominator, value, completeness``: one row per region, month and metric."""
+    n, p = len(grid.codes), len(grid.periods)
+    region = np.repeat(np.array(grid.codes, dtype=object), p)
+    period = np.tile(grid.periods, n)
+    frames = [
+        pd.DataFrame(
             {
-                "numerator": numerator.astype("Int64"),
-                "denominator": denominator.astype("Int64"),
-                "value": value.astype("float64"),
-                "completeness": completeness.astype("float64"),
-            },
-            index=grid,
-        ).reset_index()
-        frame.insert(2, "metric", metric)
-        frames.append(frame)
+                "region_code": region,
+                "period": period,
+                "metric": metric,
+                "numerator": _integers(grid.numerator[metric].ravel()),
+                "denominator": _integers(grid.denominator[metric].ravel()),
+                "value": grid.value[metric].ravel(),
+                "completeness": grid.completeness.ravel(),
+            }
+        )
+        for metric in METRIC_KEYS
+    ]
     return pd.concat(frames, ignore_index=True)
+
+
+def _integers(values: np.ndarray) -> pd.array:
+    """Whole numbers with none where NaN (pandas' nullable Int64)."""
+    values = np.asarray(values, dtype="float64")
+    return pd.arrays.IntegerArray(np.nan_to_num(np.round(values)).astype("int64"), np.isnan(values))
 
 
 # --------------------------------------------------------------------------- targets
@@ -223,36 +347,41 @@ def _missing(value: object) -> bool:
 
 
 def fit_projection(
-    window: pd.DataFrame, period: int, target: pd.Series, target_by: pd.Series
-) -> pd.DataFrame:
-    """Least-squares lines through each region's recent values: ``projected`` and ``eta``.
+    months: np.ndarray, values: np.ndarray, period: int, target: np.ndarray, target_by: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares lines through each region's values: (projected, eta), NaN for none.
 
-    ``window`` holds ``region_code, period, value`` (the months to fit, values
-    present); ``target`` and ``target_by`` are indexed by region code.
-    ``projected`` is the line at ``target_by``; ``eta`` the first month at or
-    after ``period`` at which the line reaches the target, none where the line
-    is below the target at ``period`` and does not rise. Fewer than three
-    values: neither.
+    ``values`` is region × ``months`` (NaN: no value), restricted to the
+    months to fit. ``projected`` is the line at ``target_by``; ``eta`` is the
+    first month at or after ``period`` at which the line is at or above the
+    target (values compared with the 1e-9 tolerance), none where the line is
+    below the target at ``period`` and does not rise. Fewer than three values:
+    neither.
     """
-    result = pd.DataFrame(index=target.index, columns=["projected", "eta"], dtype="float64")
-    if window.empty:
-        return result
-    x = (window["period"] - period).astype("float64")
-    y = window["value"].astype("float64")
-    parts = pd.DataFrame({"region_code": window["region_code"], "x": x, "y": y, "xx": x * x, "xy": x * y})
-    sums = parts.groupby("region_code").agg(n=("x", "size"), sx=("x", "sum"), sy=("y", "sum"), sxx=("xx", "sum"), sxy=("xy", "sum"))
-    sums = sums[sums["n"] >= PROJECTION_MIN_POINTS].reindex(target.index)
-    n = sums["n"]
-    slope = (n * sums["sxy"] - sums["sx"] * sums["sy"]) / (n * sums["sxx"] - sums["sx"] ** 2)
-    at_period = (sums["sy"] - slope * sums["sx"]) / n  # the line at ``period`` (x = 0)
-    goal = target.astype("float64")
-    result["projected"] = at_period + slope * (target_by.astype("float64") - period)
-    months_ahead = np.ceil((goal - at_period) / slope - TOLERANCE)
-    eta = pd.Series(np.nan, index=target.index)
-    eta = eta.where(~(slope > 0), period + months_ahead.clip(lower=0))
-    eta = eta.where(~(at_period >= goal - TOLERANCE), float(period))
-    result["eta"] = eta.where(goal.notna() & at_period.notna())
-    return result
+    present = ~np.isnan(values)
+    n = present.sum(axis=1).astype("float64")
+    x = np.broadcast_to((months - period).astype("float64"), values.shape)
+    y = np.where(present, values, 0.0)
+    xs = np.where(present, x, 0.0)
+    sx, sy = xs.sum(axis=1), y.sum(axis=1)
+    sxx, sxy = (xs * xs).sum(axis=1), (xs * y).sum(axis=1)
+    enough = n >= PROJECTION_MIN_POINTS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(enough, (n * sxy - sx * sy) / (n * sxx - sx * sx), np.nan)
+        at_period = np.where(enough, (sy - slope * sx) / n, np.nan)  # the line at ``period`` (x = 0)
+        projected = at_period + slope * (target_by - period)
+        # The first whole month k >= 0 with at_period + slope * k >= target - tolerance: found
+        # from the floor of the exact crossing and then checked on values, so that float noise
+        # in the division cannot push it a month late or early.
+        goal = target - TOLERANCE
+        crossing = np.floor((goal - at_period) / np.where(slope > 0, slope, np.nan))
+        months_ahead = np.full(len(n), np.nan)
+        for step in (2, 1, 0, -1):  # latest candidate first, so the earliest that reaches wins
+            k = np.maximum(crossing + step, 0)
+            months_ahead = np.where(at_period + slope * k >= goal, k, months_ahead)
+    eta = np.where(at_period >= goal, 0.0, np.where(slope > 0, months_ahead, np.nan))
+    eta = np.where(np.isnan(target) | np.isnan(at_period), np.nan, period + eta)
+    return projected, eta
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -260,7 +389,7 @@ def fit_projection(
 
 def evaluate(
     regions: pd.DataFrame,
-    values: pd.DataFrame,
+    grid: MetricGrid,
     targets: Targets,
     period: int,
     compare_to: int | None = None,
@@ -269,144 +398,157 @@ def evaluate(
 ) -> pd.DataFrame:
     """Everything the contract reports for the listed ``regions`` at ``period``.
 
-    ``values`` comes from :func:`metric_values` and must hold every month of
-    :func:`periods_needed`. Ranks are among the listed regions, per metric;
-    ``rank_groups`` (indexed by region code) splits them further, as the
-    command line does when it lists several levels at once. Returns one row
-    per region and metric with ``OUTPUT_COLUMNS``, months as month indexes
+    ``grid`` (from :func:`metric_grid`) must hold the months of
+    :func:`periods_needed`, and for the regions :func:`start_months_needed`
+    names, the months after the baseline. Ranks are among the listed regions,
+    per metric; ``rank_groups`` (indexed by region code) splits them further,
+    as the command line does when it lists several levels at once. Returns one
+    row per region and metric with ``OUTPUT_COLUMNS``, months as month indexes
     (:func:`as_report` writes them as ``YYYY-MM``).
     """
     compare_to = period - 1 if compare_to is None else compare_to
-    listed = regions.set_index("code")
-    frames = [
-        _evaluate_metric(listed, values[values["metric"] == metric], targets, metric, period, compare_to)
-        for metric in metrics
-    ]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(OUTPUT_COLUMNS))
-    if frame.empty:
+    listed = regions.set_index("code").loc[list(grid.codes)]
+    parts = [_evaluate_metric(listed, grid, targets, metric, period, compare_to) for metric in metrics]
+    if not parts or not len(grid.codes):
         return pd.DataFrame(columns=list(OUTPUT_COLUMNS))
-    groups = ["metric"]
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    # Ranks: per metric (and per rank group), highest value first, competition ranking.
+    groups = columns["metric"].astype(str)
     if rank_groups is not None:
-        frame["_rank_group"] = frame["region_code"].map(rank_groups)
-        groups.append("_rank_group")
-    frame["rank"] = frame.groupby(groups)["value"].rank(method="min", ascending=False).astype("Int64")
-    compare_rank = frame.groupby(groups)["_compare_value"].rank(method="min", ascending=False).astype("Int64")
-    frame["rank_change"] = (compare_rank - frame["rank"]).astype("Int64")
-    return _order(frame)[list(OUTPUT_COLUMNS)]
+        groups = groups + "|" + pd.Series(columns["region_code"]).map(rank_groups).astype(str).to_numpy()
+    ranking = pd.DataFrame({"group": groups, "value": columns["value"], "then": columns["_compare_value"]})
+    by_group = ranking.groupby("group", sort=False)
+    rank = by_group["value"].rank(method="min", ascending=False).to_numpy()
+    rank_then = by_group["then"].rank(method="min", ascending=False).to_numpy()
+    columns["rank"] = rank
+    columns["rank_change"] = rank_then - rank
+    # Metric by metric; ranked regions by rank, then the unranked; ties by code.
+    metric_order = {key: i for i, key in enumerate(METRIC_KEYS)}
+    order = np.lexsort(
+        (
+            columns["region_code"].astype(str),
+            np.nan_to_num(rank, nan=0.0),
+            np.isnan(rank),
+            np.array([metric_order[m] for m in columns["metric"]]),
+        )
+    )
+    integer_columns = ("numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta")
+    frame = pd.DataFrame(
+        {
+            name: _integers(columns[name][order]) if name in integer_columns else columns[name][order]
+            for name in OUTPUT_COLUMNS
+            if name != "period"
+        }
+    )
+    frame.insert(0, "period", period)
+    return frame[list(OUTPUT_COLUMNS)]
 
 
 def _evaluate_metric(
-    listed: pd.DataFrame, series: pd.DataFrame, targets: Targets, metric: str, period: int, compare_to: int
+    listed: pd.DataFrame, grid: MetricGrid, targets: Targets, metric: str, period: int, compare_to: int
 ) -> pd.DataFrame:
-    codes = listed.index
-    now = series[series["period"] == period].set_index("region_code").reindex(codes)
-    value = now["value"].astype("float64")
+    codes = list(grid.codes)
+    size = len(codes)
+    value = grid.at("value", metric, period)
+    numerator = grid.at("numerator", metric, period)
+    denominator = grid.at("denominator", metric, period)
+
+    # The trajectory's start: the value at the baseline, else the first one after it (up to the period).
+    start = np.full(size, np.nan)
+    start_value = np.full(size, np.nan)
+    span = (grid.periods >= targets.baseline) & (grid.periods <= period)
+    if metric != "payment_rate" and span.any():
+        values = grid.value[metric][:, span]
+        known = ~np.isnan(values)
+        first = known.argmax(axis=1)
+        has_start = known.any(axis=1)
+        start = np.where(has_start, grid.periods[span][first], np.nan)
+        start_value = np.where(has_start, values[np.arange(size), first], np.nan)
 
     # Targets: resolve each region's entry (few distinct ones), then work per entry.
-    entries = {code: targets.for_region(metric, listed.at[code, "lineage"]) for code in codes}
-    target = pd.Series(np.nan, index=codes)
-    target_by = pd.Series(np.nan, index=codes)
-    trajectory = pd.Series(np.nan, index=codes)
-
-    if metric == "payment_rate":
-        start = pd.Series(np.nan, index=codes)
-        start_value = pd.Series(np.nan, index=codes)
-    else:
-        known = series[(series["period"] >= targets.baseline) & (series["period"] <= period) & series["value"].notna()]
-        first = known.sort_values("period").groupby("region_code").first().reindex(codes)
-        start, start_value = first["period"], first["value"]
-
-    by_entry: dict[MetricTarget | None, list[str]] = {}
-    for code, entry in entries.items():
-        by_entry.setdefault(entry, []).append(code)
-    for members in by_entry.values():
-        entry = entries[members[0]]
+    entries, groups = targets_by_region(targets, metric, listed["lineage"])
+    target = np.full(size, np.nan)
+    target_by = np.full(size, np.nan)
+    trajectory = np.full(size, np.nan)
+    for group, entry in enumerate(entries):
+        rows = np.flatnonzero(groups == group)
         goal, due = target_at(metric, entry, period)
-        target.loc[members] = np.nan if goal is None else goal
-        target_by.loc[members] = np.nan if due is None else due
-        # The trajectory is linear in the start value: A + B * start_value.
-        member_starts = start.loc[members]
-        for month in member_starts.dropna().unique() if metric != "payment_rate" else [None]:
-            at = members if month is None else member_starts.index[member_starts == month]
+        target[rows] = np.nan if goal is None else goal
+        target_by[rows] = np.nan if due is None else due
+        # The trajectory is linear in the start value: base + slope * start_value.
+        starts = [None] if metric == "payment_rate" else [m for m in np.unique(start[rows]) if not np.isnan(m)]
+        for month in starts:
+            at = rows if month is None else rows[start[rows] == month]
             base = trajectory_at(metric, entry, period, None if month is None else int(month), 0.0)
             if base is None:
                 continue
-            slope = trajectory_at(metric, entry, period, None if month is None else int(month), 1.0) - base
-            trajectory.loc[at] = base + slope * (0.0 if month is None else start_value.loc[at])
+            rise = trajectory_at(metric, entry, period, None if month is None else int(month), 1.0) - base
+            trajectory[at] = base + rise * (0.0 if month is None else start_value[at])
 
-    reference = trajectory.where(trajectory.notna(), target)
+    reference = np.where(np.isnan(trajectory), target, trajectory)
     status = status_of(value, target, reference, targets.warning_band)
 
-    window_first = 12 * year_of(period) + 1 if metric == "payment_rate" else period - PROJECTION_WINDOW + 1
-    window = series[(series["period"] >= window_first) & (series["period"] <= period) & series["value"].notna()]
-    projected = fit_projection(window, period, target, target_by)
+    first_month = 12 * year_of(period) + 1 if metric == "payment_rate" else period - PROJECTION_WINDOW + 1
+    window = (grid.periods >= first_month) & (grid.periods <= period)
+    projected, eta = fit_projection(grid.periods[window], grid.value[metric][:, window], period, target, target_by)
 
-    has_value = value.notna()
-    numerator = now["numerator"].astype("Int64")
-    denominator = now["denominator"].astype("Int64")
-    compare_value = series[series["period"] == compare_to].set_index("region_code")["value"].reindex(codes)
-    frame = pd.DataFrame(
-        {
-            "period": period,
-            "region_code": codes,
-            "region_name": listed["name"],
-            "level": listed["level"],
-            "metric": metric,
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": value,
-            "target": target,
-            "target_by": target_by.astype("Int64"),
-            "trajectory": trajectory,
-            "gap_pp": target - value,
-            "gap_persons": gap_persons(target, numerator, denominator).where(has_value).astype("Int64"),
-            "status": status,
-            "projected": projected["projected"].astype("float64"),
-            "eta": projected["eta"].astype("Int64"),
-            "completeness": now["completeness"].astype("float64"),
-            "_compare_value": compare_value.astype("float64"),
-        },
-        index=codes,
-    )
-    return frame.reset_index(drop=True)
+    persons = np.where(np.isnan(value), np.nan, gap_persons(target, numerator, denominator))
+    column = grid.column(period)
+    return {
+        "region_code": np.array(codes, dtype=object),
+        "region_name": listed["name"].to_numpy(dtype=object),
+        "level": listed["level"].to_numpy(dtype=object),
+        "metric": np.full(size, metric, dtype=object),
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "target": target,
+        "target_by": target_by,
+        "trajectory": trajectory,
+        "gap_pp": target - value,
+        "gap_persons": persons,
+        "status": status,
+        "projected": projected,
+        "eta": eta,
+        "completeness": grid.completeness[:, column] if column is not None else np.full(size, np.nan),
+        "_compare_value": grid.at("value", metric, compare_to),
+    }
 
 
-def status_of(value: pd.Series, target: pd.Series, reference: pd.Series, warning_band: float) -> pd.Series:
-    """achieved / on_track / behind / off_track, checked in that order (none without value or target)."""
-    conditions = [
-        value.isna() | target.isna(),
-        value >= target - TOLERANCE,
-        value >= reference - TOLERANCE,
-        reference - value <= warning_band + TOLERANCE,
-    ]
-    choices = [None, "achieved", "on_track", "behind"]
-    return pd.Series(np.select(conditions, choices, default="off_track"), index=value.index, dtype="object").where(
-        ~conditions[0], None
-    )
+def status_of(value, target, reference, warning_band: float) -> np.ndarray:
+    """achieved / on_track / behind / off_track, checked in that order; None without value or target.
 
-
-def gap_persons(target: pd.Series, numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """⌈target·denominator − numerator⌉, never below 0, in exact decimal arithmetic.
-
-    Targets have at most four decimals, so the sum is done in integers of
-    1/10 000: no binary rounding can turn 94.999… into 95.
+    Takes arrays (or Series) of floats, NaN for none; returns an object array.
     """
-    scaled_target = (target * 10_000).round().astype("Int64")
-    shortfall = scaled_target * denominator - numerator * 10_000
-    persons = -((-shortfall) // 10_000)
-    return persons.clip(lower=0)
+    value, target, reference = (np.asarray(x, dtype="float64") for x in (value, target, reference))
+    reference = np.where(np.isnan(reference), target, reference)
+    status = np.select(
+        [
+            np.isnan(value) | np.isnan(target),
+            value >= target - TOLERANCE,
+            value >= reference - TOLERANCE,
+            reference - value <= warning_band + TOLERANCE,
+        ],
+        ["", "achieved", "on_track", "behind"],
+        default="off_track",
+    ).astype(object)
+    status[status == ""] = None
+    return status
 
 
-def _order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Metric by metric; ranked regions by rank, then the unranked; ties by code."""
-    metric_order = {key: i for i, key in enumerate(METRIC_KEYS)}
-    keyed = frame.assign(
-        _metric=frame["metric"].map(metric_order),
-        _unranked=frame["rank"].isna(),
-        _rank=frame["rank"].fillna(0),
+def gap_persons(target, numerator, denominator) -> np.ndarray:
+    """⌈target·denominator − numerator⌉, never below 0, in exact decimal arithmetic; NaN for none.
+
+    Targets have at most four decimals, so the sum is done in whole numbers of
+    1/10 000 (exact in binary floating point up to 2⁵³, far above any count
+    here): no binary rounding can turn 94.999… into 95.
+    """
+    target, numerator, denominator = (
+        np.asarray(pd.array(x, dtype="Float64").to_numpy(dtype="float64", na_value=np.nan)) for x in (target, numerator, denominator)
     )
-    keyed = keyed.sort_values(["_metric", "_unranked", "_rank", "region_code"], kind="stable")
-    return keyed.reset_index(drop=True)
+    shortfall = np.round(target * 10_000) * denominator - numerator * 10_000
+    persons = -np.floor_divide(-shortfall, 10_000)
+    return np.maximum(persons, 0)
 
 
 def as_report(frame: pd.DataFrame) -> pd.DataFrame:

@@ -203,7 +203,7 @@ def status_grid(
         }
     )
     reference = grid["trajectory"].where(grid["trajectory"].notna(), grid["target"])
-    grid["status"] = status_of(grid["value"], grid["target"], reference, targets.warning_band)
+    grid["status"] = pd.Series(status_of(grid["value"], grid["target"], reference, targets.warning_band), index=grid.index, dtype=object)
     return grid[columns]
 
 

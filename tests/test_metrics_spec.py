@@ -291,7 +291,7 @@ def test_status_is_checked_in_order_achieved_on_track_behind_off_track(value, ta
         pd.Series([reference if reference is not None else target], dtype="float64"),
         0.02,
     )
-    assert status.iloc[0] == expected
+    assert status[0] == expected
 
 
 # --------------------------------------------------------------------------- gaps
@@ -320,7 +320,7 @@ def test_gap_persons_rounds_up_exactly_at_the_boundary(target, numerator, denomi
     result = gap_persons(
         pd.Series([target]), pd.Series([numerator], dtype="Int64"), pd.Series([denominator], dtype="Int64")
     )
-    assert int(result.iloc[0]) == expected
+    assert int(result[0]) == expected
 
 
 def test_employee_share_gap_persons_is_the_moves_from_resident_to_employee_schemes(world):
