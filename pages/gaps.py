@@ -1,5 +1,191 @@
-"""Placeholder: built in a following commit."""
+"""差距 Gaps: where are the persons still needed, and who must speed up?
+
+For the sidebar's metric at the selected period, the regions under the
+selected one with a gap to their next target: largest first with the
+cumulative share (a Pareto chart: which few hold most of the gap), and the
+monthly pace each needs until the deadline against the pace it has kept.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("…")
+from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
+from metrics.league import league_codes, league_levels
+from metrics.registry import METRIC_BY_KEY
+from ui import loaders
+from ui.charts import chart_config, file_stem
+from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
+from ui.exports import csv_bytes
+from ui.formatting import format_month, format_persons, format_rate
+from ui.i18n import language, metric_label, t
+from ui.lang_widgets import choice
+from ui.selection import current
+from ui.tables_league import gaps_styler
+
+selection = current()
+targets, period, metric = selection.targets, selection.period, selection.metric
+regions = loaders.regions()
+names = regions.set_index("code")["name"]
+
+
+def unit(level: str) -> str:
+    return t(f"rankings.unit.{level}")
+
+
+# ---- which regions: the children (or all of a deeper level), else the siblings
+title = st.empty()
+levels = league_levels(regions, selection.region)
+chosen_level = levels[0] if levels else None
+if len(levels) > 1:
+    with st.columns(3)[0]:
+        chosen_level = choice(
+            st.selectbox,
+            t("gaps.scope"),
+            levels,
+            name="gaps_level",
+            format_func=lambda lv: t("rankings.scope_children" if lv == levels[0] else "rankings.scope_all", unit=unit(lv)),
+        )
+codes, siblings = league_codes(regions, selection.region, chosen_level)
+league_level = str(regions.set_index("code").at[codes[0], "level"])
+parent = regions.set_index("code").at[selection.region, "parent_code"]
+scope_name = str(names[parent]) if siblings and isinstance(parent, str) else selection.region_name
+title.title(t("gaps.title", region=scope_name))
+if siblings:
+    st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
+
+report = loaders.report(targets, period, codes)
+history = loaders.series(targets, codes, pace_months(metric, period))
+table = gap_table(report, history, metric, period)
+counts = gap_counts(report, metric)
+rows = report[report["metric"] == metric]
+
+due = rows["target_by"].dropna().unique()
+goals = rows["target"].dropna().unique()
+if len(due) == 1 and len(goals) == 1:
+    months = table["months_left"].iloc[0] if not table.empty else max(1, int(due[0]) - period)
+    st.caption(
+        t(
+            "gaps.caption",
+            metric=metric_label(metric),
+            period=format_month(period),
+            target=format_rate(float(goals[0])),
+            target_by=format_month(int(due[0])),
+            months=int(months),
+        )
+    )
+else:
+    st.caption(t("gaps.caption_plain", metric=metric_label(metric), period=format_month(period)))
+
+# ---- empty states
+if counts["with_gap"] == 0:
+    if counts["without_gap"] == 0 and counts["no_target"]:
+        st.info(t("gaps.no_target", period=format_month(period), metric=metric_label(metric)), icon=":material/info:")
+    elif counts["without_gap"] == 0:
+        st.info(t("gaps.no_data", period=format_month(period), unit=unit(league_level), metric=metric_label(metric)), icon=":material/info:")
+    else:
+        st.success(
+            t(
+                "gaps.all_achieved",
+                period=format_month(period),
+                count=counts["without_gap"],
+                unit=unit(league_level),
+                metric=metric_label(metric),
+            ),
+            icon=":material/check_circle:",
+        )
+    st.stop()
+
+# ---- the headline numbers and the sentence for the briefing
+total = len(rows)
+short = int((pace_flags(table) == "short").sum())
+cards = st.columns(3)
+cards[0].metric(t("gaps.total"), format_persons(int(table["gap_persons"].sum())), border=True)
+cards[1].metric(
+    t("gaps.regions_with_gap", unit=unit(league_level)), t("gaps.of_total", count=counts["with_gap"], total=total), border=True
+)
+cards[2].metric(
+    t("gaps.short_count", unit=unit(league_level)), t("gaps.of_total", count=short, total=counts["with_gap"]), border=True
+)
+summary = concentration(table)
+st.markdown(
+    t(
+        "gaps.concentration" if summary.top < summary.regions_with_gap else "gaps.concentration_few",
+        top=summary.top,
+        unit=unit(league_level),
+        share=format_rate(summary.top_share, decimals=0),
+        mark=format_rate(summary.share, decimals=0),
+        count=summary.regions_for_share,
+        total=summary.regions_with_gap,
+    )
+)
+
+# ---- the Pareto chart
+flag_names = (t("gaps.flag_short"), t("gaps.flag_ok"), t("gaps.flag_unknown"))
+figure = pareto_figure(
+    table,
+    title=t("gaps.chart_title", region=scope_name, unit=unit(league_level), metric=metric_label(metric), period=format_month(period)),
+    bar_name=t("gaps.bar_name"),
+    line_name=t("gaps.line_name"),
+    flag_names=flag_names,
+    rest_note=lambda **numbers: t("gaps.rest_note", unit=unit(league_level), **numbers),
+)
+stem = file_stem(scope_name, t("gaps.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
+st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")
+
+# ---- the table: gap, shares and paces, region by region
+st.subheader(t("gaps.table_title"))
+kept_column = t("gaps.col.kept_year" if metric in YEAR_TO_DATE_METRICS else "gaps.col.kept_12")
+headers = {
+    "region_name": t("word.region"),
+    "gap_persons": t("word.gap_persons"),
+    "share": t("gaps.col.share"),
+    "cumulative_share": t("gaps.col.cumulative"),
+    "needed_pace": t("gaps.col.needed"),
+    "kept_pace": kept_column,
+    "short_of_pace": t("gaps.col.flag"),
+    "months_left": t("gaps.col.months_left"),
+    "value": metric_label(metric),
+    "target": t("word.target"),
+    "target_by": t("gaps.col.target_by"),
+    "region_code": t("word.region_code"),
+}
+flag_text = dict(zip(PACE_FLAGS, flag_names))
+display = table[list(headers)].copy()
+display["target_by"] = display["target_by"].map(format_month)
+display["short_of_pace"] = pace_flags(table).map(flag_text)
+display = display.rename(columns=headers)
+st.dataframe(
+    gaps_styler(
+        display,
+        value=headers["value"],
+        targets=table["target"],
+        target=headers["target"],
+        gap_persons=headers["gap_persons"],
+        shares=(headers["share"], headers["cumulative_share"]),
+        paces=(headers["needed_pace"], headers["kept_pace"]),
+        flag=headers["short_of_pace"],
+        flag_colors=dict(zip(flag_names, (SHORT_COLOR, PACED_COLOR, UNKNOWN_COLOR))),
+    ),
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(display), 640),
+    column_config={headers["region_name"]: st.column_config.TextColumn(width="medium")},
+    placeholder="—",
+    key="gaps_table",
+)
+numerator = METRIC_BY_KEY[metric].numerator_zh if language() == "zh" else METRIC_BY_KEY[metric].numerator_en
+st.caption(
+    t("gaps.pace_note", window=t("gaps.window_year" if metric in YEAR_TO_DATE_METRICS else "gaps.window_12"), numerator=numerator)
+)
+if counts["without_gap"] or counts["no_data"] or counts["no_target"]:
+    st.caption(t("gaps.rest", achieved=counts["without_gap"], missing=counts["no_data"] + counts["no_target"], unit=unit(league_level)))
+
+st.download_button(
+    t("gaps.download_csv"),
+    csv_bytes(display),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="gaps_csv",
+)

@@ -311,7 +311,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "briefing.no_value": ("本期无数据", "No figure for this period"),
     "briefing.trend_title": ("{metric}走势与进度线 · {first} 至 {last}", "{metric} against its trajectory · {first} to {last}"),
     "briefing.trend_title_ytd": ("{metric}（年内累计）走势与进度线 · {year} 年", "{metric} (year to date) against its trajectory · {year}"),
-    "briefing.league_title": ("{unit}{metric}：前 {best} 名与后 {worst} 名（共 {count} 个）", "{metric} of the {unit}: best {best} and worst {worst} ({count} ranked)"),
+    "briefing.league_title": ("{unit}{metric}：前 {best} 名与后 {worst} 名（共 {count} 个）", "{metric}, {unit}: best {best}, worst {worst} of {count}"),
     "briefing.league_title_siblings": ("与同级{unit}比较 · {metric}（共 {count} 个）", "{metric} among its sibling {unit} ({count} ranked)"),
     "briefing.best": ("前 {n} 名", "Best {n}"),
     "briefing.worst": ("后 {n} 名", "Worst {n}"),

@@ -15,7 +15,7 @@ from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
 from ui import loaders
-from ui.i18n import LANGUAGE_KEY, LANGUAGES, level_label, metric_label, t
+from ui.i18n import LANGUAGE_KEY, LANGUAGES, language, level_label, metric_label, t
 
 SELECTION_KEY = "selection"
 ALL = "__all__"
@@ -57,7 +57,7 @@ def sidebar(targets: Targets) -> Selection | None:
 
     region = _region_picker(regions)
     info = regions.set_index("code").loc[region]
-    metric = st.sidebar.selectbox(t("sidebar.metric"), METRIC_KEYS, format_func=metric_label, key="metric")
+    metric = _sidebar_choice(t("sidebar.metric"), list(METRIC_KEYS), "metric", metric_label)
     selection = Selection(
         period=int(period),
         region=region,
@@ -86,14 +86,31 @@ def _region_picker(regions: pd.DataFrame) -> str:
         kids = [k for k in kids if levels[k] != "village"]
         if not kids:
             break
-        key = f"region_level_{depth}"
-        picked = st.sidebar.selectbox(
+        picked = _sidebar_choice(
             level_label(levels[kids[0]]),
             [ALL, *kids],
-            format_func=lambda code: t("sidebar.all") if code == ALL else names[code],
-            key=key,
+            f"region_level_{depth}",
+            lambda code: t("sidebar.all") if code == ALL else names[code],
         )
         if picked == ALL:
             break
         chosen = picked
     return chosen
+
+
+def _sidebar_choice(label: str, options: list, name: str, format_func) -> object:
+    """A sidebar selectbox whose choice survives a change of language.
+
+    Streamlit keeps a selectbox's value as the label it showed, so after a
+    switch of language the old label would linger. The choice itself lives
+    under ``name``; the widget is keyed per language (``name__zh``) and
+    seeded from it whenever that widget is new or its value is no option.
+    """
+    widget_key = f"{name}__{language()}"
+    if st.session_state.get(name) not in options:
+        st.session_state[name] = options[0]
+    if st.session_state.get(widget_key) not in options:
+        st.session_state[widget_key] = st.session_state[name]
+    value = st.sidebar.selectbox(label, options, format_func=format_func, key=widget_key)
+    st.session_state[name] = value
+    return value
