@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     met.add_argument("--metric", choices=METRIC_KEYS, help="one metric (default: all three)")
     met.add_argument("--compare-to", type=_period, metavar="YYYY-MM", help="period for rank_change (default: the month before)")
     met.add_argument("--format", choices=("csv", "json", "table"), default="csv")
+    met.add_argument(
+        "--pool",
+        action="store_true",
+        help="the expansion pool (扩面对象实名库) instead: per region and key group, then a region total "
+        "with the coverage gap in persons and the pool's sufficiency (see docs/metrics.md)",
+    )
     _common(met, top=False)
 
     demo = verbs.add_parser("demo", help="fill the database with the demo data set (replaces demo data only)")
@@ -139,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args, db, targets_path)
         if args.verb == "import":
             return _import(db, args)
+        if args.verb == "metrics" and args.pool:
+            if args.metric or args.compare_to is not None:
+                parser.error("--pool lists the expansion pool's measures; --metric and --compare-to do not apply")
+            return _pool_metrics(db, targets_path, args)
         if args.verb == "metrics":
             return _metrics(db, targets_path, args)
         if args.verb == "demo":
@@ -227,6 +237,30 @@ def _metrics(db: Path, targets_path: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _pool_metrics(db: Path, targets_path: Path, args: argparse.Namespace) -> int:
+    from data.db import connect
+    from data.report import pool_report
+    from metrics.pool import POOL_OUTPUT_COLUMNS
+
+    targets = load_targets(targets_path)
+    with connect(db) as con:
+        if args.root is not None:
+            known = con.execute("SELECT COUNT(*) FROM regions WHERE code = ?", [args.root]).fetchone()[0]
+            if not known:
+                raise Refused(f"--root {args.root}: no such region")
+        frame = pool_report(con, targets, args.period, level=args.level, root=args.root)
+    report = frame.assign(period=frame["period"].map(period_label))
+    if args.format == "csv":
+        sys.stdout.write(to_csv(report, POOL_OUTPUT_COLUMNS))
+    elif args.format == "json":
+        records = [{column: _plain(row[column]) for column in POOL_OUTPUT_COLUMNS} for _, row in report.iterrows()]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(to_pool_table(report))
+    return EXIT_OK
+
+
 def _plain(value):
     """A cell as JSON/CSV wants it: None for missing, ints as ints."""
     if value is None or value is getattr(__import__("pandas"), "NA"):
@@ -280,6 +314,52 @@ def to_table(report) -> str:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
     widths = [max(width(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(str(cell) + " " * (widths[i] - width(cell)) for i, cell in enumerate(r)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_pool_table(report) -> str:
+    """The ``--pool`` rows for a person: counts with separators, rates as percentages, the total row marked."""
+
+    def count(value):
+        value = _plain(value)
+        return "" if value is None else f"{int(value):,}"
+
+    def pct(value):
+        value = _plain(value)
+        return "" if value is None else f"{value * 100:.1f}%"
+
+    def ratio(value):
+        value = _plain(value)
+        return "" if value is None else f"{value:.2f}"
+
+    header = ("region", "name", "group", "identified", "employee", "resident", "remaining", "converted", "employee%", "gap_persons", "sufficiency")
+    rows = [header]
+    for _, row in report.iterrows():
+        group = _plain(row["group"])
+        rows.append(
+            (
+                row["region_code"],
+                row["region_name"],
+                "total" if group is None else f"{int(group)} {row['group_name']}",
+                count(row["identified"]),
+                count(row["enrolled_employee"]),
+                count(row["enrolled_resident"]),
+                count(row["remaining"]),
+                pct(row["conversion_rate"]),
+                pct(row["employee_conversion_share"]),
+                count(row["gap_persons"]),
+                ratio(row["pool_sufficiency"]),
+            )
+        )
+    return _aligned(rows)
+
+
+def _aligned(rows) -> str:
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(cell) + " " * (widths[i] - width(cell)) for i, cell in enumerate(r)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,7 @@
 """Deterministic, realistic demo data for the 基本养老保险扩面 dashboard.
 
-``build_demo(seed)`` returns three plain pandas DataFrames (no database, no
-files, no streamlit); the caller loads them wherever it likes.
+``build_demo(seed)`` returns plain pandas DataFrames (no database, no files,
+no streamlit); the caller loads them wherever it likes.
 
 Regions
 -------
@@ -56,6 +56,31 @@ Shapes the dashboard must handle
    2025-12 (the 2017-12 row serves the 2018 months, and so on).
 
 Everywhere else each township reports all three schemes every month itself.
+
+The expansion pool (扩面对象实名库)
+-----------------------------------
+Per reporting unit, key group (1-8) and month from 2024-01 (when the library
+was set up) to 2026-10, cumulative: ``identified``, ``enrolled_employee``,
+``enrolled_resident``; and per unit, action (1-6) and month: ``enrolled``.
+Drawn from a generator of its own, so the frames above are the same for a
+seed as before the pool existed.
+
+* A unit's library aims at about 0.85-1.15 times its uninsured persons at the
+  set-up (required - insured, 2024-01); identification grows quickly and
+  levels off (about 95 % of it by mid-2025).
+* Streets hold more platform workers (4), small businesses (1) and well-off
+  residents (6); rural townships more migrant workers (3),
+  land-requisitioned farmers (2) and the hardship group (7).
+* Conversion differs by group: land-requisitioned farmers (2) convert
+  quickly (subsidised, mostly into the resident scheme), platform workers (4)
+  slowly; the hardship group (7) goes almost wholly into the resident scheme,
+  well-off residents (6) mostly into the employee scheme.
+* Some libraries are incomplete (0.2-0.4 of the uninsured): the two
+  off-track townships and a few that are behind. At 2026-10 their remaining
+  pool cannot close their coverage gap (pool sufficiency < 1).
+* Every enrolment is credited to one of the six actions; 精准宣传动员一批
+  (targeted publicity, 1) carries the most, 政府帮扶兜底一批 (6) most of the
+  hardship group.
 """
 
 from __future__ import annotations
@@ -92,11 +117,41 @@ _RESIDENT_PAY_SPREAD = np.array(
 )
 
 
+# ---- the expansion pool
+POOL_FIRST_PERIOD = "2024-01"  # the library's set-up
+POOL_GROUP_COUNT, POOL_ACTION_COUNT = 8, 6
+INCOMPLETE_LIBRARY_BEHIND = 4  # townships behind on coverage whose library is incomplete, besides the off-track two
+
+# Group shares of a library (streets, rural townships), before per-unit noise.
+_GROUP_SHARE_STREET = np.array([0.15, 0.05, 0.10, 0.22, 0.05, 0.10, 0.08, 0.25])
+_GROUP_SHARE_RURAL = np.array([0.08, 0.15, 0.27, 0.06, 0.01, 0.05, 0.17, 0.21])
+# Per group: share of the identified eventually enrolled, months to get ~63 % of that
+# done, and the employee scheme's share of the enrolments.
+_GROUP_CONVERSION_MAX = np.array([0.70, 0.92, 0.62, 0.42, 0.78, 0.72, 0.86, 0.64])
+_GROUP_CONVERSION_TAU = np.array([12.0, 4.0, 12.0, 30.0, 10.0, 10.0, 6.0, 10.0])
+_GROUP_EMPLOYEE_SHARE = np.array([0.75, 0.12, 0.55, 0.60, 0.85, 0.85, 0.03, 0.45])
+# Which action brings a group's enrolments in (rows: groups 1-8; columns: actions 1-6).
+_ACTION_MIX = np.array(
+    [
+        [0.45, 0.12, 0.30, 0.05, 0.05, 0.03],
+        [0.35, 0.08, 0.00, 0.02, 0.45, 0.10],
+        [0.50, 0.15, 0.10, 0.15, 0.07, 0.03],
+        [0.45, 0.15, 0.05, 0.25, 0.10, 0.00],
+        [0.55, 0.20, 0.15, 0.05, 0.05, 0.00],
+        [0.60, 0.25, 0.00, 0.00, 0.15, 0.00],
+        [0.20, 0.02, 0.00, 0.00, 0.08, 0.70],
+        [0.50, 0.12, 0.10, 0.10, 0.15, 0.03],
+    ]
+)
+
+
 @dataclass(frozen=True)
 class DemoData:
     regions: pd.DataFrame  # code, name, level, parent_code (None for the root)
     population: pd.DataFrame  # period, region_code, required
     snapshots: pd.DataFrame  # period, region_code, scheme, insured, receiving, paid
+    pool: pd.DataFrame  # period, region_code, group, identified, enrolled_employee, enrolled_resident
+    actions: pd.DataFrame  # period, region_code, action, enrolled
 
 
 def _qujing_divisions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -364,4 +419,75 @@ def build_demo(seed: int = 2025) -> DemoData:
         snapshots[col] = snapshots[col].astype(np.int64)
     population = population.sort_values(["period", "region_code"], ignore_index=True)
 
-    return DemoData(regions=regions, population=population, snapshots=snapshots)
+    # ---- the expansion pool ---------------------------------------------------------
+    set_up = periods.index(POOL_FIRST_PERIOD)
+    uninsured = np.maximum(req_t[:, set_up] - insured_total[:, set_up], 50.0)
+    pool, actions = _pool_and_actions(
+        np.random.default_rng([seed, 1]),
+        unit_arr,
+        periods[set_up:],
+        uninsured,
+        is_street[src_a],
+        np.isin(tw_codes[src_a], OFF_TRACK_TOWNSHIPS),
+        tw_codes[src_a][cls[src_a] == 2],
+    )
+
+    return DemoData(regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions)
+
+
+def _pool_and_actions(
+    rng: np.random.Generator,
+    units: np.ndarray,
+    periods: list[str],
+    uninsured: np.ndarray,
+    street: np.ndarray,
+    off_track: np.ndarray,
+    behind_townships: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The library's counts per unit, group and month, and the enrolments per action (see the module docstring)."""
+    n_u, n_t, n_g = len(units), len(periods), POOL_GROUP_COUNT
+    months = np.arange(n_t, dtype=float)  # since the set-up
+
+    completeness = rng.uniform(0.85, 1.15, n_u)
+    behind = np.unique(behind_townships)
+    chosen = rng.choice(behind, size=min(INCOMPLETE_LIBRARY_BEHIND, len(behind)), replace=False)
+    incomplete = off_track | np.isin(np.array([u[:9] for u in units]), chosen)
+    completeness[incomplete] = rng.uniform(0.2, 0.4, incomplete.sum())
+    tau_identify = rng.uniform(4.0, 8.0, n_u)
+    identified_total = (completeness * uninsured)[:, None] * (1.0 - np.exp(-(months[None, :] + 1.0) / tau_identify[:, None]))
+
+    base = np.where(street[:, None], _GROUP_SHARE_STREET[None, :], _GROUP_SHARE_RURAL[None, :])
+    shares = np.array([rng.dirichlet(60.0 * row) for row in base])  # (unit, group)
+    identified_real = identified_total[:, None, :] * shares[:, :, None]  # (unit, group, month)
+
+    speed = rng.uniform(0.75, 1.05, n_u)  # some units convert faster than others
+    reach = np.clip(_GROUP_CONVERSION_MAX[None, :] * speed[:, None], 0.05, 0.95)
+    conversion = reach[:, :, None] * (1.0 - np.exp(-(months[None, None, :] + 1.0) / _GROUP_CONVERSION_TAU[None, :, None]))
+    identified = np.rint(identified_real).astype(np.int64)
+    enrolled = np.minimum(np.rint(identified_real * conversion).astype(np.int64), identified)
+    employee_share = np.clip(_GROUP_EMPLOYEE_SHARE[None, :] + rng.normal(0.0, 0.03, (n_u, n_g)), 0.0, 0.97)
+    employee = np.floor(enrolled * employee_share[:, :, None]).astype(np.int64)
+    resident = enrolled - employee
+
+    pool = pd.DataFrame(
+        {
+            "period": np.tile(periods, n_u * n_g),
+            "region_code": np.repeat(units, n_g * n_t),
+            "group": np.tile(np.repeat(np.arange(1, n_g + 1), n_t), n_u),
+            "identified": identified.ravel(),
+            "enrolled_employee": employee.ravel(),
+            "enrolled_resident": resident.ravel(),
+        }
+    )
+    by_action = np.floor(np.einsum("ugt,ga->uat", enrolled.astype(float), _ACTION_MIX)).astype(np.int64)
+    actions = pd.DataFrame(
+        {
+            "period": np.tile(periods, n_u * POOL_ACTION_COUNT),
+            "region_code": np.repeat(units, POOL_ACTION_COUNT * n_t),
+            "action": np.tile(np.repeat(np.arange(1, POOL_ACTION_COUNT + 1), n_t), n_u),
+            "enrolled": by_action.ravel(),
+        }
+    )
+    pool = pool.sort_values(["period", "region_code", "group"], ignore_index=True)
+    actions = actions.sort_values(["period", "region_code", "action"], ignore_index=True)
+    return pool, actions

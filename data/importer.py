@@ -26,7 +26,7 @@ import pandas as pd
 
 from data import queries
 from metrics.periods import period_label
-from metrics.registry import LEVELS, SCHEMES
+from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, SCHEMES, category_names
 
 
 # --------------------------------------------------------------------------- what a file holds
@@ -39,11 +39,30 @@ class Kind:
     key: tuple[str, ...]
     chinese: dict[str, str]  # Chinese header -> canonical column
     counts: tuple[str, ...] = ()
+    # (canonical column, database column) where the two differ: the file and every
+    # message say ``group``, the table says ``group_id`` (GROUP is an SQL keyword).
+    stored: tuple[tuple[str, str], ...] = ()
 
     @property
     def value_columns(self) -> tuple[str, ...]:
         """The columns a re-import of the same key replaces."""
         return tuple(column for column in self.columns if column not in self.key)
+
+    def db(self, column: str) -> str:
+        """The table column that holds a canonical column."""
+        return dict(self.stored).get(column, column)
+
+    @property
+    def db_columns(self) -> tuple[str, ...]:
+        return tuple(self.db(column) for column in self.columns)
+
+    @property
+    def db_key(self) -> tuple[str, ...]:
+        return tuple(self.db(column) for column in self.key)
+
+    @property
+    def db_value_columns(self) -> tuple[str, ...]:
+        return tuple(self.db(column) for column in self.value_columns)
 
 
 KINDS: dict[str, Kind] = {
@@ -74,6 +93,40 @@ KINDS: dict[str, Kind] = {
         },
         counts=("insured", "receiving", "paid"),
     ),
+    # The expansion pool (扩面对象实名库), cumulative since the library was set up.
+    "pool": Kind(
+        "pool",
+        ("period", "region_code", "group", "identified", "enrolled_employee", "enrolled_resident"),
+        ("period", "region_code", "group"),
+        {
+            "统计期": "period",
+            "区划代码": "region_code",
+            "群体": "group",
+            "已识别人数": "identified",
+            "参加职工养老人数": "enrolled_employee",
+            "参加居民养老人数": "enrolled_resident",
+        },
+        counts=("identified", "enrolled_employee", "enrolled_resident"),
+        stored=(("group", "group_id"),),
+    ),
+    "actions": Kind(
+        "actions",
+        ("period", "region_code", "action", "enrolled"),
+        ("period", "region_code", "action"),
+        {"统计期": "period", "区划代码": "region_code", "行动": "action", "参保人数": "enrolled"},
+        counts=("enrolled",),
+        stored=(("action", "action_id"),),
+    ),
+}
+
+# Coded columns: every accepted spelling -> id, and what the reason says when none fits.
+CATEGORY_NAMES: dict[str, dict[str, int]] = {
+    "group": category_names(POOL_GROUPS),
+    "action": category_names(POOL_ACTIONS),
+}
+_CATEGORY_HINTS = {
+    "group": f"is not a group (1 to {len(POOL_GROUPS)}, or its name, e.g. 4 or 新就业形态劳动者)",
+    "action": f"is not an action (1 to {len(POOL_ACTIONS)}, or its name, e.g. 1 or 精准宣传动员一批)",
 }
 
 SCHEME_NAMES = {
@@ -308,6 +361,9 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
         out["period"] = _parse_periods(table["period"], flag)
     for column in kind.counts:
         out[column] = _parse_counts(table[column], column, flag)
+    categories = [column for column in CATEGORY_NAMES if column in kind.columns]
+    for column in categories:
+        out[column] = _parse_category(table[column], column, flag)
 
     known = _known_regions(con)
     if kind.name == "regions":
@@ -331,12 +387,37 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
             out["receiving"].astype("string") + " is more than insured (" + out["insured"].astype("string") + ")",
         )
 
+    if kind.name == "pool":
+        employee, resident, identified = out["enrolled_employee"], out["enrolled_resident"], out["identified"]
+        enrolled = employee + resident
+        over = (employee.notna() & resident.notna() & identified.notna() & (enrolled > identified)).fillna(False)
+        flag(
+            over.astype(bool),
+            "enrolled_employee+enrolled_resident",
+            employee.astype("string") + " + " + resident.astype("string") + " = " + enrolled.astype("string")
+            + " is more than identified (" + identified.astype("string") + ")",
+        )
+
     _check_duplicates(table, out, kind, flag)
     checked = Checked(kind, source, out, sorted(problems), warnings)
     if checked.ok and kind.name == "snapshots":
         checked.warnings.extend(_implausible_snapshots(con, out))
-    checked.frame = out.astype({c: "int64" for c in kind.counts}) if checked.ok else out
+    whole = {c: "int64" for c in (*kind.counts, *categories)}
+    checked.frame = out.astype(whole) if checked.ok else out
     return checked
+
+
+def _parse_category(text: pd.Series, column: str, flag) -> pd.Series:
+    """A group or action given as its number or its name -> its id."""
+    names = CATEGORY_NAMES[column]
+    key = text.str.replace(r"\s+", "", regex=True)
+    digits = key.str.fullmatch(r"\d{1,3}")
+    key = key.where(~digits, key.str.lstrip("0"))  # "04" is 4
+    ids = key.map(names).fillna(key.str.lower().map(names))
+    empty = text == ""
+    flag(empty, column, "is empty")
+    flag(ids.isna() & ~empty, column, "'" + text + "' " + _CATEGORY_HINTS[column])
+    return ids.astype("Int64")
 
 
 def _parse_periods(text: pd.Series, flag) -> pd.Series:
@@ -415,6 +496,9 @@ def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) 
         keyed["period"] = out["period"].astype("string").fillna(table["period"])
     if "scheme" in key:
         keyed["scheme"] = out["scheme"].fillna(table["scheme"])
+    for column in CATEGORY_NAMES:
+        if column in key:  # "4" and 新就业形态劳动者 are the same group
+            keyed[column] = out[column].astype("string").fillna(table[column])
     duplicate = keyed.duplicated(keep="first")
     if not duplicate.any():
         return

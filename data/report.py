@@ -12,9 +12,25 @@ import duckdb
 import pandas as pd
 
 from data import queries
-from metrics.compute import evaluate, metric_values, periods_needed
+from metrics import compute
+from metrics.compute import MetricGrid, periods_needed, start_months_needed
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
+
+
+def metric_grid(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    codes: Sequence[str],
+    periods: Sequence[int],
+    regions: pd.DataFrame | None = None,
+) -> MetricGrid:
+    """The metrics of ``codes`` at ``periods`` as region × month matrices."""
+    codes = list(codes)
+    regions = queries.regions(con, codes) if regions is None else regions
+    listed = regions.set_index("code").loc[codes].reset_index()
+    sums = queries.subtree_sums(con, codes, periods)
+    return compute.metric_grid(listed, sums, targets, periods)
 
 
 def metric_series(
@@ -25,10 +41,7 @@ def metric_series(
     regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``region_code, period, metric, numerator, denominator, value, completeness``."""
-    regions = queries.regions(con) if regions is None else regions
-    listed = regions[regions["code"].isin(list(codes))]
-    scheme_sums, population_sums = queries.subtree_sums(con, listed["code"].tolist(), periods)
-    return metric_values(listed, scheme_sums, population_sums, targets, periods)
+    return compute.metric_values(metric_grid(con, targets, codes, periods, regions))
 
 
 def metrics_report(
@@ -47,12 +60,39 @@ def metrics_report(
     ``codes`` lists the regions directly instead (ranked all together).
     Without a level or codes, every level is listed and ranked level by level.
     """
-    regions = queries.regions(con)
     by_level = codes is None and level is None
     if codes is None:
         codes = queries.listed_codes(con, level, root)
-    listed = regions[regions["code"].isin(list(codes))].reset_index(drop=True)
-    months = periods_needed(period, targets, compare_to)
-    values = metric_series(con, targets, listed["code"], months, regions=regions)
+    listed = queries.regions(con, codes)
+    grid = metric_grid(con, targets, listed["code"], periods_needed(period, targets, compare_to), listed)
+    # Regions without a value at the baseline start their trajectory at their first value after it.
+    late_codes, late_months = start_months_needed(grid, targets, period)
+    if late_codes:
+        grid = grid.merge(metric_grid(con, targets, late_codes, late_months, listed))
     rank_groups = listed.set_index("code")["level"] if by_level else None
-    return evaluate(listed, values, targets, period, compare_to, metrics, rank_groups)
+    return compute.evaluate(listed, grid, targets, period, compare_to, metrics, rank_groups)
+
+
+def pool_report(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    period: int,
+    *,
+    level: str | None = None,
+    root: str | None = None,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The expansion pool's measures for the regions of ``level`` under ``root`` at ``period``:
+    the columns of ``metrics.pool.POOL_OUTPUT_COLUMNS``, per group and per region total (the total
+    row with the coverage gap in persons and the pool's sufficiency)."""
+    from data import queries_pool
+    from metrics.pool import coverage_gaps
+    from metrics.pool import pool_report as shape
+
+    regions = queries.regions(con)
+    if codes is None:
+        codes = queries.listed_codes(con, level, root)
+    listed = regions[regions["code"].isin(list(codes))].reset_index(drop=True)
+    sums = queries_pool.pool_sums(con, listed["code"].tolist(), [period])
+    report = metrics_report(con, targets, period, codes=listed["code"].tolist(), metrics=["coverage_rate"])
+    return shape(listed, sums, coverage_gaps(report), period)

@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS meta (
 
 CREATE TABLE IF NOT EXISTS imports (
     import_id      INTEGER PRIMARY KEY,
-    kind           VARCHAR NOT NULL,      -- regions | population | snapshots
+    kind           VARCHAR NOT NULL,      -- regions | population | snapshots | pool | actions
     source         VARCHAR NOT NULL,      -- the file name, or "demo"
     imported_at    TIMESTAMP NOT NULL,
     row_count      INTEGER NOT NULL,
@@ -64,4 +64,35 @@ CREATE TABLE IF NOT EXISTS replaced_population (
 CREATE TABLE IF NOT EXISTS replaced_snapshots (
     import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, scheme VARCHAR,
     insured BIGINT, receiving BIGINT, paid BIGINT, prior_import_id INTEGER
+);
+
+-- The expansion pool (扩面对象实名库): per (period, region, key group 1-8), cumulative since the
+-- library was set up. Files name the column ``group``; GROUP being an SQL keyword, it is stored as group_id.
+CREATE TABLE IF NOT EXISTS pool (
+    period            INTEGER NOT NULL,
+    region_code       VARCHAR NOT NULL,
+    group_id          INTEGER NOT NULL,
+    identified        BIGINT NOT NULL,
+    enrolled_employee BIGINT NOT NULL,
+    enrolled_resident BIGINT NOT NULL,
+    import_id         INTEGER NOT NULL
+);
+
+-- Persons enrolled through each of the six actions (六个一批, action 1-6), cumulative.
+CREATE TABLE IF NOT EXISTS actions (
+    period      INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    action_id   INTEGER NOT NULL,
+    enrolled    BIGINT NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS replaced_pool (
+    import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, group_id INTEGER,
+    identified BIGINT, enrolled_employee BIGINT, enrolled_resident BIGINT, prior_import_id INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS replaced_actions (
+    import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, action_id INTEGER, enrolled BIGINT,
+    prior_import_id INTEGER
 );

@@ -22,7 +22,13 @@ class RollbackRefused(ValueError):
 
 
 def _key_match(kind: str, left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in KINDS[kind].key)
+    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in KINDS[kind].db_key)
+
+
+def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A checked frame's columns under their table names (``group`` -> ``group_id``)."""
+    columns = KINDS[kind].columns
+    return frame[list(columns)].rename(columns=dict(zip(columns, KINDS[kind].db_columns)))
 
 
 def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False) -> ImportResult:
@@ -30,8 +36,8 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
     kind = checked.kind.name
-    columns = KINDS[kind].columns
-    staged = checked.frame[list(columns)].copy()
+    columns = KINDS[kind].db_columns
+    staged = _staged(kind, checked.frame)
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = _new_import(con, kind, checked.source, len(staged), is_demo)
@@ -111,7 +117,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         raise RollbackRefused(
             f"import {import_id} ({source}) has rows that later import(s) {ids} replaced; roll those back first"
         )
-    columns = KINDS[kind].columns
+    columns = KINDS[kind].db_columns
     con.execute("BEGIN TRANSACTION")
     try:
         removed = con.execute(f"DELETE FROM {kind} WHERE import_id = ?", [import_id]).fetchone()[0]
@@ -137,6 +143,8 @@ def _refuse_orphans(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
         SELECT DISTINCT code FROM (
             SELECT region_code AS code FROM population UNION ALL
             SELECT region_code FROM snapshots UNION ALL
+            SELECT region_code FROM pool UNION ALL
+            SELECT region_code FROM actions UNION ALL
             SELECT parent_code FROM regions WHERE parent_code IS NOT NULL
         ) WHERE code NOT IN (SELECT code FROM regions) ORDER BY code LIMIT 10
         """
@@ -164,16 +172,23 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
     try:
         demo_ids = "SELECT import_id FROM imports WHERE is_demo"
         old_demo_ids = [row[0] for row in con.execute(demo_ids).fetchall()]
-        for kind in ("snapshots", "population", "regions"):
+        for kind in ("actions", "pool", "snapshots", "population", "regions"):
             con.execute(f"DELETE FROM {kind} WHERE import_id IN ({demo_ids})")
             con.execute(f"DELETE FROM replaced_{kind} WHERE import_id IN ({demo_ids})")
         con.execute("DELETE FROM imports WHERE is_demo")
         results = []
-        for kind, frame in (("regions", demo.regions), ("population", demo.population), ("snapshots", demo.snapshots)):
+        loads = (
+            ("regions", demo.regions),
+            ("population", demo.population),
+            ("snapshots", demo.snapshots),
+            ("pool", demo.pool),
+            ("actions", demo.actions),
+        )
+        for kind, frame in loads:
             staged = _demo_frame(kind, frame)
             import_id = _new_import(con, kind, "demo", len(staged), True)
             con.register("staged", staged)
-            columns = ", ".join(KINDS[kind].columns)
+            columns = ", ".join(KINDS[kind].db_columns)
             added = con.execute(
                 f"INSERT INTO {kind} SELECT {columns}, ? FROM staged"
                 f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})",
@@ -204,7 +219,7 @@ def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_d
         f" AND NOT EXISTS (SELECT 1 FROM staged WHERE {_key_match(kind, 'r', 'staged')})",
         [old_demo_ids],
     )
-    values = ", ".join(f"{column} = staged.{column}" for column in KINDS[kind].value_columns)
+    values = ", ".join(f"{column} = staged.{column}" for column in KINDS[kind].db_value_columns)
     con.execute(
         f"UPDATE replaced_{kind} AS r SET {values}, prior_import_id = ? FROM staged"
         f" WHERE {_key_match(kind, 'r', 'staged')} AND r.prior_import_id IN {old}",
@@ -215,7 +230,7 @@ def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_d
 def _demo_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     from metrics.periods import month_index
 
-    staged = frame[list(KINDS[kind].columns)].copy()
+    staged = _staged(kind, frame).copy()
     if "period" in staged:
         staged["period"] = staged["period"].map(month_index).astype("int64")
     return staged

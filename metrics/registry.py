@@ -67,3 +67,57 @@ METRICS: tuple[Metric, ...] = (
 
 METRIC_BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}
 METRIC_KEYS: tuple[str, ...] = tuple(METRIC_BY_KEY)
+
+
+# --------------------------------------------------------------------------- the expansion pool
+
+
+@dataclass(frozen=True)
+class PoolCategory:
+    """One of the eight key groups (八类重点群体) or six actions (六个一批)."""
+
+    id: int
+    zh: str  # the short name shown on charts and accepted in files
+    en: str
+    zh_full: str = ""  # the campaign's own wording, also accepted in files
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+POOL_GROUPS: tuple[PoolCategory, ...] = (
+    PoolCategory(1, "个体工商户和小微企业", "Small businesses", "个体工商户、小微企业等纳税正常但未参保的市场主体"),
+    PoolCategory(2, "被征地农民等补贴人员", "Land-requisitioned farmers", "被征地农民等享受政府参保缴费补贴政策人员"),
+    PoolCategory(3, "转移就业农村劳动力", "Rural migrant workers", "转移就业农村劳动力中长期稳定市场化就业人员"),
+    PoolCategory(4, "新就业形态劳动者", "Platform workers", "新就业形态劳动者：网约车司机、快递员、外卖骑手、同城货运司机"),
+    PoolCategory(5, "持证自由职业者", "Licensed freelancers", "律师、导游等持证自由职业者"),
+    PoolCategory(6, "城乡富裕居民", "Well-off residents", "具备职工养老保险缴费能力的城乡富裕居民"),
+    PoolCategory(7, "缴费困难群体", "Hardship group", "低保对象、特困人员、致贫返贫人员、重度残疾人等缴费困难群体"),
+    PoolCategory(8, "其他应参未参人员", "Others", "其他应参未参人员"),
+)
+
+POOL_ACTIONS: tuple[PoolCategory, ...] = (
+    PoolCategory(1, "精准宣传动员一批", "Targeted publicity"),
+    PoolCategory(2, "典型引路带动一批", "Role models"),
+    PoolCategory(3, "强化执法扩面一批", "Law enforcement"),
+    PoolCategory(4, "依法维权纳入一批", "Rights protection"),
+    PoolCategory(5, "完善政策吸纳一批", "Policy improvement"),
+    PoolCategory(6, "政府帮扶兜底一批", "Government support"),
+)
+
+POOL_GROUP_BY_ID: dict[int, PoolCategory] = {group.id: group for group in POOL_GROUPS}
+POOL_ACTION_BY_ID: dict[int, PoolCategory] = {action.id: action for action in POOL_ACTIONS}
+
+
+def category_names(categories: tuple[PoolCategory, ...]) -> dict[str, int]:
+    """Every way a file may name a group or action -> its id: the digit, the short and full
+    Chinese names (an action also without its closing 一批), the English name in any case."""
+    names: dict[str, int] = {}
+    for category in categories:
+        names[str(category.id)] = category.id
+        for name in (category.zh, category.zh_full, category.en.lower()):
+            if name:
+                names[name] = category.id
+        if category.zh.endswith("一批"):
+            names[category.zh[: -len("一批")]] = category.id
+    return names

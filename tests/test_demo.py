@@ -275,3 +275,87 @@ def test_no_duplicate_keys(demo: DemoData):
     codes = set(demo.regions["code"])
     assert set(demo.snapshots["region_code"]) <= codes
     assert set(demo.population["region_code"]) <= codes
+
+
+# --------------------------------------------------------------------------- the expansion pool
+
+
+@pytest.fixture(scope="module")
+def pool_at_end(demo: DemoData) -> pd.DataFrame:
+    """Per township at 2026-10: remaining pool and coverage gap in persons (target 95 %), 宣威市's
+    townships left out (their coverage counts the resident scheme only)."""
+    pool = demo.pool[demo.pool["period"] == "2026-10"]
+    left = (pool["identified"] - pool["enrolled_employee"] - pool["enrolled_resident"]).groupby(pool["region_code"].str[:9]).sum()
+    snaps = demo.snapshots[demo.snapshots["period"] == "2026-10"]
+    insured = snaps.groupby(snaps["region_code"].str[:9])["insured"].sum()
+    pop = demo.population[demo.population["period"] == "2025-12"]
+    required = pop.groupby(pop["region_code"].str[:9])["required"].sum()
+    frame = pd.DataFrame({"remaining": left, "insured": insured, "required": required}).dropna()
+    frame = frame[(frame.index.str.len() == 9) & ~frame.index.str.startswith("530381")]
+    frame["gap"] = np.ceil(0.95 * frame["required"] - frame["insured"]).clip(lower=0)
+    return frame
+
+
+def test_pool_is_monthly_from_the_librarys_set_up_to_2026_10_for_every_reporting_unit(demo: DemoData):
+    expected = [p.strftime("%Y-%m") for p in pd.period_range("2024-01", "2026-10", freq="M")]
+    assert sorted(demo.pool["period"].unique()) == expected
+    assert sorted(demo.actions["period"].unique()) == expected
+    units = set(demo.population["region_code"])
+    assert set(demo.pool["region_code"]) == units == set(demo.actions["region_code"])
+    assert (demo.pool.groupby(["period", "region_code"])["group"].apply(sorted).map(tuple) == tuple(range(1, 9))).all()
+    assert (demo.actions.groupby(["period", "region_code"])["action"].apply(sorted).map(tuple) == tuple(range(1, 7))).all()
+    assert not demo.pool.duplicated(["period", "region_code", "group"]).any()
+    assert not demo.actions.duplicated(["period", "region_code", "action"]).any()
+
+
+def test_pool_and_actions_are_deterministic_for_a_seed():
+    a, b, c = build_demo(7), build_demo(7), build_demo(8)
+    pd.testing.assert_frame_equal(a.pool, b.pool)
+    pd.testing.assert_frame_equal(a.actions, b.actions)
+    assert not a.pool["identified"].equals(c.pool["identified"])
+
+
+def test_pool_counts_are_whole_cumulative_and_never_more_enrolled_than_identified(demo: DemoData):
+    p = demo.pool.sort_values("period")
+    for column in ("identified", "enrolled_employee", "enrolled_resident"):
+        assert p[column].dtype == np.int64 and (p[column] >= 0).all()
+        assert (p.groupby(["region_code", "group"])[column].diff().dropna() >= 0).all(), column
+    assert (p["enrolled_employee"] + p["enrolled_resident"] <= p["identified"]).all()
+    a = demo.actions.sort_values("period")
+    assert a["enrolled"].dtype == np.int64 and (a.groupby(["region_code", "action"])["enrolled"].diff().dropna() >= 0).all()
+
+
+def test_identification_grows_then_levels_off(demo: DemoData):
+    city = demo.pool.groupby("period")["identified"].sum()
+    first_year = city["2024-12"] - city["2024-01"]
+    last_year = city["2026-10"] - city["2025-10"]
+    assert first_year > 10 * last_year > 0
+
+
+def test_groups_convert_at_their_own_pace_into_their_own_scheme(demo: DemoData):
+    end = demo.pool[demo.pool["period"] == "2026-10"].groupby("group")[["identified", "enrolled_employee", "enrolled_resident"]].sum()
+    enrolled = end["enrolled_employee"] + end["enrolled_resident"]
+    conversion = enrolled / end["identified"]
+    employee = end["enrolled_employee"] / enrolled
+    assert conversion.idxmax() == 2 and conversion[2] > 0.75  # land-requisitioned farmers: quickly
+    assert conversion.idxmin() == 4 and conversion[4] < 0.35  # platform workers: slowly
+    assert employee[7] < 0.1  # the hardship group: the resident scheme
+    assert employee[6] > 0.75  # well-off residents: the employee scheme
+    assert employee[2] < 0.25
+
+
+def test_some_townships_pool_cannot_close_their_coverage_gap(pool_at_end: pd.DataFrame):
+    with_gap = pool_at_end[pool_at_end["gap"] > 0]
+    sufficiency = with_gap["remaining"] / with_gap["gap"]
+    short = sufficiency[sufficiency < 1]
+    assert 3 <= len(short) <= 12  # a few, not most
+    assert {"530326212", "530325203"} <= set(short.index)  # the off-track two
+    assert (sufficiency >= 1).sum() > len(short)
+
+
+def test_enrolments_are_credited_to_the_six_actions_publicity_most(demo: DemoData):
+    end = demo.actions[demo.actions["period"] == "2026-10"].groupby("action")["enrolled"].sum()
+    assert end.idxmax() == 1 and end[1] > 2 * end.drop(1).max()
+    pool = demo.pool[demo.pool["period"] == "2026-10"]
+    enrolled = (pool["enrolled_employee"] + pool["enrolled_resident"]).sum()
+    assert 0.97 * enrolled <= end.sum() <= enrolled  # every enrolment, to one action (rounded down)
