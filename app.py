@@ -38,6 +38,8 @@ pages = [
     st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
     st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
+    st.Page("pages/pool.py", title=t("nav.pool"), icon=":material/groups:", url_path="pool"),
+    st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":material/co_present:", url_path="briefing"),
     st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
 ]

@@ -30,7 +30,7 @@ from metrics.periods import month_index, period_label
 METRIC_KEYS = ("coverage_rate", "employee_share", "payment_rate")
 SCHEMES = ("employee", "public", "resident")
 
-_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides")
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin")
 _ENTRY_KEYS = ("milestones", "schemes")
 _MILESTONE_KEYS = ("by", "value")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,6 +83,52 @@ class MetricTarget(BaseModel):
         return self
 
 
+STATUS_KEYS = ("achieved", "on_track", "behind", "off_track")
+_BULLETIN_KEYS = ("praise", "name")
+_PRAISE_KEYS = ("statuses", "top", "most_improved")
+_NAME_KEYS = ("statuses", "bottom", "fallen_furthest")
+_MAX_LISTED = 50
+
+
+class PraiseRule(BaseModel):
+    """Whom the quarterly bulletin praises (表扬).
+
+    ``top``: the regions with the highest values among those whose status is
+    in ``statuses``; ``most_improved``: the regions that climbed most places
+    since the previous quarter (any status). 0 leaves a list out.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    statuses: tuple[str, ...] = ("achieved",)
+    top: int = Field(default=3, ge=0, le=_MAX_LISTED)
+    most_improved: int = Field(default=3, ge=0, le=_MAX_LISTED)
+
+
+class NameRule(BaseModel):
+    """Whom the quarterly bulletin names (通报).
+
+    ``bottom``: the regions with the lowest values among those whose status is
+    in ``statuses``; ``fallen_furthest``: the regions that lost most places
+    since the previous quarter (any status). 0 leaves a list out.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    statuses: tuple[str, ...] = ("off_track",)
+    bottom: int = Field(default=3, ge=0, le=_MAX_LISTED)
+    fallen_furthest: int = Field(default=3, ge=0, le=_MAX_LISTED)
+
+
+class BulletinRules(BaseModel):
+    """The ``bulletin:`` section: who is praised and who is named each quarter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    praise: PraiseRule = Field(default_factory=PraiseRule)
+    name: NameRule = Field(default_factory=NameRule)
+
+
 class Targets(BaseModel):
     """The whole targets file."""
 
@@ -92,6 +138,7 @@ class Targets(BaseModel):
     warning_band: float = Field(ge=0, lt=1)
     metrics: dict[str, MetricTarget]  # metric key -> target (a metric may be absent)
     overrides: dict[str, dict[str, MetricTarget]] = Field(default_factory=dict)
+    bulletin: BulletinRules = Field(default_factory=BulletinRules)  # defaults where the file has no section
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -103,11 +150,22 @@ class Targets(BaseModel):
         schemes, else the global metric's schemes stay. Without an override:
         the global target, or None if the metric has no target.
         """
-        glob = self.metrics.get(metric)
+        return self.target_of(metric, self.overriding_code(metric, lineage))
+
+    def overriding_code(self, metric: str, lineage: Sequence[str]) -> str | None:
+        """The nearest code in ``lineage`` with an override for ``metric`` (None: the global target)."""
+        if not self.overrides:
+            return None
         for code in lineage:
-            override = self.overrides.get(str(code), {}).get(metric)
-            if override is None:
-                continue
+            if metric in self.overrides.get(str(code), {}):
+                return str(code)
+        return None
+
+    def target_of(self, metric: str, overriding_code: str | None) -> MetricTarget | None:
+        """The target in force under ``overriding_code``'s override (None: the global one)."""
+        glob = self.metrics.get(metric)
+        if overriding_code is not None:
+            override = self.overrides[overriding_code][metric]
             if override.schemes is None and glob is not None and glob.schemes is not None:
                 return MetricTarget(milestones=override.milestones, schemes=glob.schemes)
             return override
@@ -300,9 +358,79 @@ class _Walker:
         if "overrides" in root:
             overrides = self.overrides(root)
 
-        if self.problems or baseline is None or band is None or metrics is None or overrides is None:
+        bulletin: BulletinRules | None = BulletinRules()
+        if "bulletin" in root:
+            bulletin = self.bulletin(root)
+
+        if self.problems or baseline is None or band is None or metrics is None or overrides is None or bulletin is None:
             return None
-        return Targets(baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides)
+        return Targets(baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin)
+
+    def bulletin(self, root: dict) -> BulletinRules | None:
+        """The optional ``bulletin:`` section; what it leaves out keeps its default."""
+        node = root["bulletin"]
+        if node is None:  # "bulletin:" with everything under it commented out
+            return BulletinRules()
+        if not isinstance(node, dict):
+            self.problem("bulletin", _value_line(root, "bulletin"), f"expected a mapping with keys {', '.join(_BULLETIN_KEYS)}, got {_show(node)}")
+            return None
+        self.unknown_keys(node, "bulletin.", _BULLETIN_KEYS)
+        ok = all(key in _BULLETIN_KEYS for key in node)
+        rules: dict[str, Any] = {}
+        for key, allowed, model in (("praise", _PRAISE_KEYS, PraiseRule), ("name", _NAME_KEYS, NameRule)):
+            if key not in node or node[key] is None:
+                continue
+            rule = node[key]
+            place = f"bulletin.{key}"
+            if not isinstance(rule, dict):
+                self.problem(place, _value_line(node, key), f"expected a mapping with keys {', '.join(allowed)}, got {_show(rule)}")
+                ok = False
+                continue
+            self.unknown_keys(rule, f"{place}.", allowed)
+            ok = ok and all(k in allowed for k in rule)
+            fields: dict[str, Any] = {}
+            for field in allowed:
+                if field not in rule:
+                    continue
+                line = _value_line(rule, field)
+                if field == "statuses":
+                    statuses = self.statuses(rule[field], f"{place}.statuses", line, rule[field])
+                    if statuses is None:
+                        ok = False
+                    else:
+                        fields[field] = statuses
+                else:
+                    count = self.count(rule[field], f"{place}.{field}", line)
+                    if count is None:
+                        ok = False
+                    else:
+                        fields[field] = count
+            rules[key] = model(**fields)
+        return BulletinRules(**rules) if ok else None
+
+    def statuses(self, node: Any, place: str, line: int | None, seq: Any) -> tuple[str, ...] | None:
+        if not isinstance(node, list) or not node:
+            self.problem(place, line, f"expected a non-empty list of statuses ({', '.join(STATUS_KEYS)}), got {_show(node)}")
+            return None
+        ok = True
+        seen: set[str] = set()
+        for i, status in enumerate(node):
+            item_line = _item_line(seq, i)
+            if not isinstance(status, str) or status not in STATUS_KEYS:
+                self.problem(f"{place}[{i}]", item_line, f"unknown status '{_show(status)}'; allowed: {', '.join(STATUS_KEYS)}")
+                ok = False
+            elif status in seen:
+                self.problem(f"{place}[{i}]", item_line, f"status '{status}' is listed twice")
+                ok = False
+            else:
+                seen.add(status)
+        return tuple(node) if ok else None
+
+    def count(self, value: Any, place: str, line: int | None) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_LISTED:
+            self.problem(place, line, f"{_show(value)} is not a whole number from 0 to {_MAX_LISTED}")
+            return None
+        return int(value)
 
     def metric_map(self, parent: dict, key: Any, place: str) -> dict[str, MetricTarget] | None:
         """``parent[key]``: a mapping of metric key -> entry."""

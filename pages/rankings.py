@@ -1,5 +1,253 @@
-"""Placeholder: built in a following commit."""
+"""排名 Rankings: how do the regions under the selected one rank, and who moved?
+
+The league of the selected region's children (or, for a region without
+children, its siblings) for the sidebar's metric, with the selected region
+pinned first as the reference line; praise for the best and names for the
+laggards, as the quarterly bulletin puts them; downloads for the bulletin.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("…")
+from metrics.league import (
+    COMPARISONS,
+    bulletin,
+    comparison_month,
+    export_rows,
+    filter_league,
+    league_codes,
+    league_levels,
+    league_members,
+    league_table,
+    sort_league,
+)
+from metrics.registry import STATUSES
+from ui import loaders
+from ui.bulletin_button import bulletin_button
+from ui.charts import STATUS_COLORS, chart_config, file_stem
+from ui.charts_rankings import league_bar_figure
+from ui.exports import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
+from ui.formatting import format_month, format_rate, rate_decimals
+from ui.i18n import metric_label, status_label, t
+from ui.lang_widgets import choice, choices
+from ui.selection import current
+from ui.tables_league import league_styler
+
+SORTS: dict[str, tuple[str, bool]] = {
+    "rank": ("rank", True),
+    "rank_desc": ("rank", False),
+    "rank_up": ("rank_change", False),
+    "rank_down": ("rank_change", True),
+    "gap_persons": ("gap_persons", False),
+}
+STATUS_KEYS = (*STATUSES, "none")
+
+selection = current()
+targets, period, metric = selection.targets, selection.period, selection.metric
+regions = loaders.regions()
+names = regions.set_index("code")["name"]
+
+
+def unit(level: str) -> str:
+    return t(f"rankings.unit.{level}")
+
+
+# ---- which regions are ranked together, against which month, in which order
+title = st.empty()
+levels = league_levels(regions, selection.region)
+controls = st.columns([1, 1.4, 1])
+with controls[0]:
+    chosen_level = levels[0] if levels else None
+    if len(levels) > 1:
+        chosen_level = choice(
+            st.selectbox,
+            t("rankings.scope"),
+            levels,
+            name="rankings_level",
+            format_func=lambda lv: t("rankings.scope_children" if lv == levels[0] else "rankings.scope_all", unit=unit(lv)),
+        )
+with controls[1]:
+    comparison = choice(
+        st.radio,
+        t("rankings.compare"),
+        COMPARISONS,
+        name="rankings_compare",
+        format_func=lambda c: t(f"rankings.compare.{c}"),
+        horizontal=True,
+    )
+with controls[2]:
+    sort_choice = choice(st.selectbox, t("rankings.sort"), list(SORTS), name="rankings_sort", format_func=lambda s: t(f"rankings.sort.{s}"))
+
+codes, siblings = league_codes(regions, selection.region, chosen_level)
+league_level = str(regions.set_index("code").at[codes[0], "level"])
+parent = regions.set_index("code").at[selection.region, "parent_code"]
+scope_name = str(names[parent]) if siblings and isinstance(parent, str) else selection.region_name
+title.title(t("rankings.title", region=scope_name))
+
+compare_to = comparison_month(period, comparison)
+league_report = loaders.report(targets, period, codes, compare_to=compare_to)
+own_report = league_report if siblings else loaders.report(targets, period, [selection.region])
+table = league_table(league_report, own_report, metric, selection.region)
+members = league_members(table)
+
+st.caption(
+    t("rankings.count", metric=metric_label(metric), period=format_month(period), count=int(members["rank"].notna().sum()), unit=unit(league_level))
+    + " · "
+    + t("rankings.compare_note", period=format_month(period), compare=format_month(compare_to))
+)
+if siblings:
+    st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
+
+if members["value"].isna().all():
+    st.info(t("rankings.empty", period=format_month(period)), icon=":material/info:")
+    st.stop()
+
+# ---- praise and name, as the bulletin does
+praised, named = bulletin(table)
+boxes = st.columns(2)
+with boxes[0], st.container(border=True):
+    st.markdown(f"**:blue[:material/thumb_up: {t('rankings.praise_title')}]** · {t('rankings.praise_hint', n=3)}")
+    if praised.empty:
+        st.caption(t("rankings.praise_none"))
+    for row in praised.itertuples():
+        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+with boxes[1], st.container(border=True):
+    st.markdown(f"**:orange[:material/campaign: {t('rankings.name_title')}]** · {t('rankings.name_hint', n=3)}")
+    if named.empty:
+        st.caption(t("rankings.name_none"))
+    for row in named.itertuples():
+        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+
+# ---- the table: filters, then the reference row and the league
+st.subheader(t("rankings.table_title"))
+filters = st.columns([2, 1])
+with filters[0]:
+    statuses = choices(t("rankings.filter_status"), STATUS_KEYS, name="rankings_status", format_func=status_label)
+with filters[1]:
+    query = st.text_input(t("rankings.search"), placeholder=t("rankings.search_placeholder"), key="rankings_search")
+
+by, ascending = SORTS[sort_choice]
+shown = filter_league(sort_league(table, by, ascending), statuses, query)
+suffix = t("rankings.selected_suffix" if siblings else "rankings.reference_suffix")
+
+headers = {
+    "rank": t("word.rank"),
+    "rank_change": t("word.rank_change"),
+    "region_name": t("word.region"),
+    "value": metric_label(metric),
+    "target": t("word.target"),
+    "target_by": t("word.target_by"),
+    "gap_pp": t("word.gap_pp"),
+    "gap_points": t("word.gap_pp"),
+    "gap_persons": t("word.gap_persons"),
+    "status": t("word.status"),
+    "region_code": t("word.region_code"),
+}
+status_names = {key: status_label(None if key == "none" else key) for key in STATUS_KEYS}
+status_fills = {status_names[key]: STATUS_COLORS[key] for key in STATUS_KEYS}
+
+display = shown[["rank", "rank_change", "region_name", "value", "target", "gap_pp", "gap_persons", "status", "region_code"]].copy()
+display.loc[shown["pinned"], "region_name"] = display.loc[shown["pinned"], "region_name"] + suffix
+display["status"] = display["status"].fillna("none").map(status_names)
+display = display.rename(columns=headers)
+
+if len(shown) == 1:
+    st.caption(t("rankings.no_match"))
+st.dataframe(
+    league_styler(
+        display,
+        targets=shown["target"],
+        rank=headers["rank"],
+        rank_change=headers["rank_change"],
+        value=headers["value"],
+        target=headers["target"],
+        gap_pp=headers["gap_pp"],
+        gap_persons=headers["gap_persons"],
+        status=headers["status"],
+        status_colors=status_fills,
+    ),
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(display), 640),
+    column_config={headers["region_name"]: st.column_config.TextColumn(width="medium")},
+    placeholder="—",
+    key="rankings_table",
+)
+if not siblings:
+    st.caption(t("rankings.reference_note", region=selection.region_name))
+
+# ---- downloads: the filtered table, reference row first
+exported = export_rows(shown)
+exported.loc[shown["pinned"].to_numpy(), "region_name"] = exported.loc[shown["pinned"].to_numpy(), "region_name"] + suffix
+exported["target_by"] = exported["target_by"].map(format_month)
+exported["status"] = exported["status"].fillna("none").map(status_names)
+exported = exported.rename(columns=headers)
+stem = file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
+workbook = xlsx_bytes(
+    exported,
+    sheet=t("rankings.sheet"),
+    title=t(
+        "rankings.file_title",
+        region=scope_name,
+        unit=unit(league_level),
+        metric=metric_label(metric),
+        period=format_month(period),
+        compare=format_month(compare_to),
+    ),
+    number_formats={
+        headers["rank_change"]: RANK_CHANGE_FORMAT,
+        headers["value"]: [percent_format(rate_decimals(v, g)) for v, g in zip(shown["value"], shown["target"])],
+        headers["target"]: percent_format(1),
+        headers["gap_points"]: POINTS_FORMAT,
+        headers["gap_persons"]: PERSONS_FORMAT,
+    },
+    fills={headers["status"]: status_fills},
+    highlight_rows=[0],
+)
+downloads = st.columns([1, 1, 1, 3], vertical_alignment="center")
+with downloads[0]:
+    st.download_button(
+        t("rankings.download_xlsx"),
+        workbook,
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="rankings_xlsx",
+    )
+with downloads[1]:
+    st.download_button(
+        t("rankings.download_csv"),
+        csv_bytes(exported),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="rankings_csv",
+    )
+with downloads[2]:
+    bulletin_button(selection, key="rankings_bulletin")
+with downloads[3]:
+    st.caption(t("rankings.download_hint"))
+
+# ---- the chart for the briefing
+own_value = table["value"].iloc[0]
+figure = league_bar_figure(
+    members,
+    title=t(
+        "rankings.chart_title",
+        region=scope_name,
+        unit=unit(league_level),
+        metric=metric_label(metric),
+        period=format_month(period),
+    ),
+    status_labels=status_names,
+    target_name=t("word.target"),
+    highlight=selection.region if siblings else None,
+    reference=None if siblings else (selection.region_name, own_value),
+    axis_note=t("rankings.axis_note"),
+)
+st.plotly_chart(
+    figure,
+    config=chart_config(file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))),
+    key="rankings_chart",
+)

@@ -10,6 +10,9 @@ import pytest
 from metrics.periods import month_index
 from metrics.targets import (
     METRIC_KEYS,
+    BulletinRules,
+    NameRule,
+    PraiseRule,
     SCHEMES,
     Milestone,
     MetricTarget,
@@ -318,7 +321,7 @@ def test_unknown_top_level_key_is_a_problem_naming_the_allowed_ones():
         """
     ))
     assert (problem.place, problem.line, problem.message) == (
-        "deadline", 4, "unknown key 'deadline'; allowed: baseline, warning_band, targets, overrides",
+        "deadline", 4, "unknown key 'deadline'; allowed: baseline, warning_band, targets, overrides, bulletin",
     )
 
 
@@ -621,7 +624,7 @@ def test_duplicate_key_is_a_yaml_problem_on_the_second_key():
 def test_file_must_be_a_mapping(text):
     problem = only_problem(text)
     assert (problem.place, problem.line) == ("(file)", 1)
-    assert problem.message.startswith("expected a mapping with keys baseline, warning_band, targets, overrides")
+    assert problem.message.startswith("expected a mapping with keys baseline, warning_band, targets, overrides, bulletin")
 
 
 @pytest.mark.parametrize(
@@ -652,3 +655,72 @@ def test_targets_model_is_the_result_type():
     targets = parse_targets(coverage())
     assert isinstance(targets, Targets)
     assert isinstance(targets.metrics["coverage_rate"].milestones[0], Milestone)
+
+
+# --------------------------------------------------------------------------
+# The bulletin section: who the quarterly bulletin praises and names
+
+
+def test_without_a_bulletin_section_the_default_rules_apply():
+    rules = parse_targets(coverage()).bulletin
+    assert rules == BulletinRules()
+    assert (rules.praise.statuses, rules.praise.top, rules.praise.most_improved) == (("achieved",), 3, 3)
+    assert (rules.name.statuses, rules.name.bottom, rules.name.fallen_furthest) == (("off_track",), 3, 3)
+
+
+def test_the_shipped_file_writes_out_the_default_bulletin_rules():
+    targets = parse_targets((REPO_ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    assert targets.bulletin == BulletinRules()
+
+
+def test_bulletin_rules_are_read_and_what_is_left_out_keeps_its_default():
+    targets = parse_targets(coverage() + dedent(
+        """\
+        bulletin:
+          praise: {statuses: [achieved, on_track], top: 5}
+          name:
+            fallen_furthest: 0
+        """
+    ))
+    assert targets.bulletin.praise == PraiseRule(statuses=("achieved", "on_track"), top=5, most_improved=3)
+    assert targets.bulletin.name == NameRule(statuses=("off_track",), bottom=3, fallen_furthest=0)
+
+
+def test_an_empty_bulletin_section_means_the_defaults():
+    assert parse_targets(coverage() + "bulletin:\n").bulletin == BulletinRules()
+
+
+def test_every_problem_in_the_bulletin_section_is_named_with_its_place_and_line():
+    problems = problems_of(coverage() + dedent(
+        """\
+        bulletin:
+          praise:
+            statuses: [achieved, great]
+            top: -1
+            best: 2
+          name: {statuses: [], bottom: 2.5, fallen_furthest: true}
+          shame: 3
+        """
+    ))
+    assert [(p.place, p.line, p.message) for p in problems] == [
+        ("bulletin.praise.statuses[1]", 8, "unknown status 'great'; allowed: achieved, on_track, behind, off_track"),
+        ("bulletin.praise.top", 9, "-1 is not a whole number from 0 to 50"),
+        ("bulletin.praise.best", 10, "unknown key 'best'; allowed: statuses, top, most_improved"),
+        ("bulletin.name.statuses", 11, "expected a non-empty list of statuses (achieved, on_track, behind, off_track), got a list"),
+        ("bulletin.name.bottom", 11, "2.5 is not a whole number from 0 to 50"),
+        ("bulletin.name.fallen_furthest", 11, "true is not a whole number from 0 to 50"),
+        ("bulletin.shame", 12, "unknown key 'shame'; allowed: praise, name"),
+    ]
+
+
+def test_a_bulletin_section_that_is_not_a_mapping_is_a_problem():
+    problem = only_problem(coverage() + "bulletin: [praise]\n")
+    assert (problem.place, problem.line) == ("bulletin", 6)
+    assert problem.message == "expected a mapping with keys praise, name, got a list"
+
+
+def test_a_status_listed_twice_in_a_bulletin_rule_is_a_problem():
+    problem = only_problem(coverage() + "bulletin:\n  name: {statuses: [off_track, off_track]}\n")
+    assert (problem.place, problem.line, problem.message) == (
+        "bulletin.name.statuses[1]", 7, "status 'off_track' is listed twice",
+    )

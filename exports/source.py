@@ -1,0 +1,44 @@
+"""The reads an export makes on its own connection (the command line; the dashboard uses its cached loaders).
+
+No SQL here: the reads go through ``data.queries`` and ``data.report``, the
+same functions the dashboard's loaders call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from data import queries
+from data.report import metric_series, metrics_report
+from metrics.briefing import Briefing, gather
+from metrics.bulletin import Bulletin
+from metrics.bulletin import gather as gather_bulletin
+from metrics.registry import METRIC_KEYS
+from metrics.targets import Targets
+
+
+def briefing_from_connection(con: duckdb.DuckDBPyConnection, targets: Targets, code: str, period: int, metric: str) -> Briefing:
+    regions = queries.regions(con)
+    months = queries.periods(con)
+
+    def report(month: int, codes: Sequence[str]) -> pd.DataFrame:
+        return metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS)
+
+    def series(codes: Sequence[str], wanted: Sequence[int]) -> pd.DataFrame:
+        return metric_series(con, targets, list(codes), list(wanted), regions=regions)
+
+    return gather(targets=targets, regions=regions, periods=months, code=code, period=period, metric=metric, report=report, series=series)
+
+
+def bulletin_from_connection(
+    con: duckdb.DuckDBPyConnection, targets: Targets, root: str, year: int, quarter: int, level: str | None = None
+) -> Bulletin:
+    regions = queries.regions(con)
+
+    def report(month: int, codes: Sequence[str], compare_to: int | None) -> pd.DataFrame:
+        return metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS, compare_to=compare_to)
+
+    return gather_bulletin(targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report)

@@ -1,0 +1,297 @@
+"""The files the vice-mayor receives: the briefing as PNG (1920×1080 and 2×), PDF and a PowerPoint deck.
+
+Rendering needs the system Chromium (kaleido); each file is rendered once for
+the whole module. The layout checks run on the Figure itself, for a city, a
+county and a township in both languages: nothing may run off the canvas or
+into its neighbour.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from cli.main import load_targets, main
+from data.db import connect
+from data.report import metrics_report
+from data.store import load_demo
+from exports import render
+from exports.briefing import HEIGHT, WIDTH, briefing_figure, slides, text_width
+from exports.source import briefing_from_connection
+from exports.texts import Texts
+from metrics.periods import month_index
+from metrics.registry import METRIC_KEYS
+from ui.formatting import format_month, format_rate
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD = month_index("2026-10")
+CITY, COUNTY, TOWNSHIP = "5303", "530381", "530326212"  # 曲靖市, 宣威市, 会泽县上村乡 (off track)
+needs_browser = pytest.mark.skipif(not render.available(), reason="no Chromium to render with")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("exports") / "demo.duckdb"
+    with connect(path, write=True) as con:
+        load_demo(con)
+    return path
+
+
+@pytest.fixture(scope="module")
+def targets():
+    return load_targets(ROOT / "config" / "targets.yaml")
+
+
+@pytest.fixture(scope="module")
+def briefings(demo_db, targets):
+    with connect(demo_db) as con:
+        return {
+            (code, metric): briefing_from_connection(con, targets, code, PERIOD, metric)
+            for code in (CITY, COUNTY, TOWNSHIP)
+            for metric in METRIC_KEYS
+        }
+
+
+@pytest.fixture(scope="module")
+def city(briefings):
+    return briefings[(CITY, "coverage_rate")]
+
+
+@pytest.fixture(scope="module")
+def files(city):
+    """The four downloads, rendered once."""
+    if not render.available():
+        pytest.skip("no Chromium to render with")
+    tx = Texts("zh")
+    figure = briefing_figure(city, tx)
+    return {
+        "png": render.png(figure),
+        "png2": render.png(figure, scale=2),
+        "pdf": render.pdf(figure),
+        "pptx": render.deck(slides(city, tx)),
+    }
+
+
+def not_blank(image: Image.Image) -> bool:
+    """Not one colour: some spread in every channel."""
+    stat = ImageStat.Stat(image.convert("RGB"))
+    return min(stat.stddev) > 5 and len(image.convert("RGB").getcolors(1_000_000) or [0, 0]) > 50
+
+
+# --------------------------------------------------------------------------- the files
+
+
+@needs_browser
+def test_the_briefing_png_is_full_hd_and_not_blank(files):
+    image = Image.open(io.BytesIO(files["png"]))
+    assert image.format == "PNG" and image.size == (1920, 1080)
+    assert not_blank(image)
+
+
+@needs_browser
+def test_the_2x_png_is_3840_by_2160(files):
+    image = Image.open(io.BytesIO(files["png2"]))
+    assert image.size == (3840, 2160)
+    assert not_blank(image)
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
+def test_the_pdf_is_one_16_by_9_page_that_is_not_blank(files, tmp_path):
+    pdf = tmp_path / "briefing.pdf"
+    pdf.write_bytes(files["pdf"])
+    assert files["pdf"].startswith(b"%PDF")
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) == 1
+    image = Image.open(pages[0])
+    assert abs(image.size[0] / image.size[1] - 16 / 9) < 0.02
+    assert not_blank(image)
+
+
+@needs_browser
+def test_the_deck_holds_the_briefing_then_each_metrics_trend_then_each_league(files, city):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    deck = Presentation(io.BytesIO(files["pptx"]))
+    assert (deck.slide_width, deck.slide_height) == (12_192_000, 6_858_000)  # 16:9
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert len(titles) == 1 + 2 * len(METRIC_KEYS)
+    assert titles[0] == "曲靖市 扩面进度简报 · 2026-10"
+    assert titles[1:4] == ["曲靖市 · 参保率走势 · 2026-10", "曲靖市 · 职工养老保险占比走势 · 2026-10", "曲靖市 · 缴费率走势 · 2026-10"]
+    assert titles[4] == "曲靖市 县（市、区）参保率排名 · 2026-10"
+    for slide in deck.slides:
+        pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        picture = pictures[0]
+        assert (picture.left, picture.top, picture.width, picture.height) == (0, 0, deck.slide_width, deck.slide_height)
+        image = Image.open(io.BytesIO(picture.image.blob))
+        assert image.size == (1920, 1080) and not_blank(image)
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig not installed")
+def test_a_chinese_font_is_there_for_the_glyphs():
+    found = subprocess.run(["fc-match", "sans-serif:lang=zh-cn"], capture_output=True, text=True, check=True).stdout
+    assert any(name in found for name in ("CJK", "WenQuanYi", "Source Han", "Noto Sans SC")), found
+
+
+def test_without_a_browser_rendering_fails_with_a_plain_message(monkeypatch, city):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    assert not render.available()
+    with pytest.raises(render.RendererMissing, match="BROWSER_PATH=/nonexistent/chromium is not an executable browser"):
+        render.png(briefing_figure(city, Texts("zh")))
+
+
+# --------------------------------------------------------------------------- what the briefing says
+
+
+def texts_of(figure) -> list[str]:
+    return [str(a.text).replace("<b>", "").replace("</b>", "") for a in figure.layout.annotations]
+
+
+def test_the_briefing_names_region_period_and_as_of_date(city):
+    shown = texts_of(briefing_figure(city, Texts("zh")))
+    assert "曲靖市 · 基本养老保险扩面进度简报" in shown
+    assert "统计期 2026-10 · 数据截至 2026-10-31" in shown
+
+
+def test_the_tiles_show_each_metrics_figures_as_the_report_computes_them(demo_db, targets, city):
+    with connect(demo_db) as con:
+        own = metrics_report(con, targets, PERIOD, codes=[CITY]).set_index("metric")
+    shown = texts_of(briefing_figure(city, Texts("zh")))
+    status_names = {"achieved": "已达标", "on_track": "进度正常", "behind": "略有滞后", "off_track": "明显滞后"}
+    for metric in METRIC_KEYS:
+        row = own.loc[metric]
+        assert format_rate(row["value"], row["target"]) in shown
+        assert f"目标 {format_rate(row['target'])}（{format_month(row['target_by'])} 到期）" in shown
+        assert status_names[row["status"]] in shown
+    assert "94.96%" in shown  # 马龙区 is behind at 94.96%: never rounded up to 95.0% beside its orange pill
+
+
+def test_the_best_and_worst_five_are_the_children_in_rank_order(demo_db, targets, briefings):
+    b = briefings[(COUNTY, "payment_rate")]
+    with connect(demo_db) as con:
+        kids = metrics_report(con, targets, PERIOD, level="township", root=COUNTY, metrics=["payment_rate"])
+    kids = kids.dropna(subset=["rank"]).sort_values(["rank", "region_code"])
+    shown = texts_of(briefing_figure(b, Texts("zh")))
+    names = [n for n in kids["region_name"].tolist()]
+    for name in names[:5] + names[-5:]:
+        assert name in shown
+    for name in names[5:-5]:
+        assert name not in shown
+    assert "乡镇（街道）缴费率：前 5 名与后 5 名（共 29 个）" in shown
+
+
+def test_a_township_is_compared_with_its_siblings_and_stands_out(briefings):
+    b = briefings[(TOWNSHIP, "coverage_rate")]
+    assert b.league_siblings
+    figure = briefing_figure(b, Texts("zh"))
+    assert "<b>上村乡</b>" in [str(a.text) for a in figure.layout.annotations]  # the region itself, in bold among the worst
+
+
+def test_switching_to_english_changes_every_label(city):
+    shown = texts_of(briefing_figure(city, Texts("en")))
+    assert "曲靖市 · pension coverage campaign briefing" in shown
+    assert {"Coverage rate", "Employee-scheme share", "Payment rate"} <= set(shown)
+    assert {"Achieved", "On track", "Best 5", "Worst 4", "Rank", "Region"} <= set(shown)
+    chinese_labels = {"参保率", "职工养老保险占比", "缴费率", "已达标", "进度正常", "略有滞后", "明显滞后", "前 5 名", "排名", "地区"}
+    assert not chinese_labels & set(shown)
+    assert not [s for s in shown if "目标" in s or "口径" in s or "数据来源" in s]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("code", [CITY, COUNTY, TOWNSHIP])
+@pytest.mark.parametrize("metric", METRIC_KEYS)
+def test_nothing_runs_off_the_canvas_or_past_its_column(briefings, code, metric, language):
+    figure = briefing_figure(briefings[(code, metric)], Texts(language))
+    assert (figure.layout.width, figure.layout.height) == (WIDTH, HEIGHT)
+    for a in figure.layout.annotations:
+        if a.xref != "paper":
+            continue
+        text = str(a.text).replace("<b>", "").replace("</b>", "")
+        width = text_width(text, a.font.size) * (1.06 if str(a.text).startswith("<b>") else 1)
+        x = a.x * WIDTH
+        left = {"left": x, "right": x - width, "center": x - width / 2}[a.xanchor]
+        assert 24 <= left and left + width <= WIDTH - 24, (text, left, left + width)
+        assert 0 < a.y < 1, text
+        # the trend's texts stay left of the league's column, the league's right of the trend
+        y_px = (1 - a.y) * HEIGHT
+        if 424 <= y_px <= 920:
+            assert left + width <= 1190 or left >= 1200, (text, left, left + width)
+
+
+def test_the_page_preview_is_the_same_picture_scaled(city):
+    full, small = briefing_figure(city, Texts("zh")), briefing_figure(city, Texts("zh"), scale=0.5)
+    assert (small.layout.width, small.layout.height) == (960, 540)
+    assert [a.x for a in full.layout.annotations] == [a.x for a in small.layout.annotations]
+    assert [a.font.size / 2 for a in full.layout.annotations] == [a.font.size for a in small.layout.annotations]
+
+
+def test_the_exports_package_never_imports_streamlit():
+    for path in sorted((ROOT / "exports").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert not {m for m in imported if m.split(".")[0] == "streamlit"}, path
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@needs_browser
+def test_kuomian_export_writes_the_png_and_prints_its_path(demo_db, tmp_path, capsys):
+    out = tmp_path / "b.png"
+    code = main(["--db", str(demo_db), "export", "briefing", "--region", COUNTY, "--period", "2026-10", "--format", "png", "--out", str(out), "--scale", "2"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out.strip() == str(out)
+    assert "宣威市 (530381), 2026-10" in captured.err and "wrote PNG (3840×2160)" in captured.err
+    assert Image.open(out).size == (3840, 2160)
+
+
+@needs_browser
+def test_kuomian_export_takes_the_format_from_the_file_name_and_defaults_to_the_root_and_latest_month(demo_db, tmp_path, capsys):
+    out = tmp_path / "latest.pdf"
+    assert main(["--db", str(demo_db), "export", "briefing", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "曲靖市 (5303), 2026-10" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "message"),
+    [
+        (["--region", "99"], 1, "--region 99: no such region"),
+        (["--period", "2031-01"], 1, "--period 2031-01: no figures for that month"),
+        (["--format", "gif"], 2, "invalid choice"),
+    ],
+)
+def test_kuomian_export_refuses_what_it_cannot_draw(demo_db, tmp_path, capsys, monkeypatch, arguments, status, message):
+    monkeypatch.setenv("BROWSER_PATH", shutil.which("true") or "/bin/true")  # never reached: refused before rendering
+    out = tmp_path / "x.png"
+    try:
+        code = main(["--db", str(demo_db), "export", "briefing", "--out", str(out), *arguments])
+    except SystemExit as exit:
+        code = exit.code
+    assert code == status
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_kuomian_export_needs_a_known_suffix_or_format(demo_db, tmp_path, capsys):
+    assert main(["--db", str(demo_db), "export", "briefing", "--out", str(tmp_path / "x.gif")]) == 2
+    assert "give --format" in capsys.readouterr().err
+
+
+def test_kuomian_export_without_a_browser_says_so_and_writes_nothing(demo_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    out = tmp_path / "x.png"
+    assert main(["--db", str(demo_db), "export", "briefing", "--out", str(out)]) == 1
+    assert "cannot render" in capsys.readouterr().err
+    assert not out.exists()

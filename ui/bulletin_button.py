@@ -1,0 +1,77 @@
+"""The download button for the quarterly bulletin (季度通报) workbook, for any page that wants it.
+
+``bulletin_button(selection)`` offers the bulletin of the selected region for
+the latest quarter that has ended at or before the selected month (the
+quarter's last month, with rank changes against the previous quarter's last
+month). The workbook is built by ``exports.bulletin`` from the cached loaders
+and cached itself, so a redrawn page pays nothing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exports.bulletin import file_name, workbook_bytes
+from exports.texts import Texts
+from metrics.bulletin import gather, latest_quarter_end, quarter_of
+from metrics.periods import period_label
+from metrics.targets import Targets
+from ui import loaders
+from ui.i18n import language, t
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _workbook(
+    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, root: str, year: int, quarter: int, level: str | None, lang: str
+) -> tuple[bytes, str, int]:
+    """(the workbook, its file name, how many regions it ranks)."""
+    bulletin = gather(
+        targets=_targets,
+        regions=loaders.regions(),
+        root=root,
+        year=year,
+        quarter=quarter,
+        level=level,
+        report=lambda period, codes, compare_to: loaders.report(_targets, period, codes, compare_to=compare_to),
+    )
+    tx = Texts(lang)
+    return workbook_bytes(bulletin, tx), file_name(bulletin, tx), int(bulletin.league["region_code"].nunique())
+
+
+def bulletin_button(selection, *, level: str | None = None, key: str = "bulletin_download") -> None:
+    """Render the bulletin's download button (and a line saying which quarter and months it covers)."""
+    end = latest_quarter_end(selection.period)
+    year, quarter = quarter_of(end)
+    label = t("bulletin.quarter", year=year, q=quarter)
+    if end not in set(selection.periods):
+        st.caption(t("briefing.no_quarter", quarter=label, period=period_label(end)))
+        return
+    data, name, count = _workbook(
+        str(loaders.db_path()), loaders.db_version(), loaders.targets_key(selection.targets), selection.targets,
+        selection.region, year, quarter, level, language(),
+    )
+    if count == 0:
+        st.caption(t("briefing.no_league"))
+        return
+    regions = loaders.regions().set_index("code")
+    kids = regions[regions["parent_code"] == selection.region]
+    unit_level = level or (str(kids["level"].iloc[0]) if not kids.empty else selection.region_level)
+    st.download_button(
+        t("bulletin.download", quarter=label),
+        data=data,
+        file_name=name,
+        mime=XLSX_MIME,
+        icon=":material/table_view:",
+        on_click="ignore",
+        key=key,
+        help=t(
+            "bulletin.download_help",
+            unit=t(f"briefing.unit.{unit_level}"),
+            period=period_label(end),
+            compare=period_label(end - 3),
+        ),
+    )
+    if end != selection.period:
+        st.caption(t("bulletin.not_quarter_end", period=period_label(selection.period), quarter=label, end=period_label(end)))
