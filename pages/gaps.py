@@ -20,6 +20,7 @@ from ui.exports import csv_bytes
 from ui.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, metric_label, t
 from ui.lang_widgets import choice
+from ui.notes import schemes_reported_above_note
 from ui.selection import current
 from ui.tables_league import gaps_styler
 
@@ -53,6 +54,8 @@ scope_name = str(names[parent]) if siblings and isinstance(parent, str) else sel
 title.title(t("gaps.title", region=scope_name))
 if siblings:
     st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
+
+schemes_reported_above_note(list(codes), period, metric)
 
 report = loaders.report(targets, period, codes)
 history = loaders.series(targets, codes, pace_months(metric, period))

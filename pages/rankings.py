@@ -30,6 +30,7 @@ from ui.charts_rankings import league_bar_figure
 from ui.exports import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
 from ui.formatting import format_month, format_rate, rate_decimals
 from ui.i18n import metric_label, status_label, t
+from ui.notes import schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.selection import current
 from ui.tables_league import league_styler
@@ -96,6 +97,7 @@ st.caption(
     + " · "
     + t("rankings.compare_note", period=format_month(period), compare=format_month(compare_to))
 )
+schemes_reported_above_note(list(codes), period, metric)
 if siblings:
     st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
 

@@ -212,3 +212,12 @@ def test_switching_to_english_changes_the_headers_and_keeps_the_choices():
         "Download the Q3 2026 bulletin (Excel)",
     ]
     assert "麒麟区 · league table" == at.title[0].value
+
+
+def test_townships_whose_county_reports_the_employee_schemes_come_with_a_note():
+    """宣威市 reports its employee schemes itself: its townships' coverage counts residents only, and the page says so."""
+    at = open_page(region_level_0="530381")
+    notes = [i.value for i in at.info if "宣威市" in i.value]
+    assert notes and "企业职工" in notes[0] and "机关事业单位" in notes[0]
+    other = open_page(region_level_0=QILIN)
+    assert not [i.value for i in other.info if "直接报送" in i.value]

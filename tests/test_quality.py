@@ -281,3 +281,22 @@ def test_the_completeness_chart_draws_the_100_percent_line_and_marks_short_month
     assert figure.layout.title.text == "曲靖市 · 报送完整率（截至 2026-08）"
     assert figure.layout.yaxis.tickformat == ".0%"
     assert figure.layout.yaxis.range[0] <= 0.98 and figure.layout.yaxis.range[1] > 1.0
+
+
+def test_townships_whose_county_reports_schemes_itself_are_named_with_those_schemes(tmp_path):
+    """宣威市 reports its employee schemes at county level: its townships' own figures leave them out."""
+    from data.db import connect
+    from data.quality import schemes_reported_above
+    from data.store import load_demo
+    from data.demo import COUNTY_REPORTING_CODE
+    from metrics.periods import month_index
+
+    db = tmp_path / "demo.duckdb"
+    with connect(db, write=True) as con:
+        load_demo(con)
+        townships = [r[0] for r in con.execute("SELECT code FROM regions WHERE parent_code IN (?, '530302')", [COUNTY_REPORTING_CODE]).fetchall()]
+        frame = schemes_reported_above(con, townships, month_index("2026-10"))
+    affected = set(frame["region_code"])
+    assert affected and all(code.startswith(COUNTY_REPORTING_CODE) for code in affected)
+    assert set(frame["schemes"].iloc[0]) == {"employee", "public"}
+    assert not any(code.startswith("530302") for code in affected)

@@ -74,6 +74,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "scheme.employee": ("企业职工", "Enterprise employees"),
     "scheme.public": ("机关事业单位", "Public institutions"),
     "scheme.resident": ("城乡居民", "Urban and rural residents"),
+    "note.schemes_reported_above": (
+        "{ancestor}直接报送{schemes}，其下 {count} 个地区的数值不含这些险种，与其他地区比较时请注意口径不同。",
+        "{ancestor} reports {schemes} itself: the figures of its {count} sub-regions leave those schemes out, so compare them with care.",
+    ),
     "chart.download_hint": ("用图表右上角的相机按钮下载高清 PNG", "Use the camera button at the chart's top right for a high-resolution PNG"),
     # ---- overview page
     "overview.title": ("{region} · 扩面进度总览", "{region} · coverage campaign overview"),

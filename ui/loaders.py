@@ -181,3 +181,16 @@ __all__ = [
     "series",
     "targets_state",
 ]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...], period: int) -> pd.DataFrame:
+    from data.quality import schemes_reported_above
+
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return schemes_reported_above(con, list(codes), period)
+
+
+def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
+    """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
+    return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))

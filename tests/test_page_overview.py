@@ -1,0 +1,115 @@
+"""总览 Overview: the page the leading-group office opens every morning.
+
+The office opens the dashboard on the demo city: three cards (coverage rate,
+employee-scheme share, payment rate) with the figures ``metrics_report``
+computes, the trend against target and trajectory, and how many counties are
+in each status. It drills into a county, looks at the month a township missed
+its report (a completeness warning explains the dip), and switches to English.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from config.settings import get_settings
+from data.db import connect
+from data.report import metrics_report
+from data.store import load_demo
+from metrics.periods import month_index
+from metrics.summary import status_counts
+from metrics.targets import parse_targets
+from ui.formatting import format_rate
+
+ROOT = Path(__file__).resolve().parent.parent
+LATEST = month_index("2026-10")
+CITY, QILIN, SHIZONG = "5303", "530302", "530323"  # 师宗县 holds the township that missed 2026-08
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("overview") / "demo.duckdb"
+    with connect(path, write=True) as con:
+        load_demo(con)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def use_demo(demo_db, monkeypatch):
+    monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
+
+
+def report(demo_db: Path, period: int, codes: list[str]):
+    targets = parse_targets(get_settings().targets.read_text(encoding="utf-8"))
+    with connect(demo_db) as con:
+        return metrics_report(con, targets, period, codes=codes)
+
+
+def open_overview(**sidebar) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in sidebar.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_cards_show_the_figures_the_metrics_compute_for_the_city(demo_db):
+    at = open_overview()
+    expected = report(demo_db, LATEST, [CITY]).set_index("metric")
+    shown = [m.value for m in at.metric]
+    assert shown == [format_rate(expected.at[m, "value"], expected.at[m, "target"]) for m in expected.index]
+    assert "曲靖市" in at.title[0].value
+
+
+def test_each_card_names_its_target_and_the_persons_still_needed(demo_db):
+    at = open_overview()
+    expected = report(demo_db, LATEST, [CITY]).set_index("metric")
+    captions = " ".join(c.value for c in at.caption)
+    share = expected.loc["employee_share"]
+    assert f"{int(share['gap_persons']):,}" in captions  # employee share is short of its 2035 target
+    assert "2035-12" in captions
+
+
+def test_the_trend_is_drawn_against_target_and_trajectory_with_a_title_that_stands_alone():
+    at = open_overview()
+    charts = at.get("plotly_chart")
+    figure = json.loads(charts[0].proto.spec)
+    names = [trace.get("name") for trace in figure["data"]]
+    assert {"参保率", "目标", "进度线"} <= set(names)
+    assert "曲靖市" in figure["layout"]["title"]["text"] and "2026-10" in figure["layout"]["title"]["text"]
+    assert figure["layout"]["yaxis"]["tickformat"] == ".0%"
+
+
+def test_the_counties_are_counted_by_status_as_the_metrics_classify_them(demo_db):
+    at = open_overview()
+    counties = report(demo_db, LATEST, [c for c in ("530302", "530303", "530304", "530322", "530323", "530324", "530325", "530326", "530381")])
+    counts = status_counts(counties, "coverage_rate")
+    bar = json.loads(at.get("plotly_chart")[-1].proto.spec)["data"][0]
+    assert sum(bar["x"]) == 9
+    assert sorted(bar["x"]) == sorted(v for v in counts.values() if v)
+
+
+def test_drilling_into_a_county_shows_that_county(demo_db):
+    at = open_overview(region_level_0=QILIN)
+    assert "麒麟区" in at.title[0].value
+    expected = report(demo_db, LATEST, [QILIN]).set_index("metric")
+    assert at.metric[0].value == format_rate(expected.at["coverage_rate", "value"], expected.at["coverage_rate", "target"])
+
+
+def test_a_missed_report_is_explained_by_a_completeness_warning(demo_db):
+    at = open_overview(region_level_0=SHIZONG, period=month_index("2026-08"))
+    completeness = report(demo_db, month_index("2026-08"), [SHIZONG])["completeness"].iloc[0]
+    assert completeness < 1
+    assert any("报送不完整" in w.value for w in at.warning)
+
+
+def test_switching_to_english_changes_every_label():
+    at = open_overview(language="en")
+    assert "overview" in at.title[0].value
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {"Coverage rate", "Target", "Trajectory"} <= {t.get("name") for t in figure["data"]}
+    assert not any("目标" in c.value for c in at.caption)
