@@ -1,7 +1,8 @@
 """End to end, as the office uses it: a real `streamlit run`, driven in Debian's headless chromium.
 
-The story: open the overview of the demo city and read the coverage card; go to
-the rankings; change the period; switch to English. Screenshots of each step are
+The story: open the overview of the demo city and read the coverage card; drill
+into a county; go to the rankings; change the period; look at the expansion pool
+and the briefing; switch to English. Screenshots of each step are
 kept in tests/artifacts/ for a person to look at.
 """
 
@@ -165,9 +166,20 @@ def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(se
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(earlier, timeout=30_000)
     shoot(page, "04-rankings-earlier")
 
+    # the expansion pool and the vice-mayor's briefing of the county
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="扩面对象").click()
+    settle(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=30_000)
+    shoot(page, "05-pool")
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="简报").click()
+    settle(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=30_000)
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("麒麟区")
+    shoot(page, "06-briefing")
+
     # English
     page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
     expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Rankings", timeout=30_000)
     settle(page)
-    shoot(page, "05-rankings-en")
+    shoot(page, "07-briefing-en")
     page.close()
