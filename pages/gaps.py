@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
-from metrics.league import league_codes, league_levels
 from metrics.registry import METRIC_BY_KEY
 from ui import loaders
 from ui.charts import chart_config, file_stem
@@ -19,8 +18,8 @@ from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figur
 from ui.exports import csv_bytes
 from ui.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, metric_label, t
-from ui.lang_widgets import choice
 from ui.notes import schemes_reported_above_note
+from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
 from ui.tables_league import gaps_styler
 
@@ -30,30 +29,13 @@ regions = loaders.regions()
 names = regions.set_index("code")["name"]
 
 
-def unit(level: str) -> str:
-    return t(f"rankings.unit.{level}")
-
-
 # ---- which regions: the children (or all of a deeper level), else the siblings
 title = st.empty()
-levels = league_levels(regions, selection.region)
-chosen_level = levels[0] if levels else None
-if len(levels) > 1:
-    with st.columns(3)[0]:
-        chosen_level = choice(
-            st.selectbox,
-            t("gaps.scope"),
-            levels,
-            name="gaps_level",
-            format_func=lambda lv: t("rankings.scope_children" if lv == levels[0] else "rankings.scope_all", unit=unit(lv)),
-        )
-codes, siblings = league_codes(regions, selection.region, chosen_level)
-league_level = str(regions.set_index("code").at[codes[0], "level"])
-parent = regions.set_index("code").at[selection.region, "parent_code"]
-scope_name = str(names[parent]) if siblings and isinstance(parent, str) else selection.region_name
+with st.columns(3)[0]:
+    scope = scope_picker(selection, name="gaps_level", label_key="gaps.scope")
+codes, siblings, league_level, scope_name = scope.codes, scope.siblings, scope.level, scope.name
 title.title(t("gaps.title", region=scope_name))
-if siblings:
-    st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
+siblings_note(selection, scope)
 
 schemes_reported_above_note(list(codes), period, metric)
 

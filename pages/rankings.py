@@ -16,8 +16,6 @@ from metrics.league import (
     comparison_month,
     export_rows,
     filter_league,
-    league_codes,
-    league_levels,
     league_members,
     league_table,
     sort_league,
@@ -32,6 +30,7 @@ from ui.formatting import format_month, format_rate, rate_decimals
 from ui.i18n import metric_label, status_label, t
 from ui.notes import schemes_reported_above_note
 from ui.lang_widgets import choice, choices
+from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
 from ui.tables_league import league_styler
 
@@ -50,24 +49,11 @@ regions = loaders.regions()
 names = regions.set_index("code")["name"]
 
 
-def unit(level: str) -> str:
-    return t(f"rankings.unit.{level}")
-
-
 # ---- which regions are ranked together, against which month, in which order
 title = st.empty()
-levels = league_levels(regions, selection.region)
 controls = st.columns([1, 1.4, 1])
 with controls[0]:
-    chosen_level = levels[0] if levels else None
-    if len(levels) > 1:
-        chosen_level = choice(
-            st.selectbox,
-            t("rankings.scope"),
-            levels,
-            name="rankings_level",
-            format_func=lambda lv: t("rankings.scope_children" if lv == levels[0] else "rankings.scope_all", unit=unit(lv)),
-        )
+    scope = scope_picker(selection, name="rankings_level", label_key="rankings.scope")
 with controls[1]:
     comparison = choice(
         st.radio,
@@ -80,10 +66,7 @@ with controls[1]:
 with controls[2]:
     sort_choice = choice(st.selectbox, t("rankings.sort"), list(SORTS), name="rankings_sort", format_func=lambda s: t(f"rankings.sort.{s}"))
 
-codes, siblings = league_codes(regions, selection.region, chosen_level)
-league_level = str(regions.set_index("code").at[codes[0], "level"])
-parent = regions.set_index("code").at[selection.region, "parent_code"]
-scope_name = str(names[parent]) if siblings and isinstance(parent, str) else selection.region_name
+codes, siblings, league_level, scope_name = scope.codes, scope.siblings, scope.level, scope.name
 title.title(t("rankings.title", region=scope_name))
 
 compare_to = comparison_month(period, comparison)
@@ -98,8 +81,7 @@ st.caption(
     + t("rankings.compare_note", period=format_month(period), compare=format_month(compare_to))
 )
 schemes_reported_above_note(list(codes), period, metric)
-if siblings:
-    st.info(t("rankings.siblings_note", region=selection.region_name, unit=unit(league_level)), icon=":material/info:")
+siblings_note(selection, scope)
 
 if members["value"].isna().all():
     st.info(t("rankings.empty", period=format_month(period)), icon=":material/info:")
