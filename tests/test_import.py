@@ -633,3 +633,23 @@ def test_fixture_world_is_what_the_tests_assume(db):
     assert rows_of(db, "SELECT COUNT(*) FROM regions") == [(len(REGIONS) - 1,)]
     assert rows_of(db, "SELECT COUNT(*) FROM population") == [(len(POPULATION) - 1,)]
     assert rows_of(db, "SELECT import_id, kind FROM imports ORDER BY 1") == [(1, "regions"), (2, "population")]
+
+
+
+def test_a_count_too_large_to_be_persons_is_refused_beside_a_negative_one(capsys, db, tmp_path):
+    """-5 and 9223372036854775807 in one column: both refused, row by row, no crash."""
+    file = snapshots_file(
+        tmp_path,
+        ["2025-12", "530102001", "employee", "-5", "0", "0"],
+        ["2025-12", "530102001", "public", "9223372036854775807", "0", "0"],
+    )
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:2: insured: -5 is negative",
+        f"{file}:3: insured: 9223372036854775807 is too large",
+    ]
+
+
+def test_a_region_with_an_unreadable_level_that_has_children_in_the_database_is_refused_not_a_crash(capsys, db, tmp_path):
+    file = write_csv(tmp_path / "regions.csv", [REGIONS[0], ["530102", "五华区", "???", "5301"]])
+    problems = refused(capsys, db, "regions", file)
+    assert problems and problems[0].startswith(f"{file}:2: level: '???' is not a level")
