@@ -33,6 +33,16 @@ GROUP BY ALL
 ORDER BY r.code
 """
 
+LISTED_REGIONS = """
+SELECT r.code, r.name, r.level, r.parent_code,
+       list(c.ancestor ORDER BY c.depth) AS lineage
+FROM regions r JOIN region_closure c ON c.descendant = r.code
+WHERE (?::VARCHAR IS NULL OR r.level = ?)
+  AND (?::VARCHAR IS NULL OR r.code IN (SELECT descendant FROM region_closure WHERE ancestor = ?))
+GROUP BY ALL
+ORDER BY r.code
+"""
+
 LISTED = """
 SELECT r.code
 FROM regions r
@@ -112,6 +122,13 @@ def regions(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) 
     """
     codes = None if codes is None else list(codes)
     frame = con.execute(REGIONS, [codes, codes]).df()
+    frame["lineage"] = frame["lineage"].map(tuple)
+    return frame
+
+
+def listed_regions(con: duckdb.DuckDBPyConnection, level: str | None, root: str | None) -> pd.DataFrame:
+    """As :func:`regions`, for the regions of ``level`` in the subtree of ``root`` (None: any, every root)."""
+    frame = con.execute(LISTED_REGIONS, [level, level, root, root]).df()
     frame["lineage"] = frame["lineage"].map(tuple)
     return frame
 

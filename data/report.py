@@ -61,9 +61,7 @@ def metrics_report(
     Without a level or codes, every level is listed and ranked level by level.
     """
     by_level = codes is None and level is None
-    if codes is None:
-        codes = queries.listed_codes(con, level, root)
-    listed = queries.regions(con, codes)
+    listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
     grid = metric_grid(con, targets, listed["code"], periods_needed(period, targets, compare_to), listed)
     # Regions without a value at the baseline start their trajectory at their first value after it.
     late_codes, late_months = start_months_needed(grid, targets, period)

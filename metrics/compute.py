@@ -171,6 +171,9 @@ def targets_by_region(
     Regions group by their nearest overriding ancestor, so each distinct
     target is resolved once however many regions share it.
     """
+    if not targets.overrides:  # the usual file: one target for everybody
+        count = len(lineages) if hasattr(lineages, "__len__") else sum(1 for _ in lineages)
+        return [targets.target_of(metric, None)], np.zeros(count, dtype="int64")
     keys: dict[str | None, int] = {}
     groups = []
     for lineage in lineages:
@@ -211,14 +214,14 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
     periods = np.array(sorted(set(int(p) for p in periods)), dtype="int64")
     codes = tuple(str(c) for c in regions["code"])
     n, p = len(codes), len(periods)
-    rows = pd.Index(codes).get_indexer(sums["region_code"])
-    cols = pd.Index(periods).get_indexer(sums["period"].astype("int64"))
+    rows = pd.Index(codes).get_indexer(np.asarray(sums["region_code"], dtype=object))
+    cols = pd.Index(periods).get_indexer(np.asarray(sums["period"], dtype="int64"))
     keep = (rows >= 0) & (cols >= 0)
-    frame, rows, cols = sums[keep], rows[keep], cols[keep]
+    rows, cols = rows[keep], cols[keep]
 
     def matrix(column: str) -> np.ndarray:
         out = np.full((n, p), np.nan)
-        out[rows, cols] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        out[rows, cols] = sums[column].to_numpy(dtype="float64", na_value=np.nan)[keep]
         return out
 
     reported_rows = np.nan_to_num(matrix("rows"))
