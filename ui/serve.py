@@ -33,3 +33,19 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def navigation_only_in_apptest() -> None:
+    """The same for Streamlit's AppTest, which resets the flag before every run (used by bench/pages.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+    if getattr(original, "_kuomian_navigation_only", False):
+        return
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._kuomian_navigation_only = True
+    PagesManager.__init__ = init
