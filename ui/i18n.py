@@ -27,6 +27,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sidebar.language": ("语言 / Language", "语言 / Language"),
     "sidebar.period": ("统计期", "Period"),
     "sidebar.region": ("地区", "Region"),
+    "sidebar.region_only": ("**地区**：{name}", "**Region**: {name}"),
     "sidebar.county": ("县（市、区）", "County"),
     "sidebar.township": ("乡镇（街道）", "Township"),
     "sidebar.all": ("（全部）", "(all)"),

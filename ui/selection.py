@@ -80,7 +80,7 @@ def _region_picker(regions: pd.DataFrame) -> str:
         chosen = st.sidebar.selectbox(t("sidebar.region"), roots, format_func=names.get, key="region_root")
     else:
         chosen = roots[0]
-        st.sidebar.markdown(f"**{t('sidebar.region')}**：{names[chosen]}")
+        st.sidebar.markdown(t("sidebar.region_only", name=names[chosen]))
     for depth in range(2):  # e.g. city -> county -> township
         kids = regions[regions["parent_code"] == chosen].sort_values("code")["code"].tolist()
         kids = [k for k in kids if levels[k] != "village"]
