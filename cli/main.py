@@ -309,13 +309,7 @@ def to_table(report) -> str:
                 "" if _plain(row["rank_change"]) is None else f"{int(row['rank_change']):+d}",
             )
         )
-
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
-
-    widths = [max(width(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(str(cell) + " " * (widths[i] - width(cell)) for i, cell in enumerate(r)).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
+    return _aligned(rows)
 
 
 def to_pool_table(report) -> str:
@@ -356,6 +350,8 @@ def to_pool_table(report) -> str:
 
 
 def _aligned(rows) -> str:
+    """Columns padded for a terminal, a Chinese character counting as two."""
+
     def width(text: str) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
