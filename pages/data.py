@@ -130,6 +130,15 @@ def file_rows(preview: upload.Preview) -> pd.DataFrame:
 st.title(t("data.title"))
 st.caption(t("data.intro"))
 
+def findings_table(heading: str, frame: pd.DataFrame, columns, *, key: str) -> None:
+    """A data-quality finding: its count as a heading, then its rows (or "none found")."""
+    st.markdown(f"**{heading}**")
+    if frame.empty:
+        st.caption(t("data.none_found"))
+    else:
+        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", key=key)
+
+
 tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
     [t("data.tab.upload"), t("data.tab.templates"), t("data.tab.history"), t("data.tab.quality")]
 )
@@ -363,69 +372,51 @@ with tab_quality:
             # (b) implausible values
             st.subheader(t("data.implausible_title"))
             overpaid = found["overpaid"]
-            st.markdown(f"**{t('data.overpaid_title', count=len(overpaid))}**")
-            if overpaid.empty:
-                st.caption(t("data.none_found"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("word.region_code"): overpaid["code"],
-                            t("word.region"): overpaid["name"],
-                            t("data.col.scheme"): overpaid["scheme"].map(lambda s: t(f"scheme.{s}")),
-                            t("data.col.insured"): overpaid["insured"],
-                            t("data.col.receiving"): overpaid["receiving"],
-                            t("data.col.contribution_phase"): overpaid["contribution_phase"],
-                            t("data.col.paid"): overpaid["paid"],
-                            t("data.col.excess"): overpaid["excess"],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                    key="data_overpaid",
-                )
+            findings_table(
+                t("data.overpaid_title", count=len(overpaid)),
+                overpaid,
+                lambda f: {
+                    t("word.region_code"): f["code"],
+                    t("word.region"): f["name"],
+                    t("data.col.scheme"): f["scheme"].map(lambda s: t(f"scheme.{s}")),
+                    t("data.col.insured"): f["insured"],
+                    t("data.col.receiving"): f["receiving"],
+                    t("data.col.contribution_phase"): f["contribution_phase"],
+                    t("data.col.paid"): f["paid"],
+                    t("data.col.excess"): f["excess"],
+                },
+                key="data_overpaid",
+            )
             over = found["over_required"]
-            st.markdown(f"**{t('data.over_required_title', count=len(over))}**")
-            if over.empty:
-                st.caption(t("data.none_found"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("word.region_code"): over["code"],
-                            t("word.region"): over["name"],
-                            t("data.col.insured_total"): over["insured"],
-                            t("data.col.required"): over["required"],
-                            t("data.col.population_period"): over["population_period"].map(format_month),
-                            t("data.col.excess"): over["excess"],
-                            t("data.col.ratio"): over["ratio"].map(lambda v: format_rate(v, 1.0)),
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                    key="data_over_required",
-                )
+            findings_table(
+                t("data.over_required_title", count=len(over)),
+                over,
+                lambda f: {
+                    t("word.region_code"): f["code"],
+                    t("word.region"): f["name"],
+                    t("data.col.insured_total"): f["insured"],
+                    t("data.col.required"): f["required"],
+                    t("data.col.population_period"): f["population_period"].map(format_month),
+                    t("data.col.excess"): f["excess"],
+                    t("data.col.ratio"): f["ratio"].map(lambda v: format_rate(v, 1.0)),
+                },
+                key="data_over_required",
+            )
 
             # (c) double counting
             double = found["double"]
             st.subheader(t("data.double_title"))
-            st.markdown(f"**{t('data.double_count', period=format_month(period), count=len(double))}**")
-            if double.empty:
-                st.caption(t("data.none_found"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("data.col.upper_code"): double["upper_code"],
-                            t("data.col.upper_name"): double["upper_name"],
-                            t("data.col.scheme"): double["scheme"].map(lambda s: t(f"scheme.{s}")),
-                            t("data.col.upper_insured"): double["upper_insured"],
-                            t("data.col.lower_count"): double["lower_count"],
-                            t("data.col.lower_insured"): double["lower_insured"],
-                            t("data.col.lower_names"): double["lower_names"],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                    key="data_double",
-                )
+            findings_table(
+                t("data.double_count", period=format_month(period), count=len(double)),
+                double,
+                lambda f: {
+                    t("data.col.upper_code"): f["upper_code"],
+                    t("data.col.upper_name"): f["upper_name"],
+                    t("data.col.scheme"): f["scheme"].map(lambda s: t(f"scheme.{s}")),
+                    t("data.col.upper_insured"): f["upper_insured"],
+                    t("data.col.lower_count"): f["lower_count"],
+                    t("data.col.lower_insured"): f["lower_insured"],
+                    t("data.col.lower_names"): f["lower_names"],
+                },
+                key="data_double",
+            )
