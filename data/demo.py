@@ -320,8 +320,10 @@ def build_demo(seed: int = 2025) -> DemoData:
     t = np.arange(n_t) / 12.0  # years since 2018-01
     t_target = 95 / 12.0  # 2025-12
 
-    # Required in force for a month: the previous December's report.
-    req_t = required[:, year - 1 - FIRST_POPULATION_YEAR].astype(float)
+    # Required in force for a month: the latest December report at or before it (in December, that
+    # December's own), so that coverage does not dip each December when the new figure arrives.
+    in_force = np.where(month == 12, year, year - 1) - FIRST_POPULATION_YEAR
+    req_t = required[:, np.minimum(in_force, LAST_POPULATION_YEAR - FIRST_POPULATION_YEAR)].astype(float)
 
     gap = u_target - u_c0
     scale = gap / (1.0 - np.exp(-t_target / u_tau))

@@ -21,12 +21,15 @@ def demo() -> DemoData:
 
 @pytest.fixture(scope="module")
 def coverage(demo: DemoData) -> pd.DataFrame:
-    """Township/village coverage per month against the previous December's required."""
+    """Township/village coverage per month against the latest required at or before the month (the spec's rule)."""
     snaps = demo.snapshots
     totals = snaps.groupby(["period", "region_code"], as_index=False)["insured"].sum()
-    totals["year"] = totals["period"].str[:4].astype(int)
-    pop = demo.population.assign(year=demo.population["period"].str[:4].astype(int) + 1)
-    merged = totals.merge(pop.drop(columns="period"), on=["region_code", "year"])
+    pop = demo.population.copy()
+    for frame in (totals, pop):  # months as month indexes, so the latest row at or before can be found
+        frame["month"] = frame["period"].str[:4].astype(int) * 12 + frame["period"].str[5:].astype(int)
+    merged = pd.merge_asof(
+        totals.sort_values("month"), pop.drop(columns="period").sort_values("month"), on="month", by="region_code"
+    ).dropna(subset=["required"])
     merged["coverage"] = merged["insured"] / merged["required"]
     # Townships of the county that reports employee schemes itself are partial.
     county_reporting = demo.snapshots.loc[
