@@ -146,7 +146,10 @@ tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
 # ---- 1. upload: preview, then commit
 with tab_upload:
     st.session_state.setdefault(ROUND_KEY, 0)
-    kind = choice(st.radio, t("data.kind"), list(KINDS), name="data_kind", format_func=kind_label, horizontal=True)
+    # The monthly snapshots are what analysts bring most often: the default.
+    kind = choice(
+        st.radio, t("data.kind"), list(KINDS), name="data_kind", default="snapshots", format_func=kind_label, horizontal=True
+    )
     st.caption(t(f"data.columns.{kind}"))
     uploaded = st.file_uploader(
         t("data.file"),
