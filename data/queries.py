@@ -43,13 +43,6 @@ GROUP BY ALL
 ORDER BY r.code
 """
 
-LISTED = """
-SELECT r.code
-FROM regions r
-WHERE (?::VARCHAR IS NULL OR r.level = ?)
-  AND (?::VARCHAR IS NULL OR r.code IN (SELECT descendant FROM region_closure WHERE ancestor = ?))
-ORDER BY r.code
-"""
 
 def _scheme_columns() -> str:
     from metrics.compute import SUM_COLUMNS, sum_column
@@ -131,12 +124,6 @@ def listed_regions(con: duckdb.DuckDBPyConnection, level: str | None, root: str 
     frame = con.execute(LISTED_REGIONS, [level, level, root, root]).df()
     frame["lineage"] = frame["lineage"].map(tuple)
     return frame
-
-
-def listed_codes(con: duckdb.DuckDBPyConnection, level: str | None, root: str | None) -> list[str]:
-    """The regions of ``level`` (any level: None) in the subtree of ``root`` (every root: None)."""
-    rows = con.execute(LISTED, [level, level, root, root]).fetchall()
-    return [row[0] for row in rows]
 
 
 def subtree_sums(con: duckdb.DuckDBPyConnection, codes: Sequence[str], periods: Sequence[int]) -> pd.DataFrame:

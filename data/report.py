@@ -87,10 +87,7 @@ def pool_report(
     from metrics.pool import coverage_gaps
     from metrics.pool import pool_report as shape
 
-    regions = queries.regions(con)
-    if codes is None:
-        codes = queries.listed_codes(con, level, root)
-    listed = regions[regions["code"].isin(list(codes))].reset_index(drop=True)
+    listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
     sums = queries_pool.pool_sums(con, listed["code"].tolist(), [period])
     report = metrics_report(con, targets, period, codes=listed["code"].tolist(), metrics=["coverage_rate"])
     return shape(listed, sums, coverage_gaps(report), period)
