@@ -22,3 +22,10 @@ def _pages_come_from_navigation(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def _no_project_database(monkeypatch, tmp_path):
+    """No test touches the project's own database or targets: one that forgot --db gets a fresh file."""
+    monkeypatch.setenv("KUOMIAN_DB", str(tmp_path / "not-this-one.duckdb"))
+    monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)

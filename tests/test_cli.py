@@ -31,13 +31,6 @@ SHIPPED_TARGETS = PROJECT_ROOT / "config" / "targets.yaml"
 CONSOLE_SCRIPT = PROJECT_ROOT / ".venv" / "bin" / "kuomian"
 
 
-@pytest.fixture(autouse=True)
-def _no_project_database(monkeypatch, tmp_path):
-    """A test that forgot --db must not touch the project's database."""
-    monkeypatch.setenv("KUOMIAN_DB", str(tmp_path / "not-this-one.duckdb"))
-    monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)
-
-
 @pytest.fixture
 def db(tmp_path: Path, capsys) -> Path:
     """The small world with the fixture snapshots."""

@@ -37,12 +37,6 @@ con.close()
 Hold = Callable[..., subprocess.Popen]
 
 
-@pytest.fixture(autouse=True)
-def _no_project_database(monkeypatch, tmp_path):
-    monkeypatch.setenv("KUOMIAN_DB", str(tmp_path / "not-this-one.duckdb"))
-    monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)
-
-
 @pytest.fixture
 def hold(tmp_path: Path) -> Iterator[Hold]:
     """``hold(db, "read" | "write", seconds)``: another process holding the file, returned once it holds it."""

@@ -33,13 +33,6 @@ ZH_SNAPSHOTS_HEADER = ["统计期", "区划代码", "险种", "参保人数", "�
 PERIOD_FORMAT = "(YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)"
 
 
-@pytest.fixture(autouse=True)
-def _no_project_database(monkeypatch, tmp_path):
-    """A test that forgot --db must not touch the project's database."""
-    monkeypatch.setenv("KUOMIAN_DB", str(tmp_path / "not-this-one.duckdb"))
-    monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return make_world(tmp_path)

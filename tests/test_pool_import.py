@@ -24,12 +24,6 @@ GROUP_HINT = "is not a group (1 to 8, or its name, e.g. 4 or 新就业形态劳�
 ACTION_HINT = "is not an action (1 to 6, or its name, e.g. 1 or 精准宣传动员一批)"
 
 
-@pytest.fixture(autouse=True)
-def _no_project_database(monkeypatch, tmp_path):
-    monkeypatch.setenv("KUOMIAN_DB", str(tmp_path / "not-this-one.duckdb"))
-    monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     """昆明市 > 五华区 > 华山街道 530102001, 护国街道 530102002 (imports 1 and 2)."""
