@@ -102,7 +102,6 @@ def test_the_2x_png_is_3840_by_2160(files):
 
 
 @needs_browser
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
 def test_the_pdf_is_one_16_by_9_page_that_is_not_blank(files, tmp_path):
     pdf = tmp_path / "briefing.pdf"
     pdf.write_bytes(files["pdf"])
