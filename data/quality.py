@@ -35,6 +35,7 @@ JOIN regions r ON r.code = e.code
 LEFT JOIN regions parent ON parent.code = r.parent_code
 LEFT JOIN last_report l ON l.code = e.code
 WHERE e.code NOT IN (SELECT code FROM reported)
+  AND (r.abolished IS NULL OR r.abolished > ?)
 ORDER BY r.code
 """
 
@@ -107,11 +108,11 @@ def has_schema(con: duckdb.DuckDBPyConnection, table: str = "regions") -> bool:
 def missing_reports(con: duckdb.DuckDBPyConnection, root: str, period: int) -> pd.DataFrame:
     """``code, name, level, parent_code, parent_name, last_period``: expected to report at ``period``, did not.
 
-    Expected = has a population row at or before ``period`` (the rule of ``completeness``);
-    ``last_period`` is the last month with a snapshot row before ``period`` (NA: never).
+    Expected = has a population row at or before ``period`` and is not abolished by then (the rule of
+    ``completeness``); ``last_period`` is the last month with a snapshot row before ``period`` (NA: never).
     """
     period = int(period)
-    frame = con.execute(MISSING_REPORTS, [root, period, period, period]).df()
+    frame = con.execute(MISSING_REPORTS, [root, period, period, period, period]).df()
     frame["last_period"] = frame["last_period"].astype("Int64")
     return frame
 
@@ -164,28 +165,16 @@ def existing_keys(con: duckdb.DuckDBPyConnection | None, kind: str, frame: pd.Da
     return int(con.execute(sql, values).fetchone()[0])
 
 
-SCHEMES_REPORTED_ABOVE = """
-WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code)
-SELECT l.code AS region_code, c.ancestor AS ancestor_code, r.name AS ancestor_name,
-       list(DISTINCT s.scheme ORDER BY s.scheme) AS schemes
-FROM listed l
-JOIN region_closure c ON c.descendant = l.code AND c.depth > 0
-JOIN snapshots s ON s.region_code = c.ancestor AND s.period = ?
-JOIN regions r ON r.code = c.ancestor
-GROUP BY ALL
-ORDER BY l.code
-"""
-
-
-def schemes_reported_above(con: duckdb.DuckDBPyConnection, codes: list[str], period: int) -> pd.DataFrame:
-    """Listed regions with an ancestor that reports schemes itself at ``period``.
+def schemes_reported_above(
+    con: duckdb.DuckDBPyConnection, codes: list[str], period: int, carry_forward_months: int = 0
+) -> pd.DataFrame:
+    """Listed regions with an ancestor that reports schemes itself at ``period`` (reported or carried rows).
 
     Their own figures leave those schemes out (they are counted at the
     ancestor), so ranking them against regions that report every scheme
-    compares unlike figures: ``region_code, ancestor_code, ancestor_name, schemes``.
+    compares unlike figures: ``region_code, ancestor_code, ancestor_name, schemes, carried``.
+    The same as ``data.queries.reported_above``, which states the rule.
     """
-    if not codes:
-        return pd.DataFrame(columns=["region_code", "ancestor_code", "ancestor_name", "schemes"])
-    frame = con.execute(SCHEMES_REPORTED_ABOVE, [list(codes), int(period)]).df()
-    frame["schemes"] = frame["schemes"].map(tuple)
-    return frame
+    from data.queries import reported_above
+
+    return reported_above(con, codes, period, carry_forward_months)

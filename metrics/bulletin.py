@@ -96,9 +96,13 @@ def praise_and_name(rows: pd.DataFrame, rules: BulletinRules) -> pd.DataFrame:
 
     Returns ``SELECTION_COLUMNS``: ``kind`` (praise / name) and ``reason``
     (top, most_improved, bottom, fallen_furthest), in that order, each list in
-    its own order. A region may appear under two reasons.
+    its own order. A region may appear under two reasons. A region that is not comparable
+    (``comparable`` false, metrics.md §3) is never praised nor named.
     """
-    keyed = _ranked(rows[rows["value"].notna()])
+    candidates = rows["value"].notna()
+    if "comparable" in rows:
+        candidates &= rows["comparable"].fillna(True).astype(bool)
+    keyed = _ranked(rows[candidates])
     parts: list[pd.DataFrame] = []
 
     def take(frame: pd.DataFrame, kind: str, reason: str, count: int) -> None:
