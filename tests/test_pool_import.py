@@ -172,7 +172,7 @@ def test_unknown_region_and_malformed_period_are_refused(capsys, db, tmp_path):
     file = pool_file(tmp_path, ["2025-12", "530102999", "4", "120", "30", "10"], ["2025-13", "530102001", "4", "120", "30", "10"])
     assert refused(capsys, db, "pool", file) == [
         f"{file}:2: region_code: '530102999' is not a known region (import the regions first)",
-        f"{file}:3: period: '2025-13' is not a month (YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)",
+        f"{file}:3: period: '2025-13' has no month 13 (months are 1 to 12)",
     ]
 
 
@@ -204,7 +204,7 @@ def test_a_file_with_several_bad_rows_lists_every_problem_and_lands_nothing(caps
     assert refused(capsys, db, "pool", file) == [
         f"{file}:3: enrolled_employee+enrolled_resident: 8 + 3 = 11 is more than identified (10)",
         f"{file}:3: group: '9' {GROUP_HINT}",
-        f"{file}:4: identified: 'x' is not a whole number",
+        f"{file}:4: identified: 'x' is not a whole number (write a count in the digits 0-9, e.g. 1234 or 1,234)",
     ]
     assert pool_rows(db) == []
 
