@@ -194,6 +194,8 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
         f"{result.added} added, {result.replaced} replaced"
     )
+    if result.months:
+        print(result.summary())
     return EXIT_OK
 
 

@@ -229,6 +229,10 @@ class Checked:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did: ``row_count`` rows, of which ``added`` new and ``replaced`` over earlier values;
+    ``months``: per month the file holds, ``(month index, added, replaced)`` (empty for regions); the
+    warnings; ``notes`` the reader left (rows it skipped, the sheet it read)."""
+
     import_id: int
     kind: str
     source: str
@@ -236,6 +240,36 @@ class ImportResult:
     added: int
     replaced: int
     warnings: tuple[Problem, ...] = ()
+    months: tuple[tuple[int, int, int], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def summary(self, language: str = "en") -> str:
+        """Which months the import added and replaced (issue 9 point 2): ``added 48 rows of 2026-11;
+        replaced 48 rows of 2026-01``; more than six months of one kind are given as a span."""
+        return months_summary(self.months, language) if self.months else ""
+
+
+def months_summary(months: Sequence[tuple[int, int, int]], language: str = "en") -> str:
+    """``(month index, added, replaced)`` triples as a sentence (see :meth:`ImportResult.summary`)."""
+    parts = []
+    for position, (verb, verb_zh) in ((1, ("added", "新增")), (2, ("replaced", "替换"))):
+        chosen = [(m[0], m[position]) for m in sorted(months) if m[position]]
+        if not chosen:
+            continue
+        if len(chosen) <= 6:
+            for month, count in chosen:
+                if language == "zh":
+                    parts.append(f"{verb_zh} {period_label(month)} 的 {count} 行")
+                else:
+                    parts.append(f"{verb} {count} row{'s' if count != 1 else ''} of {period_label(month)}")
+        else:
+            total = sum(count for _, count in chosen)
+            first, last = period_label(chosen[0][0]), period_label(chosen[-1][0])
+            if language == "zh":
+                parts.append(f"{verb_zh} {first} 至 {last} 共 {len(chosen)} 个月的 {total} 行")
+            else:
+                parts.append(f"{verb} {total} rows of {len(chosen)} months from {first} to {last}")
+    return ("；" if language == "zh" else "; ").join(parts)
 
 
 # --------------------------------------------------------------------------- reading

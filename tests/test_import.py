@@ -66,7 +66,7 @@ def test_snapshots_with_english_headers_land(capsys, db, tmp_path):
     file = write_csv(tmp_path / "snapshots.csv", SNAPSHOTS)
     status, out, err = import_(capsys, db, "snapshots", file)
     assert (status, err) == (0, "")
-    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\nadded 4 rows of 2025-12\n"
     assert snapshot_rows(db) == [
         ("2025-12", "530102001", "employee", 800, 200, 550),
         ("2025-12", "530102001", "public", 100, 20, 80),
@@ -227,7 +227,7 @@ def test_blank_lines_alone_land_nothing_and_are_not_problems(capsys, db, tmp_pat
     file = snapshots_file(tmp_path, None, ["2025-12", "530102001", "resident", "900", "300", "500"], None)
     status, out, err = import_(capsys, db, "snapshots", file)
     assert (status, err) == (0, "")
-    assert out.endswith(": 1 snapshots row(s), 1 added, 0 replaced\n")
+    assert out.endswith(": 1 snapshots row(s), 1 added, 0 replaced\nadded 1 row of 2025-12\n")
 
 
 # --------------------------------------------------------------------------- refusals: snapshots and population
@@ -474,7 +474,7 @@ def test_paid_above_contribution_phase_is_accepted_with_a_warning(capsys, db, tm
     status, out, err = import_(capsys, db, "snapshots", file)
     assert status == 0
     assert err == f"warning: {file}:2: paid: 700 is more than the contribution phase (600); accepted\n"
-    assert out == f"imported {file} as import 3: 1 snapshots row(s), 1 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 1 snapshots row(s), 1 added, 0 replaced\nadded 1 row of 2025-12\n"
     assert snapshot_rows(db) == [("2025-12", "530102001", "resident", 900, 300, 700)]
 
 
@@ -518,7 +518,7 @@ def test_reimport_of_the_same_keys_replaces_the_values(capsys, db, tmp_path):
     assert import_(capsys, db, "snapshots", first)[0] == 0
     status, out, _ = import_(capsys, db, "snapshots", second)
     assert status == 0
-    assert out == f"imported {second} as import 4: 2 snapshots row(s), 1 added, 1 replaced\n"
+    assert out == f"imported {second} as import 4: 2 snapshots row(s), 1 added, 1 replaced\nadded 1 row of 2025-11; replaced 1 row of 2025-12\n"
     assert snapshot_rows(db) == [
         ("2025-11", "530102001", "resident", 890, 300, 450),
         ("2025-12", "530102001", "employee", 800, 200, 550),
@@ -638,7 +638,7 @@ def test_population_reimport_and_rollback_round_trip(capsys, db, tmp_path):
     before = dump(db)
     file = write_csv(tmp_path / "population-2.csv", [POPULATION_HEADER, ["2025-12", "530102001", "2222"]])
     status, out, _ = import_(capsys, db, "population", file)
-    assert (status, out) == (0, f"imported {file} as import 3: 1 population row(s), 0 added, 1 replaced\n")
+    assert (status, out) == (0, f"imported {file} as import 3: 1 population row(s), 0 added, 1 replaced\nreplaced 1 row of 2025-12\n")
     assert rows_of(db, "SELECT required FROM population WHERE region_code = '530102001'") == [(2222,)]
     assert run(capsys, "--db", db, "rollback", "3")[0] == 0
     assert dump(db)["population"] == before["population"]

@@ -90,7 +90,7 @@ def test_pool_with_chinese_headers_and_group_names_lands(capsys, db, tmp_path):
     )
     status, out, err = import_(capsys, db, "pool", file)
     assert (status, err) == (0, "")
-    assert out == f"imported {file} as import 3: 3 pool row(s), 3 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 3 pool row(s), 3 added, 0 replaced\nadded 3 rows of 2025-12\n"
     assert pool_rows(db) == [
         ("2025-12", "530102001", 4, 120, 30, 10),
         ("2025-12", "530102001", 7, 50, 0, 40),
@@ -120,7 +120,7 @@ def test_actions_with_chinese_headers_and_action_names_land(capsys, db, tmp_path
     )
     status, out, err = import_(capsys, db, "actions", file)
     assert (status, err) == (0, "")
-    assert out == f"imported {file} as import 3: 3 actions row(s), 3 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 3 actions row(s), 3 added, 0 replaced\nadded 3 rows of 2025-12\n"
     assert rows(db, "SELECT period, region_code, action_id, enrolled, import_id FROM actions ORDER BY action_id") == [
         (24312, "530102001", 1, 35, 3),
         (24312, "530102001", 3, 4, 3),
@@ -224,7 +224,7 @@ def test_reimport_replaces_and_rollback_restores_exactly(capsys, db, tmp_path):
     before = dump(db)
     second = pool_file(tmp_path, ["2025-12", "530102001", "4", "130", "35", "12"], ["2026-01", "530102001", "4", "140", "40", "12"], name="second.csv")
     status, out, _ = import_(capsys, db, "pool", second)
-    assert out == f"imported {second} as import 4: 2 pool row(s), 1 added, 1 replaced\n"
+    assert out == f"imported {second} as import 4: 2 pool row(s), 1 added, 1 replaced\nadded 1 row of 2026-01; replaced 1 row of 2025-12\n"
     assert pool_rows(db) == [
         ("2025-12", "530102001", 4, 130, 35, 12),
         ("2025-12", "530102001", 7, 50, 0, 40),
