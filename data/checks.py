@@ -171,7 +171,8 @@ def parse_period(text: str, *, year_alone: bool = False) -> int | Refusal:
     refusal = _control_refusal(text, "period", "统计期")
     if refusal:
         return refusal
-    key = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    key = re.sub(r"\s*([-/.年月日:])\s*", r"\1", unicodedata.normalize("NFKC", text).strip())
+    key = _SPACE.sub(" ", key)
     if _NUMBER_LIKE.fullmatch(key):
         return Refusal(
             f"'{text}' is a number, not a month (Excel turns 2026.10 into 2026.1); type the month as text, e.g. 2026-10",

@@ -139,8 +139,8 @@ CATEGORY_NAMES: dict[str, dict[str, int]] = {
     "action": category_names(POOL_ACTIONS),
 }
 _CATEGORY_SPECS = {  # column -> (names, how many, what it is, in Chinese, an example)
-    "group": (CATEGORY_NAMES["group"], len(POOL_GROUPS), "a group", "群体", "4 or 新就业形态劳动者"),
-    "action": (CATEGORY_NAMES["action"], len(POOL_ACTIONS), "an action", "行动", "1 or 精准宣传动员一批"),
+    "group": ({checks.compact(k): v for k, v in CATEGORY_NAMES["group"].items()}, len(POOL_GROUPS), "a group", "群体", "4 or 新就业形态劳动者"),
+    "action": ({checks.compact(k): v for k, v in CATEGORY_NAMES["action"].items()}, len(POOL_ACTIONS), "an action", "行动", "1 or 精准宣传动员一批"),
 }
 
 SCHEME_NAMES = checks.SCHEME_NAMES
@@ -949,7 +949,8 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
             else:
                 tail = f" and {more} more" if more > 0 else ""
                 texts[language] = (
-                    f"{upper} ({name}) holds {category} for {period} and so does its descendant {', '.join(listed)}{tail}: "
+                    f"{upper} ({name}) holds {category} for {period} and so {'do its descendants' if len(group) > 1 else 'does its descendant'}"
+                    f" {', '.join(listed)}{tail}: "
                     "a scheme is reported at one level of a subtree only, or its persons count twice; "
                     "remove the total row or the rows below it"
                 )
