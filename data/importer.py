@@ -871,6 +871,19 @@ def _category_label(kind: str, value: object, language: str) -> str:
     return f"第{value}项行动" if language == "zh" else f"action {value}"
 
 
+# Which codes of the file and of the database's rows at the file's months lie one below another at all: most
+# files hold none, and the row-by-row join below is then skipped (it costs ~0.2 s on 540,000 rows).
+_NESTED_CODES_SQL = """
+WITH f AS (SELECT DISTINCT period, region_code FROM staged_levels),
+codes AS (
+    SELECT DISTINCT region_code FROM f
+    UNION SELECT DISTINCT region_code FROM {table} WHERE period IN (SELECT DISTINCT period FROM f)
+)
+SELECT DISTINCT c.ancestor, c.descendant FROM region_closure c
+JOIN codes a ON a.region_code = c.ancestor JOIN codes d ON d.region_code = c.descendant
+WHERE c.depth > 0
+"""
+
 _DOUBLE_SQL = """
 WITH f AS (SELECT period, region_code, category, _row FROM staged_levels),
 held AS (
@@ -891,7 +904,8 @@ JOIN region_closure c ON c.ancestor = up.region_code AND c.depth > 0
 JOIN rows_after lo ON lo.region_code = c.descendant AND lo.period = up.period AND lo.category = up.category
 JOIN regions ru ON ru.code = up.region_code
 JOIN regions rl ON rl.code = lo.region_code
-WHERE up._row IS NOT NULL OR lo._row IS NOT NULL
+WHERE (up._row IS NOT NULL OR lo._row IS NOT NULL)
+  AND up.region_code IN (SELECT ancestor FROM nested) AND lo.region_code IN (SELECT descendant FROM nested)
 ORDER BY COALESCE(up._row, lo._row), lower_row NULLS LAST, lo.region_code
 """
 _LISTED = 5  # lower rows named in one problem; the rest are counted
@@ -917,7 +931,12 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
         return []
     con.register("staged_levels", staged)
     try:
+        nested = con.execute(_NESTED_CODES_SQL.format(table=kind.name)).df()
+        if nested.empty:
+            return []
+        con.register("nested", nested)
         pairs = con.execute(_DOUBLE_SQL.format(column=kind.db(column), table=kind.name)).df()
+        con.unregister("nested")
     finally:
         con.unregister("staged_levels")
     problems: list[Problem] = []
@@ -976,6 +995,7 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
 
 _OVER_REQUIRED_SQL = """
 WITH f AS (SELECT period, region_code, scheme, insured, _row FROM staged_insured),
+counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with required persons can be over them
 rows_after AS (
     SELECT s.period, s.region_code, s.insured FROM snapshots s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
@@ -983,22 +1003,25 @@ rows_after AS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
     UNION ALL SELECT period, region_code, insured FROM f
 ),
-touched AS (
+touched AS (  -- the regions at or above the file's rows, with the file's first row inside each
     SELECT f.period, c.ancestor AS code, MIN(f._row) AS first_row
-    FROM f JOIN region_closure c ON c.descendant = f.region_code GROUP BY ALL
+    FROM f JOIN region_closure c ON c.descendant = f.region_code
+    WHERE c.ancestor IN (SELECT region_code FROM counted)
+    GROUP BY ALL
 ),
 sums AS (
-    SELECT t.period, t.code, t.first_row, SUM(r.insured) AS insured
-    FROM touched t JOIN region_closure c ON c.ancestor = t.code
-    JOIN rows_after r ON r.region_code = c.descendant AND r.period = t.period
+    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured
+    FROM rows_after r JOIN region_closure c ON c.descendant = r.region_code
+    WHERE c.ancestor IN (SELECT region_code FROM counted)
     GROUP BY ALL
 )
-SELECT s.period, s.code, s.first_row, s.insured, p.required, p.period AS population_period, g.name
+SELECT s.period, s.code, t.first_row, s.insured, p.required, p.period AS population_period, g.name
 FROM sums s
+JOIN touched t ON t.period = s.period AND t.code = s.code
 ASOF JOIN population p ON p.region_code = s.code AND s.period >= p.period
 JOIN regions g ON g.code = s.code
 WHERE s.insured > p.required
-ORDER BY s.first_row, s.code
+ORDER BY t.first_row, s.code
 """
 
 
