@@ -8,14 +8,19 @@ asserts the exact message or the exact rows. Today is pinned to 2026-12-01 (``KU
 from __future__ import annotations
 
 import csv
+import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from data import checks
 from data.db import connect
 from data.importer import KINDS, ImportResult, Problem, check
 from data.store import write
+from metrics.registry import POOL_GROUPS, category_names
 from tests.fixtures_data import dump, make_world, rows_of, run, snapshot_rows
 
 SNAPSHOTS_HEADER = ["period", "region_code", "scheme", "insured", "receiving", "paid"]
@@ -439,3 +444,42 @@ def test_check_then_write_lands_the_normalised_rows(db):
         result = write(con, check(con, KINDS["snapshots"], table, "s.csv"))
     assert result.summary() == "added 1 row of 2026-11"
     assert snapshot_rows(db) == [("2026-11", "530102001", "resident", 1900, 300, 500)]
+
+
+# --------------------------------------------------------------------------- any text at all
+
+ANY_TEXT = st.text(max_size=30) | st.from_regex(r"[0-9０-９٠-٩ .,\-+年月日/:]{0,20}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_any_cell_gives_a_value_or_a_reason_in_both_languages_never_an_error(text):
+    """Whatever a hostile file holds, each parser answers with a value or a refusal in English and Chinese;
+    a code that is accepted is ASCII digits only, a count a whole number at least 0 (issue 10 points 2, 8)."""
+    names = category_names(POOL_GROUPS)
+    results = [
+        checks.parse_period(text),
+        checks.parse_period(text, year_alone=True),
+        checks.parse_scheme(text),
+        checks.parse_category(text, names, 8, "a group", "群体", "4"),
+    ]
+    code, count = checks.parse_code(text), checks.parse_count(text)
+    for result in (*results, code, count):
+        if isinstance(result, checks.Refusal):
+            assert result.en and result.zh
+    if not isinstance(code, checks.Refusal):
+        assert code.isascii() and code.isdigit() and 2 <= len(code) <= 12
+    if not isinstance(count, checks.Refusal):
+        assert isinstance(count, int) and 0 <= count <= checks.LARGEST_COUNT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1950, 9999), st.integers(1, 12), st.integers(1, 31))
+def test_a_real_date_gives_its_month_and_an_impossible_one_a_reason(year, month, day):
+    result = checks.parse_period(f"{year:04d}-{month:02d}-{day:02d}")
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        assert isinstance(result, checks.Refusal) and "is not a date" in result.en
+    else:
+        assert result == 12 * year + month
