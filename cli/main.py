@@ -196,6 +196,8 @@ def _import(db: Path, args: argparse.Namespace) -> int:
     )
     if result.months:
         print(result.summary())
+    for note in result.notes:  # what the reader skipped or chose (合计 rows, the sheet read)
+        print(note)
     return EXIT_OK
 
 
