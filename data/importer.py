@@ -578,8 +578,8 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
         )
 
     _check_duplicates(table, out, kind, flag)
-    if not problems and kind.name in LEVELLED and con is not None:
-        problems.extend(_double_counted(con, kind, out))
+    if kind.name in LEVELLED and con is not None:  # on the rows whose period, region and category are readable
+        problems.extend(_double_counted(con, kind, out.dropna(subset=["period", "region_code", LEVELLED[kind.name]])))
     checked = Checked(kind, source, out, sorted(problems), sorted(warnings))
     if checked.ok and kind.name == "snapshots":
         checked.warnings.extend(_implausible_snapshots(con, out))

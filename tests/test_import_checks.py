@@ -483,3 +483,15 @@ def test_a_real_date_gives_its_month_and_an_impossible_one_a_reason(year, month,
         assert isinstance(result, checks.Refusal) and "is not a date" in result.en
     else:
         assert result == 12 * year + month
+
+
+def test_double_counting_is_reported_beside_the_other_problems_of_the_file(capsys, db, tmp_path):
+    file = snapshot(
+        tmp_path, resident("2026-11", "530102001"), resident("2026.1", "530102002"), resident("2026-11", "530102", "5000", "600", "1200")
+    )
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:3: period: '2026.1' is a number, not a month (Excel turns 2026.10 into 2026.1); type the month as text, e.g. 2026-10",
+        f"{file}:4: region_code: 530102 (五华区) holds resident for 2026-11 and so does its descendant 530102001 (华山街道)"
+        " in row 2: a scheme is reported at one level of a subtree only, or its persons count twice;"
+        " remove the total row or the rows below it",
+    ]
