@@ -155,9 +155,20 @@ LEVEL_NAMES = {
     "省": "province", "省级": "province", "自治区": "province", "直辖市": "province",
     "市": "city", "市级": "city", "地级": "city", "地级市": "city", "州": "city", "地区": "city", "盟": "city",
     "县": "county", "县级": "county", "区": "county", "县级市": "county", "旗": "county",
+    # County-level zones a city runs beside its counties (metrics.md §1; issue 9): 经开区, 高新区...
+    "开发区": "county", "功能区": "county", "经开区": "county", "高新区": "county", "新区": "county",
+    "经济技术开发区": "county", "高新技术产业开发区": "county", "县级开发区": "county",
     "乡": "township", "乡级": "township", "镇": "township", "街道": "township", "乡镇": "township", "苏木": "township",
+    "街道办": "township", "街道办事处": "township", "乡镇（街道）": "township", "乡镇(街道)": "township",
     "村": "village", "村级": "village", "社区": "village", "村委会": "village", "居委会": "village",
+    "社区居委会": "village", "村（社区）": "village", "村(社区)": "village",
 }
+
+
+def level_of(text: str) -> str | None:
+    """A level as written -> ``province`` ... ``village`` (NFKC, spaces removed, English in any case)."""
+    key = checks.compact(text)
+    return LEVEL_NAMES.get(key) or LEVEL_NAMES.get(key.lower())
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # province 0 ... village 4
 
 
@@ -768,7 +779,7 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
         lambda m: [f"“{checks.visible(t)}”含有控制字符，请重新输入名称" for t in name[m]],
     )
     name = name.map(checks.ascii_digits)
-    level = level_text.map(LEVEL_NAMES)
+    level = _per_value(level_text, lambda distinct: distinct.map(level_of))
     flag(
         level.isna(),
         "level",

@@ -495,3 +495,10 @@ def test_double_counting_is_reported_beside_the_other_problems_of_the_file(capsy
         " in row 2: a scheme is reported at one level of a subtree only, or its persons count twice;"
         " remove the total row or the rows below it",
     ]
+
+
+@pytest.mark.parametrize("written", ["开发区", "功能区", "经开区", "高新区", "County", " 县 级 "])
+def test_county_level_zones_are_county_level_regions(capsys, db, tmp_path, written):
+    file = csv_file(tmp_path / "regions.csv", REGIONS_HEADER, ["530171", "昆明经开区", written, "5301"])
+    imported(capsys, db, "regions", file)
+    assert rows_of(db, "SELECT level, parent_code FROM regions WHERE code = '530171'") == [("county", "5301")]
