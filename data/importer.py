@@ -595,6 +595,9 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
     if checked.ok and kind.name == "snapshots":
         checked.warnings.extend(_implausible_snapshots(con, out))
         checked.warnings.sort()
+    if checked.ok and kind.name == "population" and con is not None:
+        checked.warnings.extend(_population_below_insured(con, out))
+        checked.warnings.sort()
     whole = {c: "int64" for c in (*kind.counts, *categories)}
     checked.frame = out.astype(whole) if checked.ok else out
     return checked
@@ -1084,3 +1087,66 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
             )
         )
     return sorted(warnings)
+
+
+_BELOW_INSURED_SQL = """
+WITH f AS (SELECT period, region_code, required, _row FROM staged_required),
+population_after AS (
+    SELECT p.period, p.region_code FROM population p
+    WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.period = p.period AND f.region_code = p.region_code)
+    UNION ALL SELECT period, region_code FROM f
+),
+spans AS (  -- the months each row of the file serves: from its period to the region's next population row
+    SELECT f.*, (SELECT MIN(q.period) FROM population_after q WHERE q.region_code = f.region_code AND q.period > f.period) AS until
+    FROM f
+),
+sums AS (
+    SELECT n._row, n.region_code, n.required, n.period AS since, s.period, SUM(s.insured) AS insured
+    FROM spans n JOIN region_closure c ON c.ancestor = n.region_code
+    JOIN snapshots s ON s.region_code = c.descendant AND s.period >= n.period AND (n.until IS NULL OR s.period < n.until)
+    GROUP BY ALL
+)
+SELECT s._row AS file_row, s.region_code, g.name, s.required, s.since, arg_min(s.period, s.period) AS first_month,
+       arg_min(s.insured, s.period) AS first_insured, COUNT(*) AS months
+FROM sums s JOIN regions g ON g.code = s.region_code
+WHERE s.insured > s.required
+GROUP BY ALL ORDER BY file_row
+"""
+
+
+def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame) -> list[Problem]:
+    """A population file's rows under which, once it lands, the subtree's insured (all schemes) exceed the
+    required persons in some month the row serves (metrics.md §2 "implausible input"; issue 9 point 1, per
+    subtree): accepted with a warning naming the first such month and how many there are."""
+    if out.empty:
+        return []
+    staged = pd.DataFrame(
+        {
+            "period": out["period"].astype("int64"),
+            "region_code": out["region_code"].astype(str),
+            "required": out["required"].astype("int64"),
+            "_row": out["_row"].astype("int64"),
+        }
+    )
+    con.register("staged_required", staged)
+    try:
+        found = con.execute(_BELOW_INSURED_SQL).df()
+    finally:
+        con.unregister("staged_required")
+    warnings = []
+    for record in found.itertuples():
+        first, months = period_label(int(record.first_month)), int(record.months)
+        more_en = f" (and {months - 1} more month(s))" if months > 1 else ""
+        more_zh = f"（另有 {months - 1} 个月）" if months > 1 else ""
+        warnings.append(
+            Problem(
+                int(record.file_row),
+                "required",
+                f"{record.region_code} ({record.name}): {int(record.required)} required is less than the"
+                f" {int(record.first_insured)} insured in all schemes in its subtree at {first}{more_en};"
+                " accepted, check the figure",
+                f"{record.region_code} {record.name}：应参保人数 {int(record.required)} 少于 {first} 辖区内各险种参保人数合计"
+                f" {int(record.first_insured)}{more_zh}；已接收，请核对",
+            )
+        )
+    return warnings

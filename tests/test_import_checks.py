@@ -502,3 +502,14 @@ def test_county_level_zones_are_county_level_regions(capsys, db, tmp_path, writt
     file = csv_file(tmp_path / "regions.csv", REGIONS_HEADER, ["530171", "昆明经开区", written, "5301"])
     imported(capsys, db, "regions", file)
     assert rows_of(db, "SELECT level, parent_code FROM regions WHERE code = '530171'") == [("county", "5301")]
+
+
+def test_population_below_the_insured_of_its_subtree_is_warned_after_the_import_lands(capsys, db, tmp_path):
+    file = snapshot(tmp_path, resident("2026-10", "530102001", "1500", "300", "500"), resident("2026-11", "530102002", "2600", "300", "500"))
+    imported(capsys, db, "snapshots", file)
+    population = csv_file(tmp_path / "population.csv", POPULATION_HEADER, ["2026", "530102", "4000"], ["2026-10", "530102001", "1400"])
+    _, err = imported(capsys, db, "population", population)
+    assert err == (
+        f"warning: {population}:3: required: 530102001 (华山街道): 1400 required is less than the 1500 insured in all"
+        " schemes in its subtree at 2026-10; accepted, check the figure\n"
+    )
