@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from data import checks
 from metrics.periods import period_label
-from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, SCHEMES, category_names
+from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, category_names
 
 
 # --------------------------------------------------------------------------- what a file holds

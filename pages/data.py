@@ -14,7 +14,7 @@ import streamlit as st
 
 from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
-from data.importer import KINDS, Problem, months_summary, field_zh
+from data.importer import KINDS, Problem, field_zh, months_summary
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
