@@ -178,6 +178,11 @@ def parse_period(text: str, *, year_alone: bool = False) -> int | Refusal:
             f"'{text}' is a number, not a month (Excel turns 2026.10 into 2026.1); type the month as text, e.g. 2026-10",
             f"“{text}”是数字而不是月份（Excel 会把 2026.10 变成 2026.1），请以文本输入月份，如 2026-10",
         )
+    if re.fullmatch(r"[1-9][0-9]{4}(?:\.[0-9]+)?", key):  # 46357: a date cell shown as its serial number
+        return Refusal(
+            f"'{text}' is a number, not a month (it looks like an Excel date serial number); type the month as text, e.g. 2026-11",
+            f"“{text}”是数字而不是月份（像是 Excel 日期的序号），请以文本输入月份，如 2026-11",
+        )
     year_match = _YEAR.fullmatch(key)
     if year_match:
         if year_alone:

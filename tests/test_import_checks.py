@@ -115,6 +115,14 @@ def test_period_typed_as_a_number_is_refused(capsys, db, tmp_path, written):
     ]
 
 
+def test_period_given_as_an_excel_date_serial_number_is_refused(capsys, db, tmp_path):
+    file = snapshot(tmp_path, resident("46326"))
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:2: period: '46326' is a number, not a month (it looks like an Excel date serial number);"
+        " type the month as text, e.g. 2026-11"
+    ]
+
+
 @pytest.mark.parametrize(
     "written, reason",
     [
