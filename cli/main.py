@@ -194,6 +194,10 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
         f"{result.added} added, {result.replaced} replaced"
     )
+    if result.months:
+        print(result.summary())
+    for note in result.notes:  # what the reader skipped or chose (合计 rows, the sheet read)
+        print(note)
     return EXIT_OK
 
 

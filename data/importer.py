@@ -27,8 +27,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data import checks
 from metrics.periods import period_label
-from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, SCHEMES, category_names
+from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, category_names
 
 
 # --------------------------------------------------------------------------- what a file holds
@@ -44,8 +45,9 @@ class Kind:
     # (canonical column, database column) where the two differ: the file and every
     # message say ``group``, the table says ``group_id`` (GROUP is an SQL keyword).
     stored: tuple[tuple[str, str], ...] = ()
-    # Canonical columns a file may leave out (then read as empty), e.g. a regions file without
-    # abolished/successor (cli.md, "Regions that change").
+    # Columns a file may leave out (then read as empty), e.g. a regions file without abolished/successor
+    # (cli.md, "Regions that change"). ``region_name`` (a fact file's name column) is read and compared
+    # with the code's name, never stored (it is not in ``columns``).
     optional: tuple[str, ...] = ()
 
     @property
@@ -89,8 +91,9 @@ KINDS: dict[str, Kind] = {
         "population",
         ("period", "region_code", "required"),
         ("period", "region_code"),
-        {"统计期": "period", "区划代码": "region_code", "应参保人数": "required"},
+        {"统计期": "period", "区划代码": "region_code", "应参保人数": "required", "区划名称": "region_name"},
         counts=("required",),
+        optional=("region_name",),
     ),
     "snapshots": Kind(
         "snapshots",
@@ -103,8 +106,10 @@ KINDS: dict[str, Kind] = {
             "参保人数": "insured",
             "领取待遇人数": "receiving",
             "实际缴费人数": "paid",
+            "区划名称": "region_name",
         },
         counts=("insured", "receiving", "paid"),
+        optional=("region_name",),
     ),
     # The expansion pool (扩面对象实名库), cumulative since the library was set up.
     "pool": Kind(
@@ -118,70 +123,104 @@ KINDS: dict[str, Kind] = {
             "已识别人数": "identified",
             "参加职工养老人数": "enrolled_employee",
             "参加居民养老人数": "enrolled_resident",
+            "区划名称": "region_name",
         },
         counts=("identified", "enrolled_employee", "enrolled_resident"),
         stored=(("group", "group_id"),),
+        optional=("region_name",),
     ),
     "actions": Kind(
         "actions",
         ("period", "region_code", "action", "enrolled"),
         ("period", "region_code", "action"),
-        {"统计期": "period", "区划代码": "region_code", "行动": "action", "参保人数": "enrolled"},
+        {"统计期": "period", "区划代码": "region_code", "行动": "action", "参保人数": "enrolled", "区划名称": "region_name"},
         counts=("enrolled",),
         stored=(("action", "action_id"),),
+        optional=("region_name",),
     ),
 }
+
+_CHINESE_FIELDS = {canonical: zh for kind in KINDS.values() for zh, canonical in kind.chinese.items()}
 
 # Coded columns: every accepted spelling -> id, and what the reason says when none fits.
 CATEGORY_NAMES: dict[str, dict[str, int]] = {
     "group": category_names(POOL_GROUPS),
     "action": category_names(POOL_ACTIONS),
 }
-_CATEGORY_HINTS = {
-    "group": f"is not a group (1 to {len(POOL_GROUPS)}, or its name, e.g. 4 or 新就业形态劳动者)",
-    "action": f"is not an action (1 to {len(POOL_ACTIONS)}, or its name, e.g. 1 or 精准宣传动员一批)",
+_CATEGORY_SPECS = {  # column -> (names, how many, what it is, in Chinese, an example)
+    "group": ({checks.compact(k): v for k, v in CATEGORY_NAMES["group"].items()}, len(POOL_GROUPS), "a group", "群体", "4 or 新就业形态劳动者"),
+    "action": ({checks.compact(k): v for k, v in CATEGORY_NAMES["action"].items()}, len(POOL_ACTIONS), "an action", "行动", "1 or 精准宣传动员一批"),
 }
 
-SCHEME_NAMES = {
-    "employee": "employee",
-    "public": "public",
-    "resident": "resident",
-    "企业职工": "employee",
-    "城镇职工": "employee",
-    "企业职工养老保险": "employee",
-    "城镇职工养老保险": "employee",
-    "机关事业": "public",
-    "机关事业单位": "public",
-    "机关事业单位养老保险": "public",
-    "城乡居民": "resident",
-    "城乡居民养老保险": "resident",
-}
+SCHEME_NAMES = checks.SCHEME_NAMES
+
+# The kinds whose rows sum over a subtree by a category (metrics.md §3 "One scheme, one level"; pool.md
+# "Sums run over the subtree, as for snapshots"): a region and its descendant may not both hold a row of
+# one (period, category).
+LEVELLED = {"snapshots": "scheme", "pool": "group", "actions": "action"}
 
 LEVEL_NAMES = {
     **{level: level for level in LEVELS},
     "省": "province", "省级": "province", "自治区": "province", "直辖市": "province",
     "市": "city", "市级": "city", "地级": "city", "地级市": "city", "州": "city", "地区": "city", "盟": "city",
     "县": "county", "县级": "county", "区": "county", "县级市": "county", "旗": "county",
+    # County-level zones a city runs beside its counties (metrics.md §1; issue 9): 经开区, 高新区...
+    "开发区": "county", "功能区": "county", "经开区": "county", "高新区": "county", "新区": "county",
+    "经济技术开发区": "county", "高新技术产业开发区": "county", "县级开发区": "county",
     "乡": "township", "乡级": "township", "镇": "township", "街道": "township", "乡镇": "township", "苏木": "township",
+    "街道办": "township", "街道办事处": "township", "乡镇（街道）": "township", "乡镇(街道)": "township",
     "村": "village", "村级": "village", "社区": "village", "村委会": "village", "居委会": "village",
+    "社区居委会": "village", "村（社区）": "village", "村(社区)": "village",
 }
+
+
+def level_of(text: str) -> str | None:
+    """A level as written -> ``province`` ... ``village`` (NFKC, spaces removed, English in any case)."""
+    key = checks.compact(text)
+    return LEVEL_NAMES.get(key) or LEVEL_NAMES.get(key.lower())
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # province 0 ... village 4
 
-_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*(\d{1,2}))?|年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)\s*$")
-_CODE = re.compile(r"^\d{2,12}$")
 
 
 # --------------------------------------------------------------------------- problems
 
 
+# Each field as the Chinese headers name it, for messages in Chinese (the fields of every kind, and the
+# names a problem gives to the file as a whole).
+FIELD_ZH: dict[str, str] = {
+    "row": "行",
+    "header": "表头",
+    "file": "文件",
+    "sheet": "工作表",
+    "region_name": "区划名称",
+}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One thing wrong (or worth a look) in a file: its spreadsheet row (1: the file as a whole), the field,
+    the reason in English and, where written, in Chinese (``reason_zh``)."""
+
     row: int
     field: str
     reason: str
+    reason_zh: str = ""
 
-    def render(self, source: str) -> str:
+    def render(self, source: str, language: str = "en") -> str:
+        """``FILE:ROW: field: reason``; in Chinese (``language="zh"``) the field as the Chinese headers
+        name it (统计期, 区划代码, 参保人数...) and the Chinese reason (the English one where none is written)."""
+        if language == "zh":
+            return f"{source}:{self.row}: {field_zh(self.field)}: {self.reason_zh or self.reason}"
         return f"{source}:{self.row}: {self.field}: {self.reason}"
+
+    def text(self, language: str = "en") -> str:
+        """The reason in ``language`` (English where no Chinese is written)."""
+        return (self.reason_zh or self.reason) if language == "zh" else self.reason
+
+
+def field_zh(field_name: str) -> str:
+    """A problem's field in Chinese: ``region_code`` -> 区划代码; ``a+b`` part by part."""
+    return "+".join(FIELD_ZH.get(part) or _CHINESE_FIELDS.get(part, part) for part in field_name.split("+"))
 
 
 class ImportRefused(ValueError):
@@ -210,6 +249,10 @@ class Checked:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did: ``row_count`` rows, of which ``added`` new and ``replaced`` over earlier values;
+    ``months``: per month the file holds, ``(month index, added, replaced)`` (empty for regions); the
+    warnings; ``notes`` the reader left (rows it skipped, the sheet it read)."""
+
     import_id: int
     kind: str
     source: str
@@ -217,6 +260,36 @@ class ImportResult:
     added: int
     replaced: int
     warnings: tuple[Problem, ...] = ()
+    months: tuple[tuple[int, int, int], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def summary(self, language: str = "en") -> str:
+        """Which months the import added and replaced (issue 9 point 2): ``added 48 rows of 2026-11;
+        replaced 48 rows of 2026-01``; more than six months of one kind are given as a span."""
+        return months_summary(self.months, language) if self.months else ""
+
+
+def months_summary(months: Sequence[tuple[int, int, int]], language: str = "en") -> str:
+    """``(month index, added, replaced)`` triples as a sentence (see :meth:`ImportResult.summary`)."""
+    parts = []
+    for position, (verb, verb_zh) in ((1, ("added", "新增")), (2, ("replaced", "替换"))):
+        chosen = [(m[0], m[position]) for m in sorted(months) if m[position]]
+        if not chosen:
+            continue
+        if len(chosen) <= 6:
+            for month, count in chosen:
+                if language == "zh":
+                    parts.append(f"{verb_zh} {period_label(month)} 的 {count} 行")
+                else:
+                    parts.append(f"{verb} {count} row{'s' if count != 1 else ''} of {period_label(month)}")
+        else:
+            total = sum(count for _, count in chosen)
+            first, last = period_label(chosen[0][0]), period_label(chosen[-1][0])
+            if language == "zh":
+                parts.append(f"{verb_zh} {first} 至 {last} 共 {len(chosen)} 个月的 {total} 行")
+            else:
+                parts.append(f"{verb} {total} rows of {len(chosen)} months from {first} to {last}")
+    return ("；" if language == "zh" else "; ").join(parts)
 
 
 # --------------------------------------------------------------------------- reading
@@ -423,7 +496,7 @@ def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
     mapping: dict[str, str] = {}
     for column in raw.columns:
         name = _header_name(column)
-        canonical = kind.chinese.get(name) or (name.lower() if name.lower() in kind.columns else None)
+        canonical = kind.chinese.get(name) or (name.lower() if name.lower() in (*kind.columns, *kind.optional) else None)
         if canonical and canonical not in mapping.values():
             mapping[column] = canonical
     missing = [column for column in kind.columns if column not in mapping.values() and column not in kind.optional]
@@ -436,9 +509,10 @@ def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
         )
     frame = raw[list(mapping)].rename(columns=mapping)
     for column in kind.optional:
-        if column not in frame.columns:
+        if column in kind.columns and column not in frame.columns:
             frame[column] = ""
-    frame = frame[list(kind.columns)]
+    present = [column for column in kind.optional if column in frame.columns and column not in kind.columns]
+    frame = frame[[*kind.columns, *present]]
     frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
     frame = frame[(frame != "").any(axis=1)]  # blank lines are not rows
     frame.insert(0, "_row", frame.index.astype("int64"))
@@ -449,27 +523,50 @@ def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
 
 
 def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame, source: str) -> Checked:
-    """Every rule of the contract, on every row; nothing is written."""
+    """Every rule of the contract, on every row; nothing is written.
+
+    ``table`` is what the reader gives: text cells under canonical column names, ``_row`` first, and
+    for fact files optionally ``region_name``. Returns a :class:`Checked` whose ``frame`` holds the
+    typed values (months as month indexes, codes as the database's codes) and whose ``problems`` list
+    every refusal, ``warnings`` what is accepted but worth a look. The rules: cli.md "Import",
+    metrics.md §1-3 (counts, codes, schemes, one scheme at one level), pool.md, issues 9 and 10 (see
+    :mod:`data.checks` for what each cell may hold). ``con`` may be ``None`` (no database yet): every
+    region is then unknown.
+    """
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    absent = [c for c in kind.optional if c in kind.columns and c not in table.columns]
+    if absent:  # an optional column the file leaves out reads as empty
+        table = table.assign(**{column: "" for column in absent})
     rows = table["_row"]
     out = pd.DataFrame({"_row": rows})
 
-    def flag(mask: pd.Series, column: str, reasons: str | pd.Series | Callable[[pd.Series], Iterable]) -> None:
-        """Report the rows of ``mask``. ``reasons`` is one text for every row, a function of the mask giving
-        the texts of those rows only (so that no text is built for the rows that are fine), or a Series."""
+    def flag(
+        mask: pd.Series,
+        column: str,
+        reasons: str | pd.Series | Callable[[pd.Series], Iterable],
+        reasons_zh: str | pd.Series | Callable[[pd.Series], Iterable] = "",
+        into: list[Problem] | None = None,
+    ) -> None:
+        """Report the rows of ``mask``. ``reasons`` (and ``reasons_zh``, their Chinese) is one text for every
+        row, a function of the mask giving the texts of those rows only (so that no text is built for the rows
+        that are fine), or a Series. ``into``: the list to add to (the problems by default)."""
         if not mask.any():
             return
-        if callable(reasons):
-            texts = reasons(mask)
-        elif isinstance(reasons, pd.Series):
-            texts = reasons[mask]
-        else:
-            texts = itertools.repeat(reasons)
-        problems.extend(Problem(int(r), column, str(t)) for r, t in zip(rows[mask], texts))
+
+        def texts(given):
+            if callable(given):
+                return given(mask)
+            if isinstance(given, pd.Series):
+                return given[mask]
+            return itertools.repeat(given)
+
+        (problems if into is None else into).extend(
+            Problem(int(r), column, str(en), str(zh)) for r, en, zh in zip(rows[mask], texts(reasons), texts(reasons_zh))
+        )
 
     if "period" in kind.columns:
-        out["period"] = _parse_periods(table["period"], flag)
+        out["period"] = _parse_periods(table["period"], flag, warnings, year_alone=kind.name == "population")
     for column in kind.counts:
         out[column] = _parse_counts(table[column], column, flag)
     categories = [column for column in CATEGORY_NAMES if column in kind.columns]
@@ -480,29 +577,20 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
     if kind.name == "regions":
         _check_regions(table, known, out, flag, problems)
     else:
-        codes = table["region_code"]
-        unknown = _per_value(codes, lambda distinct: ~distinct.isin(known.index))
-        flag(
-            unknown & (codes != ""),
-            "region_code",
-            lambda m: "'" + codes[m] + "' is not a known region (import the regions first)",
-        )
-        flag(codes == "", "region_code", "is empty")
-        out["region_code"] = codes
+        out["region_code"] = _parse_region_codes(table["region_code"], known, flag)
+        if "region_name" in table.columns:
+            _check_names(table, out, known, flag)
         if kind.name == "snapshots" and "abolished" in known.columns:
-            _check_abolished(codes, out["period"], known, flag)
+            _check_abolished(out["region_code"].fillna(""), out["period"], known, flag)
     if kind.name == "snapshots":
-        text = table["scheme"]
-        schemes = _per_value(text, lambda distinct: distinct.map(SCHEME_NAMES))
-        allowed = ", ".join(SCHEMES) + " or " + ", ".join(k for k in SCHEME_NAMES if k not in SCHEMES)
-        flag(schemes.isna(), "scheme", lambda m: "'" + text[m] + f"' is not a scheme ({allowed})")
-        out["scheme"] = schemes
+        out["scheme"] = _parse_values(table["scheme"], "scheme", checks.parse_scheme, flag)
         insured, receiving = out["insured"], out["receiving"]
         over = insured.notna() & receiving.notna() & (receiving > insured)
         flag(
             over,
             "receiving",
             lambda m: receiving[m].astype("string") + " is more than insured (" + insured[m].astype("string") + ")",
+            lambda m: receiving[m].astype("string") + " 多于参保人数（" + insured[m].astype("string") + "）",
         )
 
     if kind.name == "pool":
@@ -514,12 +602,20 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
             "enrolled_employee+enrolled_resident",
             lambda m: employee[m].astype("string") + " + " + resident[m].astype("string") + " = "
             + enrolled[m].astype("string") + " is more than identified (" + identified[m].astype("string") + ")",
+            lambda m: employee[m].astype("string") + " + " + resident[m].astype("string") + " = "
+            + enrolled[m].astype("string") + "，多于已识别人数（" + identified[m].astype("string") + "）",
         )
 
     _check_duplicates(table, out, kind, flag)
-    checked = Checked(kind, source, out, sorted(problems), warnings)
+    if kind.name in LEVELLED and con is not None:  # on the rows whose period, region and category are readable
+        problems.extend(_double_counted(con, kind, out.dropna(subset=["period", "region_code", LEVELLED[kind.name]])))
+    checked = Checked(kind, source, out, sorted(problems), sorted(warnings))
     if checked.ok and kind.name == "snapshots":
         checked.warnings.extend(_implausible_snapshots(con, out))
+        checked.warnings.sort()
+    if checked.ok and kind.name == "population" and con is not None:
+        checked.warnings.extend(_population_below_insured(con, out))
+        checked.warnings.sort()
     whole = {c: "int64" for c in (*kind.counts, *categories)}
     checked.frame = out.astype(whole) if checked.ok else out
     return checked
@@ -539,41 +635,53 @@ def _per_value(text: pd.Series, function: Callable[[pd.Series], pd.Series]) -> p
     return pd.Series(function(distinct).array.take(codes), index=text.index)
 
 
+def _parse_values(text: pd.Series, column: str, parse: Callable[[str], object], flag, dtype: str = "object") -> pd.Series:
+    """``parse`` (a :mod:`data.checks` function: a value or a :class:`~data.checks.Refusal`) applied to each
+    distinct text of a column; the rows whose text is refused are flagged with its reasons. Returns the
+    values, missing where refused."""
+    codes, distinct = _distinct(text)
+    results = [parse(value) for value in distinct]
+    refused = np.array([isinstance(r, checks.Refusal) for r in results], dtype=bool)
+    values = pd.Series([None if bad else r for bad, r in zip(refused, results)], dtype=dtype)
+    out = pd.Series(values.array.take(codes), index=text.index)
+    if refused.any():
+        en = np.array([r.en if bad else "" for bad, r in zip(refused, results)], dtype=object)
+        zh = np.array([r.zh if bad else "" for bad, r in zip(refused, results)], dtype=object)
+        mask = pd.Series(refused[codes], index=text.index)
+        flag(mask, column, lambda m: en[codes[m.to_numpy()]], lambda m: zh[codes[m.to_numpy()]])
+    return out
+
+
 def _parse_category(text: pd.Series, column: str, flag) -> pd.Series:
-    """A group or action given as its number or its name -> its id."""
-    ids = _per_value(text, lambda distinct: _category_ids(distinct, column))
-    empty = text == ""
-    flag(empty, column, "is empty")
-    flag(ids.isna() & ~empty, column, lambda m: "'" + text[m] + "' " + _CATEGORY_HINTS[column])
-    return ids
-
-
-def _category_ids(text: pd.Series, column: str) -> pd.Series:
-    names = CATEGORY_NAMES[column]
-    key = text.str.replace(r"\s+", "", regex=True)
-    digits = key.str.fullmatch(r"\d{1,3}")
-    key = key.where(~digits, key.str.lstrip("0"))  # "04" is 4
-    return key.map(names).fillna(key.str.lower().map(names)).astype("Int64")
-
-
-def _parse_periods(text: pd.Series, flag) -> pd.Series:
-    months = _per_value(text, _months)
-    flag(text == "", "period", "is empty")
-    flag(
-        months.isna() & (text != ""),
-        "period",
-        lambda m: "'" + text[m] + "' is not a month (YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)",
+    """A group or action given as its number, its name or its label in a work plan -> its id."""
+    names, count, what, what_zh, example = _CATEGORY_SPECS[column]
+    return _parse_values(
+        text, column, lambda value: checks.parse_category(value, names, count, what, what_zh, example), flag, "Int64"
     )
-    return months
 
 
-def _months(text: pd.Series) -> pd.Series:
-    """Month indexes of period texts; <NA> where a text is not a month."""
-    parts = text.str.extract(_PERIOD)
-    year = pd.to_numeric(parts[0], errors="coerce")
-    month = pd.to_numeric(parts[1].fillna(parts[3]), errors="coerce")
-    good = year.notna() & month.between(1, 12)
-    return (12 * year + month).where(good).astype("Int64")
+def _parse_periods(text: pd.Series, flag, warnings: list[Problem], *, year_alone: bool) -> pd.Series:
+    """Periods -> month indexes (:func:`data.checks.parse_period`); months after the current one refused,
+    months before the campaign warned once per distinct text (issue 10 point 5)."""
+    months = _parse_values(text, "period", lambda value: checks.parse_period(value, year_alone=year_alone), flag, "Int64")
+    latest = checks.current_month()
+    future = months.notna() & (months > latest)
+    flag(
+        future.astype(bool),
+        "period",
+        lambda m: [checks.future_refusal(t, int(v), latest).en for t, v in zip(text[m], months[m])],
+        lambda m: [checks.future_refusal(t, int(v), latest).zh for t, v in zip(text[m], months[m])],
+    )
+    early = (months.notna() & (months < checks.CAMPAIGN_START)).astype(bool)
+    first = early & ~text.where(early).duplicated()
+    flag(
+        first,
+        "period",
+        lambda m: [checks.early_warning(t, int(v)).en for t, v in zip(text[m], months[m])],
+        lambda m: [checks.early_warning(t, int(v)).zh for t, v in zip(text[m], months[m])],
+        into=warnings,
+    )
+    return months.where(~future)
 
 
 def _plain_counts(text: pd.Series) -> pd.Series | None:
@@ -594,46 +702,112 @@ def _plain_counts(text: pd.Series) -> pd.Series | None:
 
 
 def _parse_counts(text: pd.Series, column: str, flag) -> pd.Series:
+    """Counts of persons (:func:`data.checks.parse_count`): the usual file takes the fast path."""
     plain = _plain_counts(text)
     if plain is not None:  # the usual file: nothing to flag
         return plain
-    cleaned = text.str.replace(",", "", regex=False)
-    number = pd.to_numeric(cleaned, errors="coerce")
-    empty = text == ""
-    not_number = number.isna() & ~empty
-    fraction = number.notna() & ~(np.isfinite(number) & (np.floor(number) == number))  # 12.5, inf
-    negative = number.notna() & ~fraction & (number < 0)
-    # No count of persons comes near 10^15; above 2^53 a float would not even hold it exactly.
-    too_large = number.notna() & ~fraction & (number >= 10**15)
-    flag(empty, column, "is empty")
-    flag(not_number | fraction, column, lambda m: "'" + text[m] + "' is not a whole number")
-    flag(negative, column, lambda m: text[m] + " is negative")
-    flag(too_large, column, lambda m: text[m] + " is too large")
-    return number.where(~(empty | not_number | fraction | negative | too_large)).astype("Int64")
+    return _parse_values(text, column, checks.parse_count, flag, "Int64")
+
+
+def _parse_region_codes(text: pd.Series, known: pd.DataFrame, flag) -> pd.Series:
+    """A fact file's region codes -> the codes the database knows (issue 9, "codes"): normalised
+    (:func:`data.checks.parse_code`), then as written or zero-stripped (``530302001000`` -> ``530302001``),
+    the first known one. Unknown or malformed: refused."""
+    known_codes = set(known.index)
+
+    def parse(value: str):
+        if value == "":
+            return checks.Refusal("is empty", "为空")
+        code = checks.parse_code(value)
+        if isinstance(code, checks.Refusal):
+            return code
+        found = checks.resolve_code(code, known_codes)
+        if found is None:
+            return checks.Refusal(
+                f"'{value}' is not a known region (import the regions first)", f"“{value}”不是已知区划（请先导入区划）"
+            )
+        return found
+
+    return _parse_values(text, "region_code", parse, flag)
+
+
+def _check_names(table: pd.DataFrame, out: pd.DataFrame, known: pd.DataFrame, flag) -> None:
+    """A fact file's ``region_name`` column, where it has one, names the region its code does (issue 9,
+    "names that disagree with codes"): compared after NFKC with every space removed."""
+    names = table["region_name"]
+    bad = names.map(checks.control_character).notna() & (names != "")
+    flag(
+        bad,
+        "region_name",
+        lambda m: [f"'{checks.visible(t)}' holds a control character; type the name again" for t in names[m]],
+        lambda m: [f"“{checks.visible(t)}”含有控制字符，请重新输入名称" for t in names[m]],
+    )
+    held = out["region_code"].map(known["name"]) if "name" in known.columns else pd.Series(None, index=out.index)
+    compare = (names != "") & ~bad & held.notna()
+    if not compare.any():
+        return
+    pairs = pd.DataFrame({"file": names[compare], "held": held[compare]})
+    differ = pd.Series(False, index=table.index)
+    distinct = pairs.drop_duplicates()
+    wrong = {
+        (a, b) for a, b in zip(distinct["file"], distinct["held"]) if checks.compact(a) != checks.compact(str(b))
+    }
+    if not wrong:
+        return
+    differ[compare] = [(a, b) in wrong for a, b in zip(pairs["file"], pairs["held"])]
+    code = out["region_code"]
+    flag(
+        differ,
+        "region_name",
+        lambda m: [
+            f"'{n}' is not the name of {c} (the database has {h}); check the code or the name"
+            for n, c, h in zip(names[m], code[m], held[m])
+        ],
+        lambda m: [f"“{n}”不是 {c} 的名称（数据库中为{h}），请核对代码或名称" for n, c, h in zip(names[m], code[m], held[m])],
+    )
 
 
 def _known_regions(con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
     if con is None:
         return pd.DataFrame(
-            {"level": pd.Series(dtype=str), "parent_code": pd.Series(dtype=str)}, index=pd.Index([], name="code", dtype=str)
+            {"name": pd.Series(dtype=str), "level": pd.Series(dtype=str), "parent_code": pd.Series(dtype=str)},
+            index=pd.Index([], name="code", dtype=str),
         )
     columns = {row[0] for row in con.execute("DESCRIBE regions").fetchall()}
     extra = ", abolished, successor" if "abolished" in columns else ""
-    return con.execute(f"SELECT code, level, parent_code{extra} FROM regions").df().set_index("code")
+    return con.execute(f"SELECT code, name, level, parent_code{extra} FROM regions").df().set_index("code")
+
+
+def _normal_codes(text: pd.Series, column: str, flag) -> pd.Series:
+    """A regions file's codes normalised (:func:`data.checks.parse_code`); refused ones flagged and kept as
+    written (so the checks below name them as written), empty ones left empty."""
+    def parse(value: str):
+        return "" if value == "" else checks.parse_code(value)
+
+    parsed = _parse_values(text, column, parse, flag)
+    return parsed.fillna(text).astype(str)
 
 
 def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, flag, problems: list[Problem]) -> None:
-    code, name, level_text, parent = table["code"], table["name"], table["level"], table["parent_code"]
-    flag(code == "", "code", "is empty")
+    name, level_text = table["name"], table["level"]
+    code = _normal_codes(table["code"], "code", flag)
+    parent = _normal_codes(table["parent_code"], "parent_code", flag)
+    flag(table["code"] == "", "code", "is empty", "为空")
+    flag(name == "", "name", "is empty", "为空")
+    name_control = name.map(checks.control_character).notna()
     flag(
-        ~code.str.match(_CODE) & (code != ""), "code", lambda m: "'" + code[m] + "' is not a region code (2 to 12 digits)"
+        name_control,
+        "name",
+        lambda m: [f"'{checks.visible(t)}' holds a control character; type the name again" for t in name[m]],
+        lambda m: [f"“{checks.visible(t)}”含有控制字符，请重新输入名称" for t in name[m]],
     )
-    flag(name == "", "name", "is empty")
-    level = level_text.map(LEVEL_NAMES)
+    name = name.map(checks.ascii_digits)
+    level = _per_value(level_text, lambda distinct: distinct.map(level_of))
     flag(
         level.isna(),
         "level",
         lambda m: "'" + level_text[m] + "' is not a level (province, city, county, township, village or 省, 市, 县, 乡, 村)",
+        lambda m: "“" + level_text[m] + "”不是层级（应为 省、市、县、乡、村 或 province、city、county、township、village）",
     )
     # The hierarchy as it will be once the file lands: the file's rows over the database's.
     levels = known["level"].to_dict()
@@ -644,6 +818,7 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
         has_parent & parent_level.isna(),
         "parent_code",
         lambda m: "'" + parent[m] + "' is not a known region (in this file or the database)",
+        lambda m: "“" + parent[m] + "”不是已知区划（本文件和数据库中都没有）",
     )
     child_rank, parent_rank = level.map(LEVEL_RANK), parent_level.map(LEVEL_RANK)
     not_higher = has_parent & parent_level.notna() & level.notna() & (parent_rank >= child_rank)
@@ -651,6 +826,7 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
         not_higher,
         "parent_code",
         lambda m: parent[m] + " is a " + parent_level[m].fillna("") + ", not of a higher level than " + level[m].fillna(""),
+        lambda m: parent[m] + " 的层级（" + parent_level[m].fillna("") + "）不高于本区划（" + level[m].fillna("") + "）",
     )
     # Regions already in the database whose parent this file changes.
     kids = known[known["parent_code"].isin(code) & ~known.index.isin(code)]
@@ -659,26 +835,31 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
         new = levels.get(record["parent_code"])
         if isinstance(new, str) and LEVEL_RANK[new] >= LEVEL_RANK[record["level"]]:
             reason = f"{record['parent_code']} would become a {new}, not of a higher level than its child {kid} ({record['level']})"
-            problems.append(Problem(int(row_of[record["parent_code"]]), "level", reason))
+            reason_zh = f"{record['parent_code']} 将成为 {new}，层级不高于其下级 {kid}（{record['level']}）"
+            problems.append(Problem(int(row_of[record["parent_code"]]), "level", reason, reason_zh))
     out["code"], out["name"], out["level"] = code, name, level
     out["parent_code"] = parent.where(has_parent, None)
     # Regions that change (cli.md): abolished is the first month without the region, successor the code
     # that took it over (in this file or the database).
-    abolished_text, successor = table["abolished"], table["successor"]
-    abolished = _per_value(abolished_text, _months)
-    flag(
-        abolished.isna() & (abolished_text != ""),
-        "abolished",
-        lambda m: "'" + abolished_text[m] + "' is not a month (YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)",
+    abolished_text = table["abolished"]
+    abolished = _parse_values(
+        abolished_text, "abolished", lambda value: None if value == "" else checks.parse_period(value), flag, "Int64"
     )
+    successor = _normal_codes(table["successor"], "successor", flag)
     codes_after = set(known.index) | set(code)
     has_successor = successor != ""
     flag(
         has_successor & ~successor.isin(codes_after),
         "successor",
         lambda m: "'" + successor[m] + "' is not a known region (in this file or the database)",
+        lambda m: "“" + successor[m] + "”不是已知区划（本文件或数据库中均无）",
     )
-    flag(has_successor & (successor == code), "successor", lambda m: "'" + successor[m] + "' is the region itself")
+    flag(
+        has_successor & (successor == code),
+        "successor",
+        lambda m: "'" + successor[m] + "' is the region itself",
+        lambda m: "“" + successor[m] + "”就是该区划本身",
+    )
     out["abolished"] = abolished
     out["successor"] = successor.where(has_successor, None)
 
@@ -699,13 +880,22 @@ def _check_abolished(codes: pd.Series, periods: pd.Series, known: pd.DataFrame, 
             for c, a, s in zip(codes[mask], abolished[mask], successors)
         ]
 
-    flag(late, "region_code", reasons)
+    def reasons_zh(mask: pd.Series) -> list[str]:
+        successors = codes[mask].map(known["successor"])
+        return [
+            f"“{c}”已于 {period_label(int(a))} 撤销" + (f"（承继代码 {s}）" if isinstance(s, str) and s else "")
+            + "；请按现行区划报送"
+            for c, a, s in zip(codes[mask], abolished[mask], successors)
+        ]
+
+    flag(late, "region_code", reasons, reasons_zh)
 
 
 def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) -> None:
     key = list(kind.key)
     # Each key column as what is compared: a period as its month (its text where it is not one), a scheme,
-    # group or action as what it names (its text where it names none), a region code as written. Worked out
+    # group or action as what it names (its text where it names none), a region code as the code it stands
+    # for (``530302001000`` and ``530302001`` are one region; its text where it is none). Worked out
     # once per distinct text (``compared``), as integer codes for every row (``keyed``).
     codes, compared, keyed = {}, {}, {}
     for column in key:
@@ -729,10 +919,15 @@ def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) 
                 for month, text in zip(out["period"][mask], table["period"][mask])
             ]
         label = shown[key].astype(str).agg(" / ".join, axis=1)
-        return label + " already appears in row " + first_row[mask].astype(str)
+        return label, first_row[mask].astype(str)
 
     field_name = key[-1] if len(key) == 1 else "+".join(key)
-    flag(duplicate, field_name, reasons)
+    flag(
+        duplicate,
+        field_name,
+        lambda m: (lambda label, first: label + " already appears in row " + first)(*reasons(m)),
+        lambda m: (lambda label, first: label + " 与第 " + first + " 行重复")(*reasons(m)),
+    )
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
@@ -743,37 +938,285 @@ def _first_rows(codes: np.ndarray) -> np.ndarray:
 def _compared(column: str, distinct: pd.Series, checked: pd.Series, codes: np.ndarray) -> pd.Series:
     """What the duplicate check compares, for each distinct text of a key column (``distinct``, ``codes`` as
     :func:`_distinct` gives them) given what the check made of every row (``checked``, a column of ``out``)."""
-    if column != "period" and column != "scheme" and column not in CATEGORY_NAMES:
-        return distinct
     parsed = pd.Series(checked.array.take(_first_rows(codes)))  # the same text, the same result: one row each
-    if column == "scheme":
-        return parsed.fillna(distinct)
-    return parsed.astype("string").fillna(distinct)  # "4" and 新就业形态劳动者 are the same group
+    # "4" and 新就业形态劳动者 are the same group; a text that names nothing stands for itself.
+    return parsed.astype("string").fillna(distinct.astype("string"))
+
+
+_SCHEME_ZH = {"employee": "企业职工", "public": "机关事业", "resident": "城乡居民"}
+
+
+def _category_label(kind: str, value: object, language: str) -> str:
+    """A scheme, group or action as a message names it: ``resident`` / 城乡居民, ``group 4`` / 第4类群体."""
+    if kind == "snapshots":
+        return _SCHEME_ZH[str(value)] if language == "zh" else str(value)
+    if kind == "pool":
+        return f"第{value}类群体" if language == "zh" else f"group {value}"
+    return f"第{value}项行动" if language == "zh" else f"action {value}"
+
+
+# Which codes of the file and of the database's rows at the file's months lie one below another at all: most
+# files hold none, and the row-by-row join below is then skipped (it costs ~0.2 s on 540,000 rows).
+_NESTED_CODES_SQL = """
+WITH f AS (SELECT DISTINCT period, region_code FROM staged_levels),
+codes AS (
+    SELECT DISTINCT region_code FROM f
+    UNION SELECT DISTINCT region_code FROM {table} WHERE period IN (SELECT DISTINCT period FROM f)
+)
+SELECT DISTINCT c.ancestor, c.descendant FROM region_closure c
+JOIN codes a ON a.region_code = c.ancestor JOIN codes d ON d.region_code = c.descendant
+WHERE c.depth > 0
+"""
+
+_DOUBLE_SQL = """
+WITH f AS (SELECT period, region_code, category, _row FROM staged_levels),
+held AS (
+    SELECT s.period, s.region_code, s.{column}::VARCHAR AS category, s.import_id FROM {table} s
+    WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND NOT EXISTS (
+          SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.category = s.{column}::VARCHAR)
+),
+rows_after AS (
+    SELECT period, region_code, category, _row, NULL::INTEGER AS import_id FROM f
+    UNION ALL SELECT period, region_code, category, NULL::BIGINT, import_id FROM held
+)
+SELECT up.period, up.category, up.region_code AS upper, up._row AS upper_row, up.import_id AS upper_import,
+       lo.region_code AS lower, lo._row AS lower_row, lo.import_id AS lower_import,
+       ru.name AS upper_name, rl.name AS lower_name
+FROM rows_after up
+JOIN region_closure c ON c.ancestor = up.region_code AND c.depth > 0
+JOIN rows_after lo ON lo.region_code = c.descendant AND lo.period = up.period AND lo.category = up.category
+JOIN regions ru ON ru.code = up.region_code
+JOIN regions rl ON rl.code = lo.region_code
+WHERE (up._row IS NOT NULL OR lo._row IS NOT NULL)
+  AND up.region_code IN (SELECT ancestor FROM nested) AND lo.region_code IN (SELECT descendant FROM nested)
+ORDER BY COALESCE(up._row, lo._row), lower_row NULLS LAST, lo.region_code
+"""
+_LISTED = 5  # lower rows named in one problem; the rest are counted
+
+
+def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFrame) -> list[Problem]:
+    """One scheme, one level (metrics.md §3; for the pool and actions by group and action, pool.md "Sums run
+    over the subtree"): the rows that, once this file lands, would leave a region and one of its descendants
+    both holding a row of one (period, scheme). Each problem names both rows: the file's rows by number,
+    a database row by its region and the import that wrote it. A total row (合计) carrying the county's code
+    above its townships' rows is the usual case. Returns one problem per upper file row (listing the rows
+    below it) and one per lower file row whose upper row is in the database."""
+    column = LEVELLED[kind.name]
+    staged = pd.DataFrame(
+        {
+            "period": out["period"].astype("int64"),
+            "region_code": out["region_code"].astype(str),
+            "category": out[column].astype(str),
+            "_row": out["_row"].astype("int64"),
+        }
+    )
+    if staged.empty:
+        return []
+    con.register("staged_levels", staged)
+    try:
+        nested = con.execute(_NESTED_CODES_SQL.format(table=kind.name)).df()
+        if nested.empty:
+            return []
+        con.register("nested", nested)
+        pairs = con.execute(_DOUBLE_SQL.format(column=kind.db(column), table=kind.name)).df()
+        con.unregister("nested")
+    finally:
+        con.unregister("staged_levels")
+    problems: list[Problem] = []
+    if pairs.empty:
+        return problems
+
+    def where(code: str, name: str, row, import_id, language: str) -> str:
+        if pd.notna(row):
+            return f"{code} {name}（第 {int(row)} 行）" if language == "zh" else f"{code} ({name}) in row {int(row)}"
+        if language == "zh":
+            return f"{code} {name}（数据库中，第 {int(import_id)} 次导入）"
+        return f"{code} ({name}) in the database (import {int(import_id)})"
+
+    uppers = pairs[pairs["upper_row"].notna()]
+    for (row, upper), group in uppers.groupby(["upper_row", "upper"], sort=True):
+        first = group.iloc[0]
+        period, name = period_label(int(first["period"])), first["upper_name"]
+        texts = {}
+        for language in ("en", "zh"):
+            listed = [where(r.lower, r.lower_name, r.lower_row, r.lower_import, language) for r in group.head(_LISTED).itertuples()]
+            more = len(group) - _LISTED
+            category = _category_label(kind.name, first["category"], language)
+            if language == "zh":
+                tail = f"等共 {len(group)} 行" if more > 0 else ""
+                texts[language] = (
+                    f"{upper} {name} 在 {period} 已有{category}的数据，其下级 {'、'.join(listed)}{tail}也有：同一险种在同一辖区"
+                    f"只能在一个层级填报，否则人数会重复计算；请删除合计行或其下级的行"
+                )
+            else:
+                tail = f" and {more} more" if more > 0 else ""
+                texts[language] = (
+                    f"{upper} ({name}) holds {category} for {period} and so {'do its descendants' if len(group) > 1 else 'does its descendant'}"
+                    f" {', '.join(listed)}{tail}: "
+                    "a scheme is reported at one level of a subtree only, or its persons count twice; "
+                    "remove the total row or the rows below it"
+                )
+        problems.append(Problem(int(row), "region_code", texts["en"], texts["zh"]))
+    held_above = pairs[pairs["upper_row"].isna()]
+    for record in held_above.itertuples():
+        period = period_label(int(record.period))
+        en_upper = where(record.upper, record.upper_name, None, record.upper_import, "en")
+        zh_upper = where(record.upper, record.upper_name, None, record.upper_import, "zh")
+        problems.append(
+            Problem(
+                int(record.lower_row),
+                "region_code",
+                f"{record.lower} ({record.lower_name}) holds {_category_label(kind.name, record.category, 'en')} for {period}"
+                f" and so does its ancestor {en_upper}: a scheme is reported at one level of a subtree only, or its"
+                " persons count twice; roll back that import or leave these rows out",
+                f"{record.lower} {record.lower_name} 在 {period} 有{_category_label(kind.name, record.category, 'zh')}的数据，"
+                f"其上级 {zh_upper}也有：同一险种在同一辖区只能在一个层级填报，否则人数会重复计算；请撤销该次导入或删去这些行",
+            )
+        )
+    return problems
+
+
+_OVER_REQUIRED_SQL = """
+WITH f AS (SELECT period, region_code, scheme, insured, _row FROM staged_insured),
+counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with required persons can be over them
+rows_after AS (
+    SELECT s.period, s.region_code, s.insured FROM snapshots s
+    WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND NOT EXISTS (
+          SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
+    UNION ALL SELECT period, region_code, insured FROM f
+),
+touched AS (  -- the regions at or above the file's rows, with the file's first row inside each
+    SELECT f.period, c.ancestor AS code, MIN(f._row) AS first_row
+    FROM f JOIN region_closure c ON c.descendant = f.region_code
+    WHERE c.ancestor IN (SELECT region_code FROM counted)
+    GROUP BY ALL
+),
+sums AS (
+    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured
+    FROM rows_after r JOIN region_closure c ON c.descendant = r.region_code
+    WHERE c.ancestor IN (SELECT region_code FROM counted)
+    GROUP BY ALL
+)
+SELECT s.period, s.code, t.first_row, s.insured, p.required, p.period AS population_period, g.name
+FROM sums s
+JOIN touched t ON t.period = s.period AND t.code = s.code
+ASOF JOIN population p ON p.region_code = s.code AND s.period >= p.period
+JOIN regions g ON g.code = s.code
+WHERE s.insured > p.required
+ORDER BY t.first_row, s.code
+"""
 
 
 def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFrame) -> list[Problem]:
-    """Accepted, but worth a second look: more paid than can pay; more insured than required."""
+    """Accepted, but worth a second look (metrics.md §2): more paid than can pay, per row; more insured (all
+    schemes) than required, per subtree once the file has landed (issue 9 point 1: a county whose
+    townships together exceed its required persons shows a coverage above 100%). The required persons
+    are the latest population row at or before the period. A subtree's warning stands on the first row
+    of the file inside it."""
     warnings: list[Problem] = []
     contribution_phase = out["insured"] - out["receiving"]
     over_paid = out["paid"] > contribution_phase
     for r, paid, cp in zip(out["_row"][over_paid], out["paid"][over_paid], contribution_phase[over_paid]):
-        warnings.append(Problem(int(r), "paid", f"{paid} is more than the contribution phase ({cp}); accepted"))
-    if con is None:
-        return warnings
-    totals = out.groupby(["period", "region_code"], as_index=False).agg(insured=("insured", "sum"), first_row=("_row", "min"))
-    population = con.execute("SELECT region_code, period, required FROM population").df()
-    if population.empty:
-        return warnings
-    totals = totals.astype({"period": "int64"}).sort_values("period")
-    population = population.astype({"period": "int64"}).sort_values("period")
-    merged = pd.merge_asof(totals, population, on="period", by="region_code", direction="backward")
-    over = merged[merged["required"].notna() & (merged["insured"] > merged["required"])]
-    for record in over.itertuples():
         warnings.append(
             Problem(
-                int(record.first_row),  # itertuples renames a field named _row
+                int(r),
+                "paid",
+                f"{paid} is more than the contribution phase ({cp}); accepted",
+                f"{paid} 多于缴费阶段人数（{cp}）；已接收",
+            )
+        )
+    if con is None or out.empty:
+        return warnings
+    staged = pd.DataFrame(
+        {
+            "period": out["period"].astype("int64"),
+            "region_code": out["region_code"].astype(str),
+            "scheme": out["scheme"].astype(str),
+            "insured": out["insured"].astype("int64"),
+            "_row": out["_row"].astype("int64"),
+        }
+    )
+    con.register("staged_insured", staged)
+    try:
+        over = con.execute(_OVER_REQUIRED_SQL).df()
+    finally:
+        con.unregister("staged_insured")
+    for record in over.itertuples():
+        insured, required = int(record.insured), int(record.required)
+        period, since = period_label(int(record.period)), period_label(int(record.population_period))
+        warnings.append(
+            Problem(
+                int(record.first_row),
                 "insured",
-                f"{record.insured} insured in all schemes is more than the {int(record.required)} required; accepted",
+                f"{record.code} ({record.name}) at {period}: {insured} insured in all schemes in its subtree is more than"
+                f" the {required} required ({since}); accepted, check for rows counted twice",
+                f"{record.code} {record.name} {period}：辖区内各险种参保人数合计 {insured}，多于应参保人数 {required}"
+                f"（{since}）；已接收，请检查是否有重复计算的行",
             )
         )
     return sorted(warnings)
+
+
+_BELOW_INSURED_SQL = """
+WITH f AS (SELECT period, region_code, required, _row FROM staged_required),
+population_after AS (
+    SELECT p.period, p.region_code FROM population p
+    WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.period = p.period AND f.region_code = p.region_code)
+    UNION ALL SELECT period, region_code FROM f
+),
+spans AS (  -- the months each row of the file serves: from its period to the region's next population row
+    SELECT f.*, (SELECT MIN(q.period) FROM population_after q WHERE q.region_code = f.region_code AND q.period > f.period) AS until
+    FROM f
+),
+sums AS (
+    SELECT n._row, n.region_code, n.required, n.period AS since, s.period, SUM(s.insured) AS insured
+    FROM spans n JOIN region_closure c ON c.ancestor = n.region_code
+    JOIN snapshots s ON s.region_code = c.descendant AND s.period >= n.period AND (n.until IS NULL OR s.period < n.until)
+    GROUP BY ALL
+)
+SELECT s._row AS file_row, s.region_code, g.name, s.required, s.since, arg_min(s.period, s.period) AS first_month,
+       arg_min(s.insured, s.period) AS first_insured, COUNT(*) AS months
+FROM sums s JOIN regions g ON g.code = s.region_code
+WHERE s.insured > s.required
+GROUP BY ALL ORDER BY file_row
+"""
+
+
+def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame) -> list[Problem]:
+    """A population file's rows under which, once it lands, the subtree's insured (all schemes) exceed the
+    required persons in some month the row serves (metrics.md §2 "implausible input"; issue 9 point 1, per
+    subtree): accepted with a warning naming the first such month and how many there are."""
+    if out.empty:
+        return []
+    staged = pd.DataFrame(
+        {
+            "period": out["period"].astype("int64"),
+            "region_code": out["region_code"].astype(str),
+            "required": out["required"].astype("int64"),
+            "_row": out["_row"].astype("int64"),
+        }
+    )
+    con.register("staged_required", staged)
+    try:
+        found = con.execute(_BELOW_INSURED_SQL).df()
+    finally:
+        con.unregister("staged_required")
+    warnings = []
+    for record in found.itertuples():
+        first, months = period_label(int(record.first_month)), int(record.months)
+        more_en = f" (and {months - 1} more month(s))" if months > 1 else ""
+        more_zh = f"（另有 {months - 1} 个月）" if months > 1 else ""
+        warnings.append(
+            Problem(
+                int(record.file_row),
+                "required",
+                f"{record.region_code} ({record.name}): {int(record.required)} required is less than the"
+                f" {int(record.first_insured)} insured in all schemes in its subtree at {first}{more_en};"
+                " accepted, check the figure",
+                f"{record.region_code} {record.name}：应参保人数 {int(record.required)} 少于 {first} 辖区内各险种参保人数合计"
+                f" {int(record.first_insured)}{more_zh}；已接收，请核对",
+            )
+        )
+    return warnings

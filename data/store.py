@@ -61,11 +61,27 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             "UPDATE imports SET added = ?, replaced = ? WHERE import_id = ?",
             [len(staged) - replaced, replaced, import_id],
         )
+        months = _months_written(con, kind, import_id, staged)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return ImportResult(import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings))
+    return ImportResult(
+        import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings), months
+    )
+
+
+def _months_written(con: duckdb.DuckDBPyConnection, kind: str, import_id: int, staged: pd.DataFrame) -> tuple[tuple[int, int, int], ...]:
+    """Per month of a fact file: (month index, rows added, rows replaced), for the import summary."""
+    if "period" not in staged.columns or staged.empty:
+        return ()
+    rows = staged["period"].value_counts()
+    replaced = dict(
+        con.execute(f"SELECT period, COUNT(*) FROM replaced_{kind} WHERE import_id = ? GROUP BY period", [import_id]).fetchall()
+    )
+    return tuple(
+        (int(month), int(count) - int(replaced.get(month, 0)), int(replaced.get(month, 0))) for month, count in sorted(rows.items())
+    )
 
 
 def _new_import(con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: int, is_demo: bool) -> int:

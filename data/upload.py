@@ -39,17 +39,21 @@ class Preview:
     def ok(self) -> bool:
         return not self.problems
 
+    readable: bool = True  # False: the file could not be read as a table (its problems say why)
+
     @property
-    def rows(self) -> int:
-        return len(self.table)
+    def rows(self) -> int | None:
+        """The file's data rows as read (blank lines not counted); ``None`` where it could not be read (a
+        count of 0 would say an empty file; the page shows "—")."""
+        return len(self.table) if self.readable else None
 
     @property
     def will_add(self) -> int:
-        return self.rows - self.will_replace if self.ok else 0
+        return len(self.table) - self.will_replace if self.ok else 0
 
-    def problem_lines(self) -> list[str]:
-        """Every problem as ``FILE:ROW: field: reason``."""
-        return [problem.render(self.source) for problem in self.problems]
+    def problem_lines(self, language: str = "en") -> list[str]:
+        """Every problem as ``FILE:ROW: field: reason`` (in Chinese: the field as the Chinese headers name it)."""
+        return [problem.render(self.source, language) for problem in self.problems]
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def preview(
     """
     table, problems = _read(data, name, kind, sheet)
     if problems:
-        return Preview(kind, name, table, tuple(problems))
+        return Preview(kind, name, table, tuple(problems), readable=False)
     try:
         with connect(db_path, wait_seconds=wait_seconds) as con:
             checked = _check(con, kind, table, name)

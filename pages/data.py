@@ -14,7 +14,7 @@ import streamlit as st
 
 from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
-from data.importer import KINDS, Problem
+from data.importer import KINDS, Problem, field_zh, months_summary
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
@@ -73,17 +73,17 @@ def field_label(field: str) -> str:
     """A problem's field as the reader's headers name it: ``region_code`` -> 区划代码 (zh)."""
     if language() != "zh":
         return field
-    chinese = {canonical: zh for kind in KINDS.values() for zh, canonical in kind.chinese.items()}
-    chinese.update({"row": t("data.field.row"), "header": t("data.field.header"), "file": t("data.field.file"), "sheet": t("data.field.sheet")})
-    return "+".join(chinese.get(part, part) for part in field.split("+"))
+    chinese = {"row": t("data.field.row"), "header": t("data.field.header"), "file": t("data.field.file"), "sheet": t("data.field.sheet")}
+    return "+".join(chinese.get(part) or field_zh(part) for part in field.split("+"))
 
 
 def problem_table(problems: tuple[Problem, ...] | list[Problem]) -> pd.DataFrame:
+    """Every problem (or warning), one row each, its reason in the page's language."""
     return pd.DataFrame(
         {
             t("data.col.row"): [p.row for p in problems],
             t("data.col.field"): [field_label(p.field) for p in problems],
-            t("data.col.reason"): [p.reason for p in problems],
+            t("data.col.reason"): [p.text(language()) for p in problems],
         }
     )
 
@@ -98,7 +98,7 @@ def problem_columns() -> dict:
 
 def show_problems(problems, source: str, key: str) -> None:
     st.dataframe(problem_table(problems), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(problems)), column_config=problem_columns())
-    lines = "\n".join(p.render(source) for p in problems)
+    lines = "\n".join(p.render(source, language()) for p in problems)
     with st.expander(t("data.problem_lines"), icon=":material/content_copy:"):
         st.code(lines, language=None)
     st.download_button(
@@ -159,7 +159,10 @@ with tab_upload:
     )
     last = st.session_state.get(LAST_IMPORT_KEY)
     if uploaded is None and last is not None:
-        st.success(t("data.imported", **{**last, "kind": kind_label(last["kind"])}), icon=":material/check_circle:")
+        shown = {key: value for key, value in last.items() if key != "months"}
+        st.success(t("data.imported", **{**shown, "kind": kind_label(last["kind"])}), icon=":material/check_circle:")
+        if last.get("months"):
+            st.caption(months_summary(last["months"], language()))
         if last.get("warnings"):
             st.warning(t("data.imported_warnings", count=last["warnings"]), icon=":material/warning:")
     if uploaded is not None:
@@ -175,7 +178,7 @@ with tab_upload:
             preview = None
         if preview is not None:
             counts = st.columns(3)
-            counts[0].metric(t("data.rows"), format_persons(preview.rows))
+            counts[0].metric(t("data.rows"), format_persons(preview.rows) if preview.rows is not None else "—")
             counts[1].metric(t("data.will_add"), format_persons(preview.will_add) if preview.ok else "—")
             counts[2].metric(t("data.will_replace"), format_persons(preview.will_replace) if preview.ok else "—")
             if not preview.ok:
@@ -207,6 +210,7 @@ with tab_upload:
                             "added": result.added,
                             "replaced": result.replaced,
                             "warnings": len(result.warnings),
+                            "months": result.months,
                         }
                         st.session_state[ROUND_KEY] += 1
                         st.session_state.pop(LAST_ROLLBACK_KEY, None)

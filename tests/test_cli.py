@@ -383,7 +383,7 @@ def test_console_script_exits_0_done_1_refused_2_wrong_usage(tmp_path):
 
     done = kuomian("import", "snapshots", good)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"imported {good} as import 3: 4 snapshots row(s), 4 added, 0 replaced\n"
+    assert done.stdout == f"imported {good} as import 3: 4 snapshots row(s), 4 added, 0 replaced\nadded 4 rows of 2025-12\n"
 
     refused = kuomian("import", "snapshots", bad)
     assert (refused.returncode, refused.stdout) == (1, "")

@@ -88,7 +88,7 @@ def test_import_waits_for_a_reader_and_then_lands(capsys, db, tmp_path, hold):
     status, out, err = run(capsys, "--db", db, "import", "snapshots", file)
     waited = time.monotonic() - started
     assert (status, err) == (0, "")
-    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\nadded 4 rows of 2025-12\n"
     assert waited >= 1.0  # it could not have started before the reader let go
     assert holder.wait(timeout=10) == 0
     assert len(snapshot_rows(db)) == 4

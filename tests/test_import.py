@@ -66,7 +66,7 @@ def test_snapshots_with_english_headers_land(capsys, db, tmp_path):
     file = write_csv(tmp_path / "snapshots.csv", SNAPSHOTS)
     status, out, err = import_(capsys, db, "snapshots", file)
     assert (status, err) == (0, "")
-    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 4 snapshots row(s), 4 added, 0 replaced\nadded 4 rows of 2025-12\n"
     assert snapshot_rows(db) == [
         ("2025-12", "530102001", "employee", 800, 200, 550),
         ("2025-12", "530102001", "public", 100, 20, 80),
@@ -227,7 +227,7 @@ def test_blank_lines_alone_land_nothing_and_are_not_problems(capsys, db, tmp_pat
     file = snapshots_file(tmp_path, None, ["2025-12", "530102001", "resident", "900", "300", "500"], None)
     status, out, err = import_(capsys, db, "snapshots", file)
     assert (status, err) == (0, "")
-    assert out.endswith(": 1 snapshots row(s), 1 added, 0 replaced\n")
+    assert out.endswith(": 1 snapshots row(s), 1 added, 0 replaced\nadded 1 row of 2025-12\n")
 
 
 # --------------------------------------------------------------------------- refusals: snapshots and population
@@ -238,10 +238,17 @@ def test_negative_count_is_refused(capsys, db, tmp_path):
     assert refused(capsys, db, "snapshots", file) == [f"{file}:2: paid: -5 is negative"]
 
 
-@pytest.mark.parametrize("written", ["12.5", "abc", "inf"])
-def test_count_that_is_not_a_whole_number_is_refused(capsys, db, tmp_path, written):
+@pytest.mark.parametrize(
+    "written, reason",
+    [
+        ("12.5", "'12.5' is not a whole number"),
+        ("abc", "'abc' is not a whole number (write a count in the digits 0-9, e.g. 1234 or 1,234)"),
+        ("inf", "'inf' is not a whole number (write a count in the digits 0-9, e.g. 1234 or 1,234)"),
+    ],
+)
+def test_count_that_is_not_a_whole_number_is_refused(capsys, db, tmp_path, written, reason):
     file = snapshots_file(tmp_path, ["2025-12", "530102001", "resident", written, "0", "0"])
-    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: insured: '{written}' is not a whole number"]
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: insured: {reason}"]
 
 
 def test_empty_count_is_refused(capsys, db, tmp_path):
@@ -276,15 +283,24 @@ def test_unknown_scheme_is_refused_naming_the_accepted_ones(capsys, db, tmp_path
         assert accepted in line
 
 
-@pytest.mark.parametrize("written", ["2025-13", "2025-00", "12/2025", "2025", "Dec 2025"])
-def test_malformed_period_is_refused(capsys, db, tmp_path, written):
+@pytest.mark.parametrize(
+    "written, reason",
+    [
+        ("2025-13", "'2025-13' has no month 13 (months are 1 to 12)"),
+        ("2025-00", "'2025-00' has no month 0 (months are 1 to 12)"),
+        ("12/2025", f"'12/2025' is not a month {PERIOD_FORMAT}"),
+        ("2025", f"'2025' is a year, not a month {PERIOD_FORMAT}"),
+        ("Dec 2025", f"'Dec 2025' is not a month {PERIOD_FORMAT}"),
+    ],
+)
+def test_malformed_period_is_refused(capsys, db, tmp_path, written, reason):
     file = snapshots_file(tmp_path, [written, "530102001", "resident", "900", "300", "500"])
-    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: period: '{written}' is not a month {PERIOD_FORMAT}"]
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: period: {reason}"]
 
 
 def test_malformed_period_in_population_is_refused(capsys, db, tmp_path):
     file = write_csv(tmp_path / "population.csv", [POPULATION_HEADER, ["2025-13", "530102001", "2000"]])
-    assert refused(capsys, db, "population", file) == [f"{file}:2: period: '2025-13' is not a month {PERIOD_FORMAT}"]
+    assert refused(capsys, db, "population", file) == [f"{file}:2: period: '2025-13' has no month 13 (months are 1 to 12)"]
 
 
 def test_same_key_twice_in_one_file_is_refused(capsys, db, tmp_path):
@@ -377,8 +393,8 @@ def test_file_with_several_bad_rows_lists_every_problem_by_row(capsys, db, tmp_p
     assert [line for line in lines if ": scheme: " not in line] == [
         f"{file}:3: insured: '12.5' is not a whole number",
         f"{file}:3: paid: -3 is negative",
-        f"{file}:3: receiving: 'abc' is not a whole number",
-        f"{file}:5: period: '2025-13' is not a month {PERIOD_FORMAT}",
+        f"{file}:3: receiving: 'abc' is not a whole number (write a count in the digits 0-9, e.g. 1234 or 1,234)",
+        f"{file}:5: period: '2025-13' has no month 13 (months are 1 to 12)",
         f"{file}:6: receiving: 1204 is more than insured (1180)",
         f"{file}:7: region_code: '530199001' is not a known region (import the regions first)",
         f"{file}:8: period+region_code+scheme: 2025-12 / 530102001 / employee already appears in row 2",
@@ -458,7 +474,7 @@ def test_paid_above_contribution_phase_is_accepted_with_a_warning(capsys, db, tm
     status, out, err = import_(capsys, db, "snapshots", file)
     assert status == 0
     assert err == f"warning: {file}:2: paid: 700 is more than the contribution phase (600); accepted\n"
-    assert out == f"imported {file} as import 3: 1 snapshots row(s), 1 added, 0 replaced\n"
+    assert out == f"imported {file} as import 3: 1 snapshots row(s), 1 added, 0 replaced\nadded 1 row of 2025-12\n"
     assert snapshot_rows(db) == [("2025-12", "530102001", "resident", 900, 300, 700)]
 
 
@@ -470,7 +486,10 @@ def test_insured_over_schemes_above_required_is_accepted_with_a_warning(capsys, 
     )
     status, _, err = import_(capsys, db, "snapshots", file)
     assert status == 0
-    assert err == f"warning: {file}:2: insured: 2100 insured in all schemes is more than the 2000 required; accepted\n"
+    assert err == (
+        f"warning: {file}:2: insured: 530102001 (华山街道) at 2025-12: 2100 insured in all schemes in its subtree is more"
+        " than the 2000 required (2025-12); accepted, check for rows counted twice\n"
+    )
     assert len(snapshot_rows(db)) == 2
 
 
@@ -479,7 +498,10 @@ def test_required_is_the_latest_population_at_or_before_the_period(capsys, db, t
     file = snapshots_file(tmp_path, ["2026-03", "530102001", "resident", "2100", "300", "500"])
     status, _, err = import_(capsys, db, "snapshots", file)
     assert status == 0
-    assert err == f"warning: {file}:2: insured: 2100 insured in all schemes is more than the 2000 required; accepted\n"
+    assert err == (
+        f"warning: {file}:2: insured: 530102001 (华山街道) at 2026-03: 2100 insured in all schemes in its subtree is more"
+        " than the 2000 required (2025-12); accepted, check for rows counted twice\n"
+    )
 
 
 # --------------------------------------------------------------------------- replacing, history, rollback
@@ -496,7 +518,7 @@ def test_reimport_of_the_same_keys_replaces_the_values(capsys, db, tmp_path):
     assert import_(capsys, db, "snapshots", first)[0] == 0
     status, out, _ = import_(capsys, db, "snapshots", second)
     assert status == 0
-    assert out == f"imported {second} as import 4: 2 snapshots row(s), 1 added, 1 replaced\n"
+    assert out == f"imported {second} as import 4: 2 snapshots row(s), 1 added, 1 replaced\nadded 1 row of 2025-11; replaced 1 row of 2025-12\n"
     assert snapshot_rows(db) == [
         ("2025-11", "530102001", "resident", 890, 300, 450),
         ("2025-12", "530102001", "employee", 800, 200, 550),
@@ -616,7 +638,7 @@ def test_population_reimport_and_rollback_round_trip(capsys, db, tmp_path):
     before = dump(db)
     file = write_csv(tmp_path / "population-2.csv", [POPULATION_HEADER, ["2025-12", "530102001", "2222"]])
     status, out, _ = import_(capsys, db, "population", file)
-    assert (status, out) == (0, f"imported {file} as import 3: 1 population row(s), 0 added, 1 replaced\n")
+    assert (status, out) == (0, f"imported {file} as import 3: 1 population row(s), 0 added, 1 replaced\nreplaced 1 row of 2025-12\n")
     assert rows_of(db, "SELECT required FROM population WHERE region_code = '530102001'") == [(2222,)]
     assert run(capsys, "--db", db, "rollback", "3")[0] == 0
     assert dump(db)["population"] == before["population"]

@@ -35,7 +35,8 @@ from ui.templates import TEMPLATES, csv_template, file_name, xlsx_template
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS_ZH = "统计期,区划代码,险种,参保人数,领取待遇人数,实际缴费人数\n"
 # 530302001 南宁街道 and 530302 麒麟区 are demo regions.
-GOOD_ROWS = "2026-10,530302001,城乡居民,24930,7653,17500\n2026-10,530302,城乡居民,1000,200,500\n"
+# (The second row is a month the demo does not hold: 530302 itself beside its township would be double counting.)
+GOOD_ROWS = "2026-10,530302001,城乡居民,24930,7653,17500\n2026-11,530302001,城乡居民,25000,7660,17000\n"
 BAD_ROWS = (
     "2026-13,530302002,城乡居民,100,10,50\n"  # row 2: period
     "2026-10,999999,城乡居民,100,10,50\n"  # row 3: unknown region
@@ -117,7 +118,7 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_is_written(fresh_d
     preview = upload.preview(data, "bad.csv", "snapshots", fresh_db)
     assert not preview.ok and preview.rows == 4 and preview.will_add == 0
     assert preview.problem_lines() == [
-        "bad.csv:2: period: '2026-13' is not a month (YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)",
+        "bad.csv:2: period: '2026-13' has no month 13 (months are 1 to 12)",
         "bad.csv:3: region_code: '999999' is not a known region (import the regions first)",
         preview.problems[2].render("bad.csv"),
         "bad.csv:5: receiving: 200 is more than insured (100)",
@@ -340,7 +341,8 @@ def test_uploading_a_bad_then_a_good_file_through_the_page(fresh_db, monkeypatch
     assert problems["行号"].tolist() == [2, 3, 4, 5]
     assert problems["字段"].tolist() == ["统计期", "区划代码", "险种", "领取待遇人数"]
     assert all(button.key != "data_commit" for button in at.button)
-    assert "bad.csv:3: region_code: '999999' is not a known region" in "\n".join(c.value for c in at.code)
+    assert problems["原因"].tolist()[1] == "“999999”不是已知区划（请先导入区划）"  # the reasons in the user's language
+    assert "bad.csv:3: 区划代码: “999999”不是已知区划（请先导入区划）" in "\n".join(c.value for c in at.code)
 
     before = table_counts(fresh_db)
     next_id = before["imports"] + 1
@@ -376,3 +378,35 @@ def test_undoing_an_import_through_the_page_needs_a_confirmation(fresh_db, monke
     assert any("无法撤销" in e.value for e in at.error)
     assert not any("已撤销" in message.value for message in at.success)  # the earlier success is not shown beside it
     assert table_counts(fresh_db) == before
+
+
+def test_the_upload_lists_every_problem_in_english_when_the_sidebar_says_english(fresh_db, monkeypatch):
+    """A clerk who reads English sees every problem of a 2-row file, with the file's 2 rows counted."""
+    at = open_page(fresh_db, monkeypatch)
+    # One switch and one run (see test_switching_to_english_changes_the_page_labels); snapshots are the default kind.
+    at.session_state["language"] = "en"
+    rows = "2026.1,530302002,城乡居民,100,10,50\n2026-10,530302003,城乡居民,1e3,10,50\n"
+    at.file_uploader(key="data_upload_0").set_value(("two.csv", (SNAPSHOTS_ZH + rows).encode(), "text/csv")).run()
+    assert not at.exception
+    assert at.metric[0].value == "2"
+    problems = frame(at, "Reason")
+    assert problems["Row"].tolist() == [2, 3]
+    assert problems["Field"].tolist() == ["period", "insured"]
+    assert problems["Reason"].tolist() == [
+        "'2026.1' is a number, not a month (Excel turns 2026.10 into 2026.1); type the month as text, e.g. 2026-10",
+        "'1e3' is not a whole number (write a count in the digits 0-9, e.g. 1234 or 1,234)",
+    ]
+
+
+def test_a_file_that_cannot_be_read_shows_no_row_count_rather_than_zero(demo_db):
+    short = upload.preview("统计期,区划代码\n2026-10,530302001\n2026-10,530302002\n".encode(), "short.csv", "snapshots", demo_db)
+    assert (short.rows, [p.field for p in short.problems]) == (None, ["header"])
+
+
+def test_the_import_summary_shows_the_months_added_and_replaced(fresh_db, monkeypatch):
+    at = open_page(fresh_db, monkeypatch)
+    at.radio(key="data_kind__zh").set_value("snapshots").run()
+    at.file_uploader(key="data_upload_0").set_value(("good.csv", (SNAPSHOTS_ZH + GOOD_ROWS).encode(), "text/csv")).run()
+    at.button(key="data_commit").click().run()
+    assert not at.exception
+    assert "新增 2026-11 的 1 行；替换 2026-10 的 1 行" in [c.value for c in at.caption]
