@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.registry import METRIC_BY_KEY
+from ui.formatting import is_missing
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 LANGUAGE_KEY = "language"
@@ -498,7 +499,8 @@ def metric_label(metric: str) -> str:
 
 
 def status_label(status: str | None) -> str:
-    return t(f"status.{status or 'none'}")
+    """The status's label; a missing one (None, NaN: no target, no value) reads "no data"."""
+    return t(f"status.{'none' if is_missing(status) or not status else status}")
 
 
 def level_label(level: str) -> str:
