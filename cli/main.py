@@ -163,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as error:  # noqa: BLE001 - a person reads this, never a traceback
-        from data.db import DatabaseBusy, DatabaseMissing
+        from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable
 
-        if isinstance(error, (DatabaseBusy, DatabaseMissing)):
+        if isinstance(error, (DatabaseBusy, DatabaseMissing, DatabaseUnreadable)):
             print(f"kuomian: {error}", file=sys.stderr)
             return EXIT_REFUSED
         raise

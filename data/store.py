@@ -8,13 +8,14 @@ wrote each row; the ``replaced_*`` tables keep the rows an import overwrote
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data import queries
-from data.db import connect
+from data import quality, queries
+from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, read_table
 
 class RollbackRefused(ValueError):
@@ -81,11 +82,73 @@ def check_file(con: duckdb.DuckDBPyConnection | None, kind: str, path: Path | st
     return check(con, KINDS[kind], table, source)
 
 
-def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None) -> ImportResult:
-    """Check and land one file; raises :class:`ImportRefused` with every problem."""
-    with connect(db_path, write=True) as con:
-        checked = check_file(con, kind, path, sheet)
+def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
+    """What the import history says about the data: ``(last import id, imports, rollbacks)``; None without tables.
+
+    Every write goes through the history (an import, a rollback, a restore, the
+    demo), so two equal versions mean a check made on one still holds on the other.
+    """
+    if not quality.has_schema(con, "imports"):
+        return None
+    last, count, rolled = con.execute(
+        "SELECT COALESCE(MAX(import_id), 0), COUNT(*), COUNT(rolled_back_at) FROM imports"
+    ).fetchone()
+    return int(last), int(count), int(rolled)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and checked against the database as it was at ``seen`` (see :func:`content_version`)."""
+
+    kind: str
+    source: str
+    table: pd.DataFrame  # the rows as read, ``_row`` first
+    checked: Checked
+    seen: tuple[int, int, int] | None
+
+
+def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None) -> Prepared:
+    """Check rows already read on a short read-only connection (none where there is no database yet).
+
+    No write lock is held: other readers and writers go on meanwhile (issue 10, point 6).
+    Raises :class:`data.db.DatabaseBusy` when a writer holds the file past ``wait_seconds``.
+    """
+    try:
+        with connect(db_path, wait_seconds=wait_seconds) as con:
+            has_tables = quality.has_schema(con)
+            checked = check(con if has_tables else None, KINDS[kind], table, source)
+            seen = content_version(con) if has_tables else None
+    except DatabaseMissing:
+        checked, seen = check(None, KINDS[kind], table, source), None
+    return Prepared(kind, source, table, checked, seen)
+
+
+def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None) -> ImportResult:
+    """Write a prepared file under the write lock, checking it again if the database changed since.
+
+    Raises :class:`ImportRefused` (refused when prepared, or on the re-check: nothing written)
+    and :class:`data.db.DatabaseBusy`.
+    """
+    if not prepared.checked.ok:
+        raise ImportRefused(prepared.source, prepared.checked.problems)
+    with connect(db_path, write=True, wait_seconds=wait_seconds) as con:
+        checked = prepared.checked
+        if prepared.seen is None or content_version(con) != prepared.seen:
+            checked = check(con, KINDS[prepared.kind], prepared.table, prepared.source)  # another write landed
         return write(con, checked)
+
+
+def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None) -> ImportResult:
+    """Read, check and land one file; raises :class:`ImportRefused` with every problem.
+
+    The file is read with no connection and checked on a read-only one; the
+    write lock is held only to write (and to check again if another import
+    landed in between), so the dashboard's readers never wait on the reading
+    of a large file (issue 10, point 6; the lock protocol is in data/db.py).
+    """
+    source = str(path)
+    table = read_table(path, KINDS[kind], sheet=sheet, source=source)
+    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds)
 
 
 # --------------------------------------------------------------------------- history

@@ -194,7 +194,7 @@ with tab_upload:
             if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
                 try:
                     with st.spinner(t("data.writing")):
-                        outcome = upload.commit(data, name, kind, _path(), sheet, wait_seconds=loaders.UI_WAIT_SECONDS)
+                        outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
                 else:
@@ -288,7 +288,7 @@ with tab_history:
                 st.session_state.pop(LAST_ROLLBACK_KEY, None)
                 try:
                     with st.spinner(t("data.rolling_back")):
-                        with connect(_path(), write=True, wait_seconds=loaders.UI_WAIT_SECONDS) as con:
+                        with connect(_path(), write=True) as con:  # waits as long as the CLI
                             rollback(con, int(chosen))
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
