@@ -282,7 +282,15 @@ def to_csv(report, columns: Sequence[str]) -> str:
 
 
 def _csv_cell(value) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
+    """Numbers as numbers (a negative ``gap_pp`` stays ``-0.012``); text that a spreadsheet would run as a
+    formula (``= + - @``, tab, CR first) behind a quote, as the dashboard's downloads write it (issue 9, "Also")."""
+    from ui.exports import defuse
+
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (bool, int)):
+        return str(value)
+    return defuse(str(value))
 
 
 def to_table(report) -> str:

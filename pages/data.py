@@ -18,6 +18,7 @@ from data.importer import KINDS, Problem
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
+from ui.busy import show_busy
 from ui.charts import chart_config, file_stem
 from ui.charts_data import completeness_figure
 from ui.formatting import format_month, format_persons, format_rate
@@ -171,7 +172,7 @@ with tab_upload:
             with st.spinner(t("data.checking")):
                 preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
         except DatabaseBusy:
-            st.warning(t("data.busy"), icon=":material/hourglass_top:")
+            show_busy()
             preview = None
         if preview is not None:
             counts = st.columns(3)
@@ -251,7 +252,7 @@ with tab_history:
         st.info(t("data.no_database"))
     except DatabaseBusy:
         imports = None
-        st.warning(t("data.busy"), icon=":material/hourglass_top:")
+        show_busy()
     notice = st.empty()  # the last rollback's outcome, filled in once this run has handled the button
     if imports is not None and imports.empty:
         st.info(t("data.no_imports"))
@@ -325,7 +326,7 @@ with tab_quality:
             found = _quality(_path(), loaders.db_version(), region, period)
         except DatabaseBusy:
             found = None
-            st.warning(t("data.busy"), icon=":material/hourglass_top:")
+            show_busy()
         if found is not None:
             # (a) completeness over months, and who did not report
             series = loaders.series(selection.targets, [region], selection.periods)

@@ -22,8 +22,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.title": ("基本养老保险扩面增效", "Pension coverage campaign"),
     "app.subtitle": ("全民参保计划进度看板", "Universal enrolment progress dashboard"),
     "app.demo_label": ("演示数据：曲靖市（模拟数字，仅供演示）", "Demo data: Qujing (simulated figures, for demonstration only)"),
+    "app.unreadable": ("无法打开数据库：{reason}", "Cannot open the database: {reason}"),
     "app.no_data": ("数据库中还没有数据。请在“数据”页面导入，或运行 `kuomian demo`。", "The database has no data yet. Import on the Data page, or run `kuomian demo`."),
-    "app.busy": ("数据正在导入，请稍候几秒后刷新页面。", "An import is writing to the database; refresh in a few seconds."),
+    "app.busy": (
+        "数据正在更新，请稍候。更新完成后本页会自动刷新。",
+        "The data is being updated, please wait. This page refreshes by itself once it is done.",
+    ),
     "app.targets_invalid": ("目标配置文件有误，仍使用上一次有效的目标。详见“目标”页面。", "The targets file has problems; the last valid targets stay in use. See the Targets page."),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
     "sidebar.period": ("统计期", "Period"),
