@@ -103,11 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
     tcheck.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: the configured targets file")
     _common(tcheck, top=False)
 
-    hist = verbs.add_parser("history", help="list imports, newest first")
+    hist = verbs.add_parser(
+        "history",
+        help="list imports, newest first",
+        description="Every import, newest first; a rollback is listed too, as its own entry "
+        "('rollback of import N'), which `kuomian rollback` can undo.",
+    )
     _common(hist, top=False)
 
-    back = verbs.add_parser("rollback", help="undo one import, restoring what it replaced")
-    back.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    back = verbs.add_parser(
+        "rollback",
+        help="undo one import, restoring what it replaced",
+        description="Undo one import: remove the rows it added and restore the values it replaced. The "
+        "rollback is itself an entry of `kuomian history` and keeps the rows it removed: roll back that "
+        "entry's IMPORT_ID to undo the rollback and bring the import's rows back exactly.",
+    )
+    back.add_argument("import_id", type=int, metavar="IMPORT_ID", help="an import, or a rollback's own entry to undo it")
     _common(back, top=False)
 
     # Verbs that live in their own modules register themselves: each adds a
