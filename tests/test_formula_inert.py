@@ -67,3 +67,25 @@ def test_pool_csv_defuses_names_a_spreadsheet_would_run(capsys, hostile_db):
     assert (status, err) == (0, "")
     names = {row["region_code"]: row["region_name"] for row in csv_rows(out)}
     assert names == {"530102001": "'" + HOSTILE, "530102002": "'@SUM(1+1)"}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from data.store import load_demo
+
+    path = tmp_path_factory.mktemp("formula-inert") / "demo.duckdb"
+    with connect(path, write=True) as con:
+        load_demo(con)
+    return path
+
+
+@pytest.mark.parametrize(("page", "key"), [("pool", "pool_groups_csv"), ("trends", "trends_summary_csv")])
+def test_tables_without_a_built_in_download_offer_the_projects_own(demo_db, monkeypatch, page, key):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    buttons = {button.key: button.proto.label for button in at.get("download_button")}
+    assert buttons.get(key) == "下载表格（CSV）"

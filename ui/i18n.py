@@ -177,6 +177,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gaps.window_12": ("近 12 个月", "the last 12 months"),
     "gaps.window_year": ("今年以来", "this year so far"),
     "gaps.download_csv": ("下载 CSV", "Download CSV"),
+    "table.download_csv": ("下载表格（CSV）", "Download the table (CSV)"),
     "gaps.file_kind": ("{unit}缺口", "{unit}-gap"),
     "gaps.all_achieved": ("{period}：全部 {count} 个{unit}的{metric}均已达到目标，没有缺口。", "{period}: all {count} {unit} have reached their {metric} target; there is no gap."),
     "gaps.no_data": ("{period} 没有{unit}的{metric}数据。", "No {metric} figures for the {unit} in {period}."),
