@@ -198,3 +198,29 @@ def test_a_page_that_meets_the_write_halfway_says_so_in_words_and_never_shows_a_
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert BUSY_ZH in shown_text(at)
+
+
+READER = """
+import pathlib, sys, time
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+pathlib.Path(sys.argv[2]).write_text("held")
+time.sleep(float(sys.argv[3]))
+"""
+
+
+def test_the_dashboards_upload_waits_for_the_lock_as_long_as_the_cli(demo_db, tmp_path, start, monkeypatch):
+    """A page read gives up at once here; the upload's write still waits out a reader and lands."""
+    from tests.test_page_data import GOOD_ROWS, SNAPSHOTS_ZH
+
+    monkeypatch.setattr(ui.loaders, "UI_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(data.db, "DEFAULT_WAIT_SECONDS", 60.0)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.radio(key="data_kind__zh").set_value("snapshots").run()
+    at.file_uploader(key="data_upload_0").set_value(("good.csv", (SNAPSHOTS_ZH + GOOD_ROWS).encode(), "text/csv")).run()
+    reader = start(READER, demo_db, tmp_path / "read", 2.0)
+    wait_for((tmp_path / "read").exists, reader, "the reader holding the database")
+    at.button(key="data_commit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已导入 #6（参保缴费快照，good.csv）：新增 1 行，替换 1 行。" in " ".join(s.value for s in at.success)
