@@ -262,7 +262,10 @@ with tab_history:
             {
                 t("data.col.import_id"): imports["import_id"],
                 t("data.col.kind"): imports["kind"].map(kind_label),
-                t("data.col.source"): imports["source"],
+                t("data.col.source"): [
+                    source if pd.isna(undoes) else t("data.rollback_source", import_id=int(undoes))
+                    for source, undoes in zip(imports["source"], imports["undoes"])
+                ],
                 t("data.col.imported_at"): imports["imported_at"].map(format_time),
                 t("data.col.row_count"): imports["row_count"],
                 t("data.col.added"): imports["added"],
@@ -279,7 +282,13 @@ with tab_history:
         else:
             st.session_state.setdefault(ROLLBACK_ROUND_KEY, 0)
             labels = {
-                int(r.import_id): t("data.rollback_option", import_id=int(r.import_id), kind=kind_label(r.kind), source=r.source, rows=int(r.row_count))
+                int(r.import_id): t(
+                    "data.rollback_option",
+                    import_id=int(r.import_id),
+                    kind=kind_label(r.kind),
+                    source=r.source if pd.isna(r.undoes) else t("data.rollback_source", import_id=int(r.undoes)),
+                    rows=int(r.row_count),
+                )
                 for r in active.itertuples()
             }
             chosen = choice(st.selectbox, t("data.rollback_choose"), list(labels), name="data_rollback_id", format_func=labels.get)

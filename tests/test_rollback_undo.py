@@ -151,3 +151,18 @@ def test_a_population_rollback_undone_restores_the_figure(capsys, db, tmp_path):
     assert rows_of(db, "SELECT required FROM population WHERE region_code = '530102001'") == [(2000,)]
     assert run(capsys, "--db", db, "rollback", "4")[0] == 0
     assert live(db) == before
+
+
+def test_the_data_page_lists_the_rollback_in_words_and_offers_to_undo_it(capsys, two_imports, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.fixtures_data import PROJECT_ROOT
+
+    assert run(capsys, "--db", two_imports, "rollback", "4")[0] == 0
+    monkeypatch.setenv("KUOMIAN_DB", str(two_imports))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    shown = next(df.value for df in at.dataframe if "导入编号" in df.value.columns)
+    assert shown["来源文件"].tolist()[0] == "撤销导入 #4（可再撤销本条以恢复）"
+    assert at.selectbox(key="data_rollback_id__zh").options[0] == "#5 · 参保缴费快照 · 撤销导入 #4（可再撤销本条以恢复） · 2 行"

@@ -443,6 +443,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.col.replaced": ("替换", "Replaced"),
     "data.col.demo": ("演示数据", "Demo"),
     "data.col.rolled_back_at": ("撤销时间", "Rolled back at"),
+    "data.rollback_source": ("撤销导入 #{import_id}（可再撤销本条以恢复）", "Rollback of import #{import_id} (undo this entry to bring it back)"),
     "data.rollback_title": ("撤销导入", "Undo an import"),
     "data.nothing_to_roll_back": ("没有可撤销的导入。", "There is no import to undo."),
     "data.rollback_choose": ("选择要撤销的导入", "Import to undo"),
