@@ -30,6 +30,7 @@ read-only connection first, and only then announce themselves and write
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import secrets
@@ -120,7 +121,7 @@ def live_writers(path: Path | str) -> list[int]:
     path = Path(path)
     pids = []
     try:
-        markers = list(path.parent.glob(path.name + WRITER_MARK + "*"))
+        markers = list(path.parent.glob(glob.escape(path.name + WRITER_MARK) + "*"))
     except OSError:
         return []
     for marker in markers:

@@ -10,6 +10,7 @@ The other processes are real ones, always killed and reaped at teardown.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -224,3 +225,10 @@ def test_the_dashboards_upload_waits_for_the_lock_as_long_as_the_cli(demo_db, tm
     at.button(key="data_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "已导入 #6（参保缴费快照，good.csv）：新增 1 行，替换 1 行。" in " ".join(s.value for s in at.success)
+
+
+def test_a_writer_is_seen_beside_a_database_whose_name_looks_like_a_pattern(tmp_path, start):
+    db = tmp_path / "[2026] kuomian.duckdb"
+    shutil.copyfile(make_world(tmp_path), db)
+    writer = hold_write(start, db, tmp_path / "held")
+    assert live_writers(db) == [writer.pid]
