@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,9 @@ from streamlit.testing.v1 import AppTest
 
 from data.db import connect
 from data.store import load_demo
+from exports.texts import Texts
 from metrics.periods import month_index
+from ui.formatting import is_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
@@ -111,3 +114,14 @@ def test_every_page_opens_for_any_period_the_database_holds(odd_db, data):
     period = data.draw(st.sampled_from(periods_held(odd_db)), label="period")
     scope = data.draw(st.sampled_from(list(SCOPES)), label="scope")
     assert walk(period, SCOPES[scope]) == {}
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, ""])
+@pytest.mark.parametrize(("language", "label"), [("zh", "无数据"), ("en", "No data")])
+def test_a_missing_status_reads_no_data_in_the_exports_in_both_languages(missing, language, label):
+    assert Texts(language).status(missing) == label
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
+def test_is_missing_knows_every_empty_cell(missing):
+    assert is_missing(missing)
