@@ -56,3 +56,18 @@ def test_a_page_opened_during_a_write_says_so_and_draws_itself_once_the_write_is
         if writer.poll() is None:
             writer.kill()
         writer.wait(timeout=30)
+
+
+def test_a_table_on_the_page_offers_no_built_in_download(server, browser):  # noqa: F811
+    """Streamlit's own "Download as CSV" writes formula text raw: it is switched off (client.disableDataExport)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/rankings")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=60_000)
+    table.hover()
+    page.wait_for_timeout(500)
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    toolbar.wait_for(timeout=10_000)  # the toolbar is there (search, full screen) ...
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # ... without the download
+    page.screenshot(path=str(ARTIFACTS / "table-toolbar-without-download.png"))
+    page.close()
