@@ -183,7 +183,8 @@ def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise _unreadable(path, error) from None
+            reason = f"its folder cannot be made ({error.strerror or error}); give a path in a folder you may write to (--db or KUOMIAN_DB)"
+            raise DatabaseUnreadable(path, reason) from None
         if _empty_file(path):
             path.unlink()  # an empty file holds nothing: start the database in its place
     started = time.monotonic()

@@ -73,3 +73,14 @@ def test_an_empty_file_becomes_a_new_database_on_the_first_write(capsys, tmp_pat
     status, out, err = run(capsys, "--db", db, "import", "regions", write_csv(tmp_path / "regions.csv", REGIONS))
     assert (status, err) == (0, "")
     assert out.startswith(f"imported {tmp_path / 'regions.csv'} as import 1: ")
+
+
+def test_a_db_inside_a_file_instead_of_a_folder_is_refused_in_one_line(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    db = tmp_path / "notes.txt" / "kuomian.duckdb"
+    status, out, err = run(capsys, "--db", db, "demo")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"kuomian: {db}: its folder cannot be made (File exists); "
+        "give a path in a folder you may write to (--db or KUOMIAN_DB)\n"
+    )
