@@ -84,3 +84,16 @@ def test_a_db_inside_a_file_instead_of_a_folder_is_refused_in_one_line(capsys, t
         f"kuomian: {db}: its folder cannot be made (File exists); "
         "give a path in a folder you may write to (--db or KUOMIAN_DB)\n"
     )
+
+
+def test_the_dashboard_says_in_words_that_its_database_cannot_be_opened(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.fixtures_data import PROJECT_ROOT
+
+    db = tmp_path / "kuomian.duckdb"
+    db.write_text("code,name\n", encoding="utf-8")
+    monkeypatch.setenv("KUOMIAN_DB", str(db))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"无法打开数据库：{db}: {NOT_DUCKDB}"]
