@@ -45,6 +45,9 @@ import duckdb
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT_SECONDS = 15.0
 _LOCK_HINTS = ("Could not set lock", "lock on file", "Conflicting lock")
+# In one process (the dashboard: one thread per session) a read-only and a read-write connection to one
+# file cannot coexist either; DuckDB says so with this ConnectionException. It passes as a lock does.
+_SAME_PROCESS_HINT = "different configuration than existing connections"
 
 
 class DatabaseBusy(RuntimeError):
@@ -96,10 +99,15 @@ class DatabaseMissing(FileNotFoundError):
 
 def _holder(message: str) -> str | None:
     match = re.search(r"\(PID (\d+)\)", message)
-    return f"PID {match.group(1)}" if match else None
+    if match:
+        return f"PID {match.group(1)}"
+    return f"PID {os.getpid()}, this one" if _SAME_PROCESS_HINT in message else None
 
 
 def is_lock_error(error: BaseException) -> bool:
+    """Whether DuckDB refused the file because someone else holds it (another process, or this one)."""
+    if isinstance(error, duckdb.ConnectionException):
+        return _SAME_PROCESS_HINT in str(error)
     return isinstance(error, duckdb.IOException) and any(hint in str(error) for hint in _LOCK_HINTS)
 
 

@@ -232,3 +232,29 @@ def test_a_writer_is_seen_beside_a_database_whose_name_looks_like_a_pattern(tmp_
     shutil.copyfile(make_world(tmp_path), db)
     writer = hold_write(start, db, tmp_path / "held")
     assert live_writers(db) == [writer.pid]
+
+
+def test_a_write_in_the_dashboards_process_waits_for_a_read_in_another_of_its_threads(tmp_path):
+    """Streamlit runs each session in a thread: an upload's write meets another session's read in one process."""
+    import threading
+
+    db = make_world(tmp_path)
+    reading, done = threading.Event(), threading.Event()
+
+    def read() -> None:
+        with connect(db) as con:
+            con.execute("SELECT COUNT(*) FROM regions").fetchone()
+            reading.set()
+            done.wait(timeout=30)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert reading.wait(timeout=30)
+    with pytest.raises(DatabaseBusy) as caught:
+        with connect(db, write=True, wait_seconds=0.2):
+            pytest.fail("wrote while this process reads")
+    assert "(PID " in str(caught.value) and "this one)" in str(caught.value)
+    done.set()
+    reader.join(timeout=30)
+    with connect(db, write=True, wait_seconds=5) as con:
+        assert con.execute("SELECT COUNT(*) FROM regions").fetchone() == (4,)
