@@ -134,10 +134,10 @@ def live_writers(path: Path | str) -> list[int]:
         return []
     for marker in markers:
         try:
-            pid = int(marker.read_text(encoding="ascii").strip() or "0")
+            pid = int(marker.read_text(encoding="ascii").strip())
         except (OSError, ValueError):
-            continue  # being written or removed just now
-        if pid and _pid_alive(pid):
+            continue  # removed just now, or not one of ours
+        if pid > 0 and _pid_alive(pid):
             pids.append(pid)
         else:
             marker.unlink(missing_ok=True)
@@ -148,10 +148,14 @@ def live_writers(path: Path | str) -> list[int]:
 def announce_writer(path: Path | str) -> Iterator[Path | None]:
     """Stand a writer's marker beside ``path`` while the block runs (None where it cannot be written)."""
     path = Path(path)
-    marker = path.with_name(f"{path.name}{WRITER_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    nonce = f"{os.getpid()}-{secrets.token_hex(4)}"
+    marker = path.with_name(f"{path.name}{WRITER_MARK}{nonce}")
+    draft = path.with_name(f".{path.name}.draft-{nonce}")
     try:
-        marker.write_text(str(os.getpid()), encoding="ascii")
+        draft.write_text(str(os.getpid()), encoding="ascii")
+        os.replace(draft, marker)  # whole at once: a reader never sees it half written
     except OSError:
+        draft.unlink(missing_ok=True)
         marker = None  # a read-only place: the write will say so itself
     try:
         yield marker
