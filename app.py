@@ -11,6 +11,7 @@ import streamlit as st
 
 from metrics.periods import period_label
 from ui import loaders
+from ui.busy import show_busy
 from ui.i18n import t
 from ui.selection import language_switch, sidebar
 
@@ -23,7 +24,10 @@ try:
     state = loaders.targets_state()
     selection = sidebar(state.targets) if state.targets is not None else None
 except loaders.DatabaseBusy:
-    st.warning(t("app.busy"), icon=":material/hourglass_top:")
+    show_busy()
+    st.stop()
+except loaders.DatabaseUnreadable as error:
+    st.error(t("app.unreadable", reason=str(error)), icon=":material/error:")
     st.stop()
 
 if state.problems:
@@ -47,4 +51,8 @@ navigation = st.navigation(pages)
 if selection is None and navigation.url_path not in ("targets", "data"):
     st.info(t("app.no_data"))
     st.stop()
-navigation.run()
+top = st.container()  # above the page: where the page says the data is being updated
+try:
+    navigation.run()
+except loaders.DatabaseBusy:  # a writer held the file past the page's wait
+    show_busy(top)

@@ -103,11 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
     tcheck.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: the configured targets file")
     _common(tcheck, top=False)
 
-    hist = verbs.add_parser("history", help="list imports, newest first")
+    hist = verbs.add_parser(
+        "history",
+        help="list imports, newest first",
+        description="Every import, newest first; a rollback is listed too, as its own entry "
+        "('rollback of import N'), which `kuomian rollback` can undo.",
+    )
     _common(hist, top=False)
 
-    back = verbs.add_parser("rollback", help="undo one import, restoring what it replaced")
-    back.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    back = verbs.add_parser(
+        "rollback",
+        help="undo one import, restoring what it replaced",
+        description="Undo one import: remove the rows it added and restore the values it replaced. The "
+        "rollback is itself an entry of `kuomian history` and keeps the rows it removed: roll back that "
+        "entry's IMPORT_ID to undo the rollback and bring the import's rows back exactly.",
+    )
+    back.add_argument("import_id", type=int, metavar="IMPORT_ID", help="an import, or a rollback's own entry to undo it")
     _common(back, top=False)
 
     # Verbs that live in their own modules register themselves: each adds a
@@ -163,9 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as error:  # noqa: BLE001 - a person reads this, never a traceback
-        from data.db import DatabaseBusy, DatabaseMissing
+        from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable
 
-        if isinstance(error, (DatabaseBusy, DatabaseMissing)):
+        if isinstance(error, (DatabaseBusy, DatabaseMissing, DatabaseUnreadable)):
             print(f"kuomian: {error}", file=sys.stderr)
             return EXIT_REFUSED
         raise
@@ -286,9 +297,18 @@ def to_csv(report, columns: Sequence[str]) -> str:
 
 
 def _csv_cell(value) -> str:
-    if isinstance(value, bool):  # comparable: true / false (cli.md)
+    """Numbers as numbers (a negative ``gap_pp`` stays ``-0.012``); ``comparable`` as ``true``/``false``
+    (cli.md); text that a spreadsheet would run as a formula (``= + - @``, tab, CR first) behind a quote,
+    as the dashboard's downloads write it (issue 9, "Also")."""
+    from ui.exports import defuse
+
+    if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return defuse(str(value))
 
 
 def to_table(report) -> str:

@@ -6,12 +6,34 @@ read-only connection, and every write (an import, a rollback, the demo) opens
 a short-lived read-write one. When the other side holds the lock, we wait a
 little (an import takes seconds) and then give up with :class:`DatabaseBusy`,
 a message meant for a person, never DuckDB's raw ``IOException``.
+
+Writers go first (issue 10, point 6). Readers come and go all the time (every
+page of every session); left alone, a steady stream of them keeps the file
+read-locked and starves an import. So:
+
+1. A writer announces itself before it asks for the lock: it creates a marker
+   file beside the database, ``<db>.writer-<pid>-<nonce>`` holding its PID,
+   and removes it once its connection is closed (also when it gives up).
+2. A reader, before opening, waits while any *live* marker is there (its PID
+   still runs; a marker left by a killed process is removed and ignored), then
+   opens as usual. Readers already in keep their (short) connection; no new
+   one starts, so the writer gets the lock as soon as they finish.
+3. A reader that still sees a marker when its wait is over gives up with
+   :class:`DatabaseBusy` (``writing=False``, naming the writer's PID): the
+   dashboard says "the data is being updated" and retries; the CLI exits 1.
+
+A writer must not open a read-only connection while its own marker stands:
+it would wait for itself. Imports therefore read and check the file on a
+read-only connection first, and only then announce themselves and write
+(``data.store.import_file``).
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import re
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +45,9 @@ import duckdb
 SCHEMA_VERSION = "1"
 DEFAULT_WAIT_SECONDS = 15.0
 _LOCK_HINTS = ("Could not set lock", "lock on file", "Conflicting lock")
+# In one process (the dashboard: one thread per session) a read-only and a read-write connection to one
+# file cannot coexist either; DuckDB says so with this ConnectionException. It passes as a lock does.
+_SAME_PROCESS_HINT = "different configuration than existing connections"
 
 
 class DatabaseBusy(RuntimeError):
@@ -40,6 +65,32 @@ class DatabaseBusy(RuntimeError):
         super().__init__(f"{path}: {what} the database after waiting {waited:.0f} s: {hint}.")
 
 
+class DatabaseUnreadable(RuntimeError):
+    """The path is not a DuckDB database kuomian can open: a directory, another kind of file, unreadable."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _unreadable(path: Path, error: BaseException) -> DatabaseUnreadable:
+    """A sentence for a database file DuckDB could not open (other than for a lock)."""
+    text = str(error)
+    if path.is_dir():
+        reason = "is a directory, not a database file; give the path of a .duckdb file (--db or KUOMIAN_DB)"
+    elif path.exists() and not os.access(path, os.R_OK):
+        reason = "cannot be read (permission denied); give a database file you may read (--db or KUOMIAN_DB)"
+    elif "not a valid DuckDB database" in text:
+        reason = (
+            "is not a DuckDB database (another kind of file, or a damaged one); "
+            "give kuomian's database file, or a new file name to start one (--db or KUOMIAN_DB)"
+        )
+    else:
+        first = text.splitlines()[0] if text else type(error).__name__
+        reason = "cannot be opened as a database: " + first.removeprefix("IO Error: ")
+    return DatabaseUnreadable(path, reason)
+
+
 class DatabaseMissing(FileNotFoundError):
     def __init__(self, path: Path):
         self.path = path
@@ -48,43 +99,139 @@ class DatabaseMissing(FileNotFoundError):
 
 def _holder(message: str) -> str | None:
     match = re.search(r"\(PID (\d+)\)", message)
-    return f"PID {match.group(1)}" if match else None
+    if match:
+        return f"PID {match.group(1)}"
+    return f"PID {os.getpid()}, this one" if _SAME_PROCESS_HINT in message else None
 
 
 def is_lock_error(error: BaseException) -> bool:
+    """Whether DuckDB refused the file because someone else holds it (another process, or this one)."""
+    if isinstance(error, duckdb.ConnectionException):
+        return _SAME_PROCESS_HINT in str(error)
     return isinstance(error, duckdb.IOException) and any(hint in str(error) for hint in _LOCK_HINTS)
+
+
+WRITER_MARK = ".writer-"  # the marker's name is the database's name + this + "<pid>-<nonce>"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def live_writers(path: Path | str) -> list[int]:
+    """PIDs of the writers announced beside ``path`` (see the protocol above); stale markers are removed."""
+    path = Path(path)
+    pids = []
+    try:
+        markers = list(path.parent.glob(glob.escape(path.name + WRITER_MARK) + "*"))
+    except OSError:
+        return []
+    for marker in markers:
+        try:
+            pid = int(marker.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue  # removed just now, or not one of ours
+        if pid > 0 and _pid_alive(pid):
+            pids.append(pid)
+        else:
+            marker.unlink(missing_ok=True)
+    return sorted(pids)
+
+
+@contextmanager
+def announce_writer(path: Path | str) -> Iterator[Path | None]:
+    """Stand a writer's marker beside ``path`` while the block runs (None where it cannot be written)."""
+    path = Path(path)
+    nonce = f"{os.getpid()}-{secrets.token_hex(4)}"
+    marker = path.with_name(f"{path.name}{WRITER_MARK}{nonce}")
+    draft = path.with_name(f".{path.name}.draft-{nonce}")
+    try:
+        draft.write_text(str(os.getpid()), encoding="ascii")
+        os.replace(draft, marker)  # whole at once: a reader never sees it half written
+    except OSError:
+        draft.unlink(missing_ok=True)
+        marker = None  # a read-only place: the write will say so itself
+    try:
+        yield marker
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+def _wait_for_writers(path: Path, deadline: float, started: float) -> None:
+    """A reader's step 2: wait while a writer is announced; DatabaseBusy at the deadline."""
+    delay = 0.05
+    while True:
+        writers = live_writers(path)
+        if not writers:
+            return
+        if time.monotonic() >= deadline:
+            raise DatabaseBusy(path, False, f"PID {writers[0]}", time.monotonic() - started)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 @contextmanager
 def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection; waits up to ``wait_seconds`` (default: DEFAULT_WAIT_SECONDS) for a lock."""
+    """A short-lived connection; waits up to ``wait_seconds`` (default: DEFAULT_WAIT_SECONDS) for a lock.
+
+    A reader first waits for announced writers, a writer announces itself (the
+    protocol above). Raises :class:`DatabaseMissing` (a reader, no file),
+    :class:`DatabaseBusy` (still held at the end of the wait) or
+    :class:`DatabaseUnreadable` (a directory, not a DuckDB file, unreadable).
+    """
     if wait_seconds is None:
         wait_seconds = DEFAULT_WAIT_SECONDS  # read at call time, so the module setting governs
     path = Path(path)
-    if not write and not path.exists():
+    if not write and (not path.exists() or _empty_file(path)):
         raise DatabaseMissing(path)
     if write:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    started = time.monotonic()
-    while True:
         try:
-            con = duckdb.connect(str(path), read_only=not write)
-            break
-        except duckdb.IOException as error:
-            if not is_lock_error(error):
-                raise
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(path, write, _holder(str(error)), time.monotonic() - started) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-    try:
-        if write:
-            ensure_schema(con)
-        yield con
-    finally:
-        con.close()
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = f"its folder cannot be made ({error.strerror or error}); give a path in a folder you may write to (--db or KUOMIAN_DB)"
+            raise DatabaseUnreadable(path, reason) from None
+        if _empty_file(path):
+            path.unlink()  # an empty file holds nothing: start the database in its place
+    started = time.monotonic()
+    deadline = started + wait_seconds
+    with announce_writer(path) if write else _no_marker():
+        if not write:
+            _wait_for_writers(path, deadline, started)
+        delay = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=not write)
+                break
+            except duckdb.Error as error:
+                if not is_lock_error(error):
+                    raise _unreadable(path, error) from None
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(path, write, _holder(str(error)), time.monotonic() - started) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            if write:
+                ensure_schema(con)
+            yield con
+        finally:
+            con.close()
+
+
+def _empty_file(path: Path) -> bool:
+    """A zero-byte file and no WAL: holds nothing (e.g. made by ``touch``), so it counts as no database yet."""
+    return path.is_file() and path.stat().st_size == 0 and not Path(str(path) + ".wal").exists()
+
+
+@contextmanager
+def _no_marker() -> Iterator[None]:
+    yield None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

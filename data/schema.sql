@@ -16,8 +16,11 @@ CREATE TABLE IF NOT EXISTS imports (
     added          INTEGER NOT NULL,
     replaced       INTEGER NOT NULL,
     is_demo        BOOLEAN NOT NULL DEFAULT FALSE,
-    rolled_back_at TIMESTAMP
+    rolled_back_at TIMESTAMP,
+    undoes         INTEGER                -- set on a rollback's own entry: the import it rolled back
 );
+-- Databases made before rollbacks had their own entries (issue 10, point 8).
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS undoes INTEGER;
 
 CREATE TABLE IF NOT EXISTS regions (
     code        VARCHAR PRIMARY KEY,

@@ -8,13 +8,14 @@ wrote each row; the ``replaced_*`` tables keep the rows an import overwrote
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data import queries
-from data.db import connect
+from data import quality, queries
+from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, read_table
 
 class RollbackRefused(ValueError):
@@ -100,32 +101,114 @@ def check_file(con: duckdb.DuckDBPyConnection | None, kind: str, path: Path | st
     return check(con, KINDS[kind], table, source)
 
 
-def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None) -> ImportResult:
-    """Check and land one file; raises :class:`ImportRefused` with every problem."""
-    with connect(db_path, write=True) as con:
-        checked = check_file(con, kind, path, sheet)
+def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
+    """What the import history says about the data: ``(last import id, imports, rollbacks)``; None without tables.
+
+    Every write goes through the history (an import, a rollback, a restore, the
+    demo), so two equal versions mean a check made on one still holds on the other.
+    """
+    if not quality.has_schema(con, "imports"):
+        return None
+    last, count, rolled = con.execute(
+        "SELECT COALESCE(MAX(import_id), 0), COUNT(*), COUNT(rolled_back_at) FROM imports"
+    ).fetchone()
+    return int(last), int(count), int(rolled)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and checked against the database as it was at ``seen`` (see :func:`content_version`)."""
+
+    kind: str
+    source: str
+    table: pd.DataFrame  # the rows as read, ``_row`` first
+    checked: Checked
+    seen: tuple[int, int, int] | None
+
+
+def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None) -> Prepared:
+    """Check rows already read on a short read-only connection (none where there is no database yet).
+
+    No write lock is held: other readers and writers go on meanwhile (issue 10, point 6).
+    Raises :class:`data.db.DatabaseBusy` when a writer holds the file past ``wait_seconds``.
+    """
+    try:
+        with connect(db_path, wait_seconds=wait_seconds) as con:
+            has_tables = quality.has_schema(con)
+            checked = check(con if has_tables else None, KINDS[kind], table, source)
+            seen = content_version(con) if has_tables else None
+    except DatabaseMissing:
+        checked, seen = check(None, KINDS[kind], table, source), None
+    return Prepared(kind, source, table, checked, seen)
+
+
+def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None) -> ImportResult:
+    """Write a prepared file under the write lock, checking it again if the database changed since.
+
+    Raises :class:`ImportRefused` (refused when prepared, or on the re-check: nothing written)
+    and :class:`data.db.DatabaseBusy`.
+    """
+    if not prepared.checked.ok:
+        raise ImportRefused(prepared.source, prepared.checked.problems)
+    with connect(db_path, write=True, wait_seconds=wait_seconds) as con:
+        checked = prepared.checked
+        if prepared.seen is None or content_version(con) != prepared.seen:
+            checked = check(con, KINDS[prepared.kind], prepared.table, prepared.source)  # another write landed
         return write(con, checked)
+
+
+def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None) -> ImportResult:
+    """Read, check and land one file; raises :class:`ImportRefused` with every problem.
+
+    The file is read with no connection and checked on a read-only one; the
+    write lock is held only to write (and to check again if another import
+    landed in between), so the dashboard's readers never wait on the reading
+    of a large file (issue 10, point 6; the lock protocol is in data/db.py).
+    """
+    source = str(path)
+    table = read_table(path, KINDS[kind], sheet=sheet, source=source)
+    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds)
 
 
 # --------------------------------------------------------------------------- history
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Imports, newest first."""
+    """Imports and rollbacks, newest first: one row per entry, ``undoes`` set on a rollback's own entry."""
+    has_undoes = con.execute(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'imports' AND column_name = 'undoes'"
+    ).fetchone()[0]
+    undoes = "undoes" if has_undoes else "CAST(NULL AS INTEGER) AS undoes"  # a database older than the column
     return con.execute(
-        "SELECT import_id, kind, source, imported_at, row_count, added, replaced, is_demo, rolled_back_at"
-        " FROM imports ORDER BY import_id DESC"
+        "SELECT import_id, kind, source, imported_at, row_count, added, replaced, is_demo, rolled_back_at, "
+        f"{undoes} FROM imports ORDER BY import_id DESC"
     ).df()
 
 
 def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
-    """Undo one import: remove what it added, restore what it replaced."""
-    record = con.execute("SELECT kind, source, rolled_back_at FROM imports WHERE import_id = ?", [import_id]).fetchone()
+    """Undo one history entry; returns the sentence to show.
+
+    An import's rollback removes what it added and restores what it replaced,
+    and is itself an entry of the history (``undoes`` = the import): the rows
+    it removed are kept as the rows *it* replaced, so nothing is lost. Rolling
+    back that entry undoes the rollback: the import's rows come back exactly
+    (issue 10, point 8; cli.md "Others"). Raises :class:`RollbackRefused`
+    (unknown, already undone, or rows a later import has since replaced).
+    """
+    record = con.execute(
+        "SELECT kind, source, rolled_back_at, undoes FROM imports WHERE import_id = ?", [import_id]
+    ).fetchone()
     if record is None:
         raise RollbackRefused(f"there is no import {import_id} (see `kuomian history`)")
-    kind, source, rolled_back_at = record
+    kind, source, rolled_back_at, undoes = record
     if rolled_back_at is not None:
-        raise RollbackRefused(f"import {import_id} ({source}) was already rolled back at {rolled_back_at}")
+        by = con.execute(
+            "SELECT MAX(import_id) FROM imports WHERE undoes = ? AND rolled_back_at IS NULL", [import_id]
+        ).fetchone()[0]
+        hint = f"; `kuomian rollback {by}` undoes that rollback" if by is not None else ""
+        raise RollbackRefused(f"import {import_id} ({source}) was already rolled back at {rolled_back_at}{hint}")
+    if undoes is not None:
+        return _undo_rollback(con, import_id, kind, source, undoes)
     later = con.execute(
         f"SELECT DISTINCT r.import_id FROM replaced_{kind} r JOIN imports i USING (import_id)"
         " WHERE r.prior_import_id = ? AND i.rolled_back_at IS NULL ORDER BY 1",
@@ -136,25 +219,84 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         raise RollbackRefused(
             f"import {import_id} ({source}) has rows that later import(s) {ids} replaced; roll those back first"
         )
-    columns = KINDS[kind].db_columns
+    columns = ", ".join(KINDS[kind].db_columns)
     con.execute("BEGIN TRANSACTION")
     try:
+        entry = _new_import(con, kind, f"rollback of import {import_id} ({source})", 0, False)
+        con.execute("UPDATE imports SET undoes = ? WHERE import_id = ?", [import_id, entry])
+        con.execute(
+            f"INSERT INTO replaced_{kind} (import_id, {columns}, prior_import_id)"
+            f" SELECT ?, {columns}, import_id FROM {kind} WHERE import_id = ?",
+            [entry, import_id],
+        )
         removed = con.execute(f"DELETE FROM {kind} WHERE import_id = ?", [import_id]).fetchone()[0]
         con.execute(
-            f"INSERT INTO {kind} ({', '.join(columns)}, import_id)"
-            f" SELECT {', '.join(columns)}, prior_import_id FROM replaced_{kind} WHERE import_id = ?",
+            f"INSERT INTO {kind} ({columns}, import_id)"
+            f" SELECT {columns}, prior_import_id FROM replaced_{kind} WHERE import_id = ?",
             [import_id],
         )
         restored = con.execute(f"SELECT COUNT(*) FROM replaced_{kind} WHERE import_id = ?", [import_id]).fetchone()[0]
         if kind == "regions":
             _refuse_orphans(con, import_id)
             queries.rebuild_closure(con)
-        con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [dt.datetime.now().replace(microsecond=0), import_id])
+        now = dt.datetime.now().replace(microsecond=0)
+        con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, import_id])
+        con.execute(
+            "UPDATE imports SET row_count = ?, added = ?, replaced = ? WHERE import_id = ?", [restored, restored, removed, entry]
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return f"rolled back import {import_id} ({source}): {removed} row(s) removed, {restored} restored"
+
+
+def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int) -> str:
+    """Undo rollback ``entry`` of import ``undone``: the rows it restored go, the import's rows come back."""
+    columns = ", ".join(KINDS[kind].db_columns)
+    restored_by_it = _key_match(kind, "live", "r")
+    moved = con.execute(
+        f"SELECT DISTINCT live.import_id FROM {kind} live JOIN replaced_{kind} r ON {restored_by_it}"
+        " WHERE r.import_id = ? AND live.import_id IS DISTINCT FROM r.prior_import_id ORDER BY 1",
+        [undone],
+    ).fetchall()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if moved:
+            raise RollbackRefused(_later(entry, source, moved))
+        removed = con.execute(
+            f"DELETE FROM {kind} live USING replaced_{kind} r WHERE r.import_id = ? AND {restored_by_it}"
+            " AND live.import_id = r.prior_import_id",
+            [undone],
+        ).fetchone()[0]
+        taken = con.execute(
+            f"SELECT DISTINCT live.import_id FROM {kind} live JOIN replaced_{kind} r ON {restored_by_it}"
+            " WHERE r.import_id = ? ORDER BY 1",
+            [entry],
+        ).fetchall()
+        if taken:
+            raise RollbackRefused(_later(entry, source, taken))
+        back = con.execute(
+            f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, prior_import_id FROM replaced_{kind}"
+            " WHERE import_id = ?",
+            [entry],
+        ).fetchone()[0]
+        if kind == "regions":
+            _refuse_orphans(con, entry)
+            queries.rebuild_closure(con)
+        now = dt.datetime.now().replace(microsecond=0)
+        con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, entry])
+        con.execute("UPDATE imports SET rolled_back_at = NULL WHERE import_id = ?", [undone])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return f"undid import {entry} ({source}): import {undone} is back, {back} row(s) restored, {removed} removed"
+
+
+def _later(entry: int, source: str, holders: list[tuple]) -> str:
+    ids = ", ".join(str(row[0]) for row in holders)
+    return f"import {entry} ({source}) has rows that later import(s) {ids} replaced; roll those back first"
 
 
 def _refuse_orphans(con: duckdb.DuckDBPyConnection, import_id: int) -> None:

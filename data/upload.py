@@ -2,10 +2,12 @@
 
 The page only calls :func:`preview` and :func:`commit`; no Streamlit here.
 The preview reads through a short-lived read-only connection (or none, where
-the database does not exist yet). The commit opens a read-write connection,
-reads and checks the file again there (the database may have changed since the
-preview, e.g. an import from the command line) and writes only if the file is
-still accepted: a refused file changes nothing.
+the database does not exist yet). The commit reads and checks the file again
+on a read-only connection (the database may have changed since the preview,
+e.g. an import from the command line), then takes the write lock only to write,
+checking once more inside it if another write landed in between
+(``data.store.land``; the lock protocol is in data/db.py). A refused file
+changes nothing. The commit waits for the lock as long as the CLI does.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from data import quality
-from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
+from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, read_upload
-from data.store import write
+from data.store import land, prepare_table
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -130,18 +132,21 @@ def commit(
     kind: str,
     db_path: Path | str,
     sheet: str | None = None,
-    wait_seconds: float | None = DEFAULT_WAIT_SECONDS,
+    wait_seconds: float | None = None,
 ) -> Committed:
-    """Read, check again inside a read-write connection, and write if still accepted.
+    """Read, check again, and write if still accepted; ``wait_seconds`` defaults to the CLI's
+    (``data.db.DEFAULT_WAIT_SECONDS``, read at call time).
 
-    Raises :class:`data.db.DatabaseBusy` when another process holds the database.
+    Raises :class:`data.db.DatabaseBusy` when another process holds the database past the wait.
     """
     table, problems = _read(data, name, kind, sheet)
     if problems:
         return Committed(None, tuple(problems))
-    with connect(db_path, write=True, wait_seconds=wait_seconds) as con:
-        checked = _check(con, kind, table, name)
-        if not checked.ok:
-            return Committed(None, tuple(checked.problems), tuple(checked.warnings))
-        result = write(con, checked)
+    prepared = prepare_table(db_path, kind, table, name, wait_seconds)
+    if not prepared.checked.ok:
+        return Committed(None, tuple(prepared.checked.problems), tuple(prepared.checked.warnings))
+    try:
+        result = land(db_path, prepared, wait_seconds)
+    except ImportRefused as refused:  # refused on the re-check: another import changed what it is checked against
+        return Committed(None, tuple(refused.problems))
     return Committed(result, (), tuple(result.warnings))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from metrics.registry import METRIC_BY_KEY
+from ui.formatting import is_missing
 
 LANGUAGES = ("zh", "en")
 
@@ -48,10 +49,10 @@ class Texts:
         return metric.denominator_zh if self.language == "zh" else metric.denominator_en
 
     def status(self, status: str | None) -> str:
-        return self.t(f"status.{status or 'none'}")
+        return self.t(f"status.{'none' if is_missing(status) or not status else status}")
 
     def unit(self, level: str | None) -> str:
-        return self.t(f"briefing.unit.{level or 'township'}")
+        return self.t(f"briefing.unit.{'township' if is_missing(level) or not level else level}")
 
     def schemes(self, schemes: Iterable[str] | None) -> str:
         if schemes is None:

@@ -18,6 +18,7 @@ from data.importer import KINDS, Problem, field_zh, months_summary
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
+from ui.busy import show_busy
 from ui.charts import chart_config, file_stem
 from ui.charts_data import completeness_figure
 from ui.formatting import format_month, format_persons, format_rate
@@ -174,7 +175,7 @@ with tab_upload:
             with st.spinner(t("data.checking")):
                 preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
         except DatabaseBusy:
-            st.warning(t("data.busy"), icon=":material/hourglass_top:")
+            show_busy()
             preview = None
         if preview is not None:
             counts = st.columns(3)
@@ -197,7 +198,7 @@ with tab_upload:
             if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
                 try:
                     with st.spinner(t("data.writing")):
-                        outcome = upload.commit(data, name, kind, _path(), sheet, wait_seconds=loaders.UI_WAIT_SECONDS)
+                        outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
                 else:
@@ -255,7 +256,7 @@ with tab_history:
         st.info(t("data.no_database"))
     except DatabaseBusy:
         imports = None
-        st.warning(t("data.busy"), icon=":material/hourglass_top:")
+        show_busy()
     notice = st.empty()  # the last rollback's outcome, filled in once this run has handled the button
     if imports is not None and imports.empty:
         st.info(t("data.no_imports"))
@@ -265,7 +266,10 @@ with tab_history:
             {
                 t("data.col.import_id"): imports["import_id"],
                 t("data.col.kind"): imports["kind"].map(kind_label),
-                t("data.col.source"): imports["source"],
+                t("data.col.source"): [
+                    source if pd.isna(undoes) else t("data.rollback_source", import_id=int(undoes))
+                    for source, undoes in zip(imports["source"], imports["undoes"])
+                ],
                 t("data.col.imported_at"): imports["imported_at"].map(format_time),
                 t("data.col.row_count"): imports["row_count"],
                 t("data.col.added"): imports["added"],
@@ -282,7 +286,13 @@ with tab_history:
         else:
             st.session_state.setdefault(ROLLBACK_ROUND_KEY, 0)
             labels = {
-                int(r.import_id): t("data.rollback_option", import_id=int(r.import_id), kind=kind_label(r.kind), source=r.source, rows=int(r.row_count))
+                int(r.import_id): t(
+                    "data.rollback_option",
+                    import_id=int(r.import_id),
+                    kind=kind_label(r.kind),
+                    source=r.source if pd.isna(r.undoes) else t("data.rollback_source", import_id=int(r.undoes)),
+                    rows=int(r.row_count),
+                )
                 for r in active.itertuples()
             }
             chosen = choice(st.selectbox, t("data.rollback_choose"), list(labels), name="data_rollback_id", format_func=labels.get)
@@ -292,7 +302,7 @@ with tab_history:
                 st.session_state.pop(LAST_ROLLBACK_KEY, None)
                 try:
                     with st.spinner(t("data.rolling_back")):
-                        with connect(_path(), write=True, wait_seconds=loaders.UI_WAIT_SECONDS) as con:
+                        with connect(_path(), write=True) as con:  # waits as long as the CLI
                             rollback(con, int(chosen))
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
@@ -329,7 +339,7 @@ with tab_quality:
             found = _quality(_path(), loaders.db_version(), region, period)
         except DatabaseBusy:
             found = None
-            st.warning(t("data.busy"), icon=":material/hourglass_top:")
+            show_busy()
         if found is not None:
             # (a) completeness over months, and who did not report
             series = loaders.series(selection.targets, [region], selection.periods)

@@ -17,6 +17,7 @@ from metrics.pool import (
 from metrics.registry import POOL_ACTIONS, POOL_GROUPS
 from ui import loaders, loaders_pool
 from ui.charts import chart_config, file_stem
+from ui.exports import csv_bytes
 from ui.charts_pool import action_bars, conversion_lines, format_sufficiency, group_funnel, pool_against_gap
 from ui.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, t
@@ -93,8 +94,7 @@ figure = group_funnel(
     conversion_name=t("pool.conversion_short"),
 )
 st.plotly_chart(figure, config=chart_config(file_stem(region_name, t("pool.file_groups"), month)), key="pool_funnel")
-st.dataframe(
-    pd.DataFrame(
+groups_table = pd.DataFrame(
         {
             t("pool.col.group"): [group_names[int(g)] for g in groups["group"]],
             t("pool.col.identified"): [format_persons(v) for v in groups["identified"]],
@@ -104,10 +104,15 @@ st.dataframe(
             t("pool.col.conversion_rate"): [format_rate(v) for v in groups["conversion_rate"]],
             t("pool.col.employee_share"): [format_rate(v) for v in groups["employee_conversion_share"]],
         }
-    ),
-    hide_index=True,
-    width="stretch",
-    key="pool_groups_table",
+)
+st.dataframe(groups_table, hide_index=True, width="stretch", key="pool_groups_table")
+st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
+    t("table.download_csv"),
+    csv_bytes(groups_table),
+    file_name=f"{file_stem(region_name, t('pool.file_groups'), month)}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="pool_groups_csv",
 )
 
 # ---- 2. per sub-region: can the remaining pool close the coverage gap?

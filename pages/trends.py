@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.compute import trajectory_path
@@ -28,6 +29,7 @@ from metrics.trends import (
 from ui import loaders
 from ui.charts import chart_config, file_stem
 from ui.charts_trends import comparison_figure, panels_figure, status_heatmap
+from ui.exports import csv_bytes
 from ui.formatting import format_month, format_points, format_rate
 from ui.i18n import metric_label, status_label, t
 from ui.selection import current
@@ -126,16 +128,23 @@ else:
     grid = status_grid(regions, values[values["region_code"].isin(chosen)], targets, metric, months)
     summary = range_summary(grid, chosen, first, last)
     st.markdown(f"**{t('trends.table_header', last=format_month(last), first=format_month(first))}**")
-    st.dataframe(
+    summary_table = pd.DataFrame(
         {
             t("word.region"): [names[c] for c in summary["region_code"]],
             metric_name: [format_rate(v, g) for v, g in zip(summary["value"], summary["target"])],
             t("word.target"): [format_rate(g) for g in summary["target"]],
             t("word.status"): [status_label(s) for s in summary["status"]],
             t("trends.change"): [format_points(c) for c in summary["change"]],
-        },
-        hide_index=True,
-        width="stretch",
+        }
+    )
+    st.dataframe(summary_table, hide_index=True, width="stretch")
+    st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
+        t("table.download_csv"),
+        csv_bytes(summary_table),
+        file_name=f"{file_stem(selection.region_name, metric_name, format_month(first), format_month(last))}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="trends_summary_csv",
     )
 
 # ---- counties and townships: one read for all of them

@@ -571,8 +571,9 @@ def test_rolled_back_import_is_marked_in_history(capsys, db, tmp_path):
     assert import_(capsys, db, "snapshots", write_csv(tmp_path / "s.csv", SNAPSHOTS))[0] == 0
     assert run(capsys, "--db", db, "rollback", "3")[0] == 0
     out = run(capsys, "--db", db, "history")[1]
-    newest = out.splitlines()[1]
-    assert newest.split()[0] == "3" and "(rolled back " in newest
+    rollback_entry, rolled_back = out.splitlines()[1:3]  # the rollback is itself in the history (issue 10, point 8)
+    assert rollback_entry.split()[0] == "4" and rollback_entry.endswith("rollback of import 3 (" + str(tmp_path / "s.csv") + ")")
+    assert rolled_back.split()[0] == "3" and "(rolled back " in rolled_back
 
 
 def test_rollback_of_an_import_whose_rows_a_later_import_replaced_is_refused(capsys, db, tmp_path):

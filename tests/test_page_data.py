@@ -368,8 +368,10 @@ def test_undoing_an_import_through_the_page_needs_a_confirmation(fresh_db, monke
     assert not at.exception
     assert f"已撤销导入 #{done.import_id}（{source}）：删除 2 行，恢复 1 行原值。" in texts(at)
     with connect(fresh_db) as con:
-        assert history(con).iloc[0]["rolled_back_at"] is not pd.NaT
-        assert not pd.isna(history(con).iloc[0]["rolled_back_at"])
+        entries = history(con).set_index("import_id")
+    assert not pd.isna(entries.at[done.import_id, "rolled_back_at"])
+    assert entries.index[0] == done.import_id + 1  # the rollback is itself in the history (issue 10, point 8)
+    assert entries.at[done.import_id + 1, "undoes"] == done.import_id
     # A rollback the store refuses is shown as an error, and changes nothing.
     before = table_counts(fresh_db)
     at.selectbox(key="data_rollback_id__zh").set_value(1).run()

@@ -14,13 +14,22 @@ from metrics.periods import period_label
 MAX_DECIMALS = 4
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for every way a cell says "no value": ``None``, NaN, ``pd.NA``, ``NaT``.
+
+    A period without a milestone, a region without a figure, a report column
+    that is all empty all arrive as one of these (issue 10, point 1): code that
+    turns a value into a label asks this, never ``value or default``.
+    """
     if value is None:
         return True
     try:
         return bool(math.isnan(value))  # type: ignore[arg-type]
     except TypeError:
         return str(value) in ("<NA>", "NaT")
+
+
+_missing = is_missing
 
 
 def rate_decimals(value: float, target: float | None = None, decimals: int = 1) -> int:

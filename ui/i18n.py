@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.registry import METRIC_BY_KEY
+from ui.formatting import is_missing
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 LANGUAGE_KEY = "language"
@@ -21,8 +22,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.title": ("基本养老保险扩面增效", "Pension coverage campaign"),
     "app.subtitle": ("全民参保计划进度看板", "Universal enrolment progress dashboard"),
     "app.demo_label": ("演示数据：曲靖市（模拟数字，仅供演示）", "Demo data: Qujing (simulated figures, for demonstration only)"),
+    "app.unreadable": ("无法打开数据库：{reason}", "Cannot open the database: {reason}"),
     "app.no_data": ("数据库中还没有数据。请在“数据”页面导入，或运行 `kuomian demo`。", "The database has no data yet. Import on the Data page, or run `kuomian demo`."),
-    "app.busy": ("数据正在导入，请稍候几秒后刷新页面。", "An import is writing to the database; refresh in a few seconds."),
+    "app.busy": (
+        "数据正在更新，请稍候。更新完成后本页会自动刷新。",
+        "The data is being updated, please wait. This page refreshes by itself once it is done.",
+    ),
     "app.targets_invalid": ("目标配置文件有误，仍使用上一次有效的目标。详见“目标”页面。", "The targets file has problems; the last valid targets stay in use. See the Targets page."),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
     "sidebar.period": ("统计期", "Period"),
@@ -172,6 +177,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gaps.window_12": ("近 12 个月", "the last 12 months"),
     "gaps.window_year": ("今年以来", "this year so far"),
     "gaps.download_csv": ("下载 CSV", "Download CSV"),
+    "table.download_csv": ("下载表格（CSV）", "Download the table (CSV)"),
     "gaps.file_kind": ("{unit}缺口", "{unit}-gap"),
     "gaps.all_achieved": ("{period}：全部 {count} 个{unit}的{metric}均已达到目标，没有缺口。", "{period}: all {count} {unit} have reached their {metric} target; there is no gap."),
     "gaps.no_data": ("{period} 没有{unit}的{metric}数据。", "No {metric} figures for the {unit} in {period}."),
@@ -437,6 +443,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.col.replaced": ("替换", "Replaced"),
     "data.col.demo": ("演示数据", "Demo"),
     "data.col.rolled_back_at": ("撤销时间", "Rolled back at"),
+    "data.rollback_source": ("撤销导入 #{import_id}（可再撤销本条以恢复）", "Rollback of import #{import_id} (undo this entry to bring it back)"),
     "data.rollback_title": ("撤销导入", "Undo an import"),
     "data.nothing_to_roll_back": ("没有可撤销的导入。", "There is no import to undo."),
     "data.rollback_choose": ("选择要撤销的导入", "Import to undo"),
@@ -498,7 +505,8 @@ def metric_label(metric: str) -> str:
 
 
 def status_label(status: str | None) -> str:
-    return t(f"status.{status or 'none'}")
+    """The status's label; a missing one (None, NaN: no target, no value) reads "no data"."""
+    return t(f"status.{'none' if is_missing(status) or not status else status}")
 
 
 def level_label(level: str) -> str:

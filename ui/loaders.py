@@ -18,7 +18,7 @@ import streamlit as st
 
 from config.settings import get_settings
 from data import queries
-from data.db import DatabaseBusy, DatabaseMissing, connect, database_version
+from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, database_version
 from data.report import metric_series, metrics_report
 from metrics.registry import METRIC_KEYS
 from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
@@ -92,6 +92,17 @@ def ensure_database() -> bool:
         with connect(path, write=True, wait_seconds=UI_WAIT_SECONDS) as con:
             load_demo(con)
     return _has_demo(str(path), db_version())
+
+
+def database_readable() -> bool:
+    """Whether a reader gets in right now: no writer announced, no write lock (no waiting)."""
+    try:
+        with connect(db_path(), wait_seconds=0):
+            return True
+    except DatabaseBusy:
+        return False
+    except DatabaseMissing:
+        return True  # nothing to wait for: the page says there is no data
 
 
 @st.cache_data(show_spinner=False)
@@ -170,6 +181,7 @@ def region_name(code: str) -> str:
 __all__ = [
     "DatabaseBusy",
     "DatabaseMissing",
+    "DatabaseUnreadable",
     "TargetsState",
     "children",
     "db_path",
