@@ -32,7 +32,7 @@ from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
 from metrics.league import league_members, league_table
 from metrics.periods import period_label, year_of
 from metrics.registry import METRIC_KEYS
-from ui.charts import FONT_FAMILY, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
+from ui.charts import ALERT_COLORS, FONT_FAMILY, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
 from ui.charts_rankings import league_bar_figure
 from ui.exports import readable_text_color
 from ui.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
@@ -45,7 +45,7 @@ RULE = "#D9D9D9"
 TILE_FILL = "#F4F5F7"
 ZEBRA = "#F7F7F7"
 WARN_TEXT = "#A14A00"  # the orange of "behind", darkened to read on white
-UP, DOWN = "#009E73", "#D55E00"
+UP = DOWN = ALERT_COLORS["change"]  # rank changes read by their arrows: green and vermillion mean statuses
 
 # The canvas, in pixels from the top left.
 HEADER_RULE_Y = 128

@@ -13,14 +13,15 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import STATUS_COLORS, TARGET_COLOR, base_layout
+from ui.charts import ALERT_COLORS, TARGET_COLOR, base_layout
 from ui.charts_rankings import unique_labels
 
 MAX_BARS = 40
 LABELLED_BARS = 20  # above this many bars, the persons are read off the axis and the hover
-SHORT_COLOR = STATUS_COLORS["off_track"]  # needs a faster pace than it keeps
-PACED_COLOR = STATUS_COLORS["achieved"]  # keeps the pace it needs
-UNKNOWN_COLOR = STATUS_COLORS["none"]  # pace unknown
+# Pace flags are not statuses: they take the alert colours, never a status colour (issue 8).
+SHORT_COLOR = ALERT_COLORS["short"]  # needs a faster pace than it keeps
+PACED_COLOR = ALERT_COLORS["enough"]  # keeps the pace it needs
+UNKNOWN_COLOR = ALERT_COLORS["unknown"]  # pace unknown
 LINE_COLOR = "#000000"
 
 
