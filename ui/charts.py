@@ -115,6 +115,7 @@ def trend_figure(
     trajectory_name: str,
     milestones: Sequence[tuple[int, float]] = (),
     milestone_name: str = "",
+    estimated_name: str = "",
 ) -> go.Figure:
     """A region's metric month by month against its target and trajectory.
 
@@ -165,7 +166,17 @@ def trend_figure(
                 textposition="top center",
             )
         )
+    if estimated_name and any(estimated_flags(series)):
+        fig.add_trace(estimated_legend(estimated_name))
     return base_layout(fig, title)
+
+
+def estimated_legend(name: str, color: str = SERIES_COLORS[0]) -> go.Scatter:
+    """A legend entry for the hollow marker: what an estimated (carried) month looks like."""
+    return go.Scatter(
+        x=[None], y=[None], name=name, mode="markers",
+        marker={"symbol": "circle-open", "size": 9, "color": color, "line": {"width": 2, "color": color}},
+    )
 
 
 def status_bar(counts: Mapping[str, int], labels: Mapping[str, str], *, title: str) -> go.Figure:
@@ -174,7 +185,7 @@ def status_bar(counts: Mapping[str, int], labels: Mapping[str, str], *, title: s
     fig = go.Figure(
         go.Bar(
             x=[counts[s] for s in statuses],
-            y=[labels[s] for s in statuses],
+            y=[f"{STATUS_MARKS.get(s, '')} {labels[s]}".strip() for s in statuses],
             orientation="h",
             marker={"color": [STATUS_COLORS[s] for s in statuses]},
             text=[counts[s] for s in statuses],
