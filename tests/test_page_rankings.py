@@ -85,7 +85,9 @@ def open_page(**sidebar) -> AppTest:
 
 
 def shown(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[0].value
+    """The reference row (shown apart, above the table) followed by the league table."""
+    frames = [frame.value for frame in at.dataframe]
+    return pd.concat(frames[:2], ignore_index=True) if len(frames) >= 2 else frames[0]
 
 
 def test_the_city_is_pinned_first_and_its_counties_follow_as_metrics_report_ranks_them(demo_db):
@@ -203,7 +205,7 @@ def test_switching_to_english_changes_the_headers_and_keeps_the_choices():
     at.run()
     assert not at.exception
     table = shown(at)
-    assert list(table.columns) == ["Rank", "Rank change", "Region", "Coverage rate", "Target", "Gap (points)", "Gap (persons)", "Status", "Code"]
+    assert list(table.columns) == ["Rank", "Rank change", "Region", "Coverage rate", "Target", "Gap (points)", "Gap (persons)", "Status", "Code", "Note"]
     assert table["Region"].iloc[0] == "麒麟区 (reference)"
     assert at.radio(key="rankings_compare__en").value == "quarter"
     assert [b.proto.label for b in at.get("download_button")] == [

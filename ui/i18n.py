@@ -142,6 +142,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rankings.sort.rank_up": ("名次上升最多", "Biggest climbers"),
     "rankings.sort.rank_down": ("名次下降最多", "Biggest fallers"),
     "rankings.sort.gap_persons": ("差距人数最多", "Largest gap in persons"),
+    "rankings.sort.name": ("地区名称（按拼音）", "Region name (by pinyin)"),
+    "rankings.reference_apart": ("参照：{region}（不参与排名，固定显示在表格上方）", "Reference: {region} (not ranked, kept above the table)"),
     "rankings.filter_status": ("按状态筛选", "Filter by status"),
     "rankings.search": ("搜索地区", "Search regions"),
     "rankings.search_placeholder": ("名称或区划代码", "Name or code"),
