@@ -282,6 +282,8 @@ def to_csv(report, columns: Sequence[str]) -> str:
 
 
 def _csv_cell(value) -> str:
+    if isinstance(value, bool):  # comparable: true / false (cli.md)
+        return "true" if value else "false"
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -290,7 +292,10 @@ def to_table(report) -> str:
         value = _plain(value)
         return "" if value is None else f"{value * 100:.2f}%"
 
-    header = ("metric", "region", "name", "value", "target", "by", "gap_pp", "gap_persons", "status", "rank", "Δrank")
+    header = (
+        "metric", "region", "name", "value", "target", "by", "gap_pp", "gap_persons", "status", "rank", "Δrank",
+        "carried", "comparable",
+    )
     rows = [header]
     for _, row in report.iterrows():
         gap = _plain(row["gap_pp"])
@@ -307,6 +312,8 @@ def to_table(report) -> str:
                 row["status"] or "",
                 "" if _plain(row["rank"]) is None else str(int(row["rank"])),
                 "" if _plain(row["rank_change"]) is None else f"{int(row['rank_change']):+d}",
+                "" if _plain(row["carried"]) is None else str(int(row["carried"])),
+                "true" if row["comparable"] else "false",
             )
         )
     return _aligned(rows)

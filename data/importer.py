@@ -44,6 +44,9 @@ class Kind:
     # (canonical column, database column) where the two differ: the file and every
     # message say ``group``, the table says ``group_id`` (GROUP is an SQL keyword).
     stored: tuple[tuple[str, str], ...] = ()
+    # Canonical columns a file may leave out (then read as empty), e.g. a regions file without
+    # abolished/successor (cli.md, "Regions that change").
+    optional: tuple[str, ...] = ()
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -70,9 +73,17 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "regions": Kind(
         "regions",
-        ("code", "name", "level", "parent_code"),
+        ("code", "name", "level", "parent_code", "abolished", "successor"),
         ("code",),
-        {"区划代码": "code", "区划名称": "name", "层级": "level", "上级代码": "parent_code"},
+        {
+            "区划代码": "code",
+            "区划名称": "name",
+            "层级": "level",
+            "上级代码": "parent_code",
+            "撤销期": "abolished",
+            "承继代码": "successor",
+        },
+        optional=("abolished", "successor"),
     ),
     "population": Kind(
         "population",
@@ -415,7 +426,7 @@ def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
         canonical = kind.chinese.get(name) or (name.lower() if name.lower() in kind.columns else None)
         if canonical and canonical not in mapping.values():
             mapping[column] = canonical
-    missing = [column for column in kind.columns if column not in mapping.values()]
+    missing = [column for column in kind.columns if column not in mapping.values() and column not in kind.optional]
     if missing:
         zh = {v: k for k, v in kind.chinese.items()}
         wanted = ", ".join(f"{column} ({zh[column]})" for column in missing)
@@ -423,7 +434,11 @@ def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
         raise ImportRefused(
             source, [Problem(1, "header", f"missing column(s) {wanted}; found: {found}")]
         )
-    frame = raw[list(mapping)].rename(columns=mapping)[list(kind.columns)]
+    frame = raw[list(mapping)].rename(columns=mapping)
+    for column in kind.optional:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[list(kind.columns)]
     frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
     frame = frame[(frame != "").any(axis=1)]  # blank lines are not rows
     frame.insert(0, "_row", frame.index.astype("int64"))
@@ -474,6 +489,8 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
         )
         flag(codes == "", "region_code", "is empty")
         out["region_code"] = codes
+        if kind.name == "snapshots" and "abolished" in known.columns:
+            _check_abolished(codes, out["period"], known, flag)
     if kind.name == "snapshots":
         text = table["scheme"]
         schemes = _per_value(text, lambda distinct: distinct.map(SCHEME_NAMES))
@@ -600,7 +617,9 @@ def _known_regions(con: duckdb.DuckDBPyConnection | None) -> pd.DataFrame:
         return pd.DataFrame(
             {"level": pd.Series(dtype=str), "parent_code": pd.Series(dtype=str)}, index=pd.Index([], name="code", dtype=str)
         )
-    return con.execute("SELECT code, level, parent_code FROM regions").df().set_index("code")
+    columns = {row[0] for row in con.execute("DESCRIBE regions").fetchall()}
+    extra = ", abolished, successor" if "abolished" in columns else ""
+    return con.execute(f"SELECT code, level, parent_code{extra} FROM regions").df().set_index("code")
 
 
 def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, flag, problems: list[Problem]) -> None:
@@ -643,6 +662,44 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
             problems.append(Problem(int(row_of[record["parent_code"]]), "level", reason))
     out["code"], out["name"], out["level"] = code, name, level
     out["parent_code"] = parent.where(has_parent, None)
+    # Regions that change (cli.md): abolished is the first month without the region, successor the code
+    # that took it over (in this file or the database).
+    abolished_text, successor = table["abolished"], table["successor"]
+    abolished = _per_value(abolished_text, _months)
+    flag(
+        abolished.isna() & (abolished_text != ""),
+        "abolished",
+        lambda m: "'" + abolished_text[m] + "' is not a month (YYYY-MM, YYYY-MM-DD, YYYY/MM or YYYY年MM月)",
+    )
+    codes_after = set(known.index) | set(code)
+    has_successor = successor != ""
+    flag(
+        has_successor & ~successor.isin(codes_after),
+        "successor",
+        lambda m: "'" + successor[m] + "' is not a known region (in this file or the database)",
+    )
+    flag(has_successor & (successor == code), "successor", lambda m: "'" + successor[m] + "' is the region itself")
+    out["abolished"] = abolished
+    out["successor"] = successor.where(has_successor, None)
+
+
+def _check_abolished(codes: pd.Series, periods: pd.Series, known: pd.DataFrame, flag) -> None:
+    """A snapshot row for a region at or after the month it was abolished is refused (cli.md, "Regions that
+    change"): its figures belong to its successor."""
+    abolished = codes.map(known["abolished"].dropna())
+    if abolished.isna().all():
+        return
+    late = (abolished.notna() & periods.notna() & (periods >= abolished)).fillna(False).astype(bool)
+
+    def reasons(mask: pd.Series) -> list[str]:
+        successors = codes[mask].map(known["successor"])
+        return [
+            f"'{c}' was abolished in {period_label(int(a))}" + (f" (its successor is {s})" if isinstance(s, str) and s else "")
+            + "; report its figures under the region now in force"
+            for c, a, s in zip(codes[mask], abolished[mask], successors)
+        ]
+
+    flag(late, "region_code", reasons)
 
 
 def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) -> None:

@@ -164,28 +164,16 @@ def existing_keys(con: duckdb.DuckDBPyConnection | None, kind: str, frame: pd.Da
     return int(con.execute(sql, values).fetchone()[0])
 
 
-SCHEMES_REPORTED_ABOVE = """
-WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code)
-SELECT l.code AS region_code, c.ancestor AS ancestor_code, r.name AS ancestor_name,
-       list(DISTINCT s.scheme ORDER BY s.scheme) AS schemes
-FROM listed l
-JOIN region_closure c ON c.descendant = l.code AND c.depth > 0
-JOIN snapshots s ON s.region_code = c.ancestor AND s.period = ?
-JOIN regions r ON r.code = c.ancestor
-GROUP BY ALL
-ORDER BY l.code
-"""
-
-
-def schemes_reported_above(con: duckdb.DuckDBPyConnection, codes: list[str], period: int) -> pd.DataFrame:
-    """Listed regions with an ancestor that reports schemes itself at ``period``.
+def schemes_reported_above(
+    con: duckdb.DuckDBPyConnection, codes: list[str], period: int, carry_forward_months: int = 0
+) -> pd.DataFrame:
+    """Listed regions with an ancestor that reports schemes itself at ``period`` (reported or carried rows).
 
     Their own figures leave those schemes out (they are counted at the
     ancestor), so ranking them against regions that report every scheme
-    compares unlike figures: ``region_code, ancestor_code, ancestor_name, schemes``.
+    compares unlike figures: ``region_code, ancestor_code, ancestor_name, schemes, carried``.
+    The same as ``data.queries.reported_above``, which states the rule.
     """
-    if not codes:
-        return pd.DataFrame(columns=["region_code", "ancestor_code", "ancestor_name", "schemes"])
-    frame = con.execute(SCHEMES_REPORTED_ABOVE, [list(codes), int(period)]).df()
-    frame["schemes"] = frame["schemes"].map(tuple)
-    return frame
+    from data.queries import reported_above
+
+    return reported_above(con, codes, period, carry_forward_months)

@@ -25,7 +25,7 @@ SELECT ancestor, descendant, depth FROM walk;
 """
 
 REGIONS = """
-SELECT r.code, r.name, r.level, r.parent_code,
+SELECT r.code, r.name, r.level, r.parent_code, r.abolished,
        list(c.ancestor ORDER BY c.depth) AS lineage
 FROM regions r JOIN region_closure c ON c.descendant = r.code
 WHERE ?::VARCHAR[] IS NULL OR r.code IN (SELECT unnest(?::VARCHAR[]))
@@ -34,7 +34,7 @@ ORDER BY r.code
 """
 
 LISTED_REGIONS = """
-SELECT r.code, r.name, r.level, r.parent_code,
+SELECT r.code, r.name, r.level, r.parent_code, r.abolished, r.abolished,
        list(c.ancestor ORDER BY c.depth) AS lineage
 FROM regions r JOIN region_closure c ON c.descendant = r.code
 WHERE (?::VARCHAR IS NULL OR r.level = ?)
@@ -42,6 +42,14 @@ WHERE (?::VARCHAR IS NULL OR r.level = ?)
 GROUP BY ALL
 ORDER BY r.code
 """
+
+
+def _above_columns() -> str:
+    from metrics.registry import SCHEMES
+
+    return ",\n".join(
+        f"COUNT(DISTINCT s.region_code) FILTER (WHERE s.scheme = '{scheme}') AS above_{scheme}" for scheme in SCHEMES
+    )
 
 
 def _scheme_columns() -> str:
@@ -56,32 +64,66 @@ def _scheme_columns() -> str:
     )
 
 
-# One row per listed region and month: its subtree's snapshot sums by scheme
-# (``rows`` = how many snapshot rows), the sum of each subtree region's latest
-# population figure at or before the month, and how many subtree regions have
-# such a figure (``with_population``) and of them reported (``reported``).
+def _counted(regions: str) -> str:
+    """The CTE ``counted``: every (month, region, scheme) snapshot row that counts at a month of ``months``.
+
+    A row reported at the month counts; where a (region, scheme) has none, its latest row of the
+    ``offsets`` months before (``carry_forward_months``) in the same calendar year counts as *carried*
+    (metrics.md §3, "Carried rows"; the year of month index m is (m - 1) // 12). Regions abolished at
+    or before the month count nothing (cli.md, "Regions that change"). ``regions`` is the CTE naming
+    the regions whose rows are wanted (column ``code``). The candidates are found by equality on
+    ``period - back`` (a hash join), then the nearest one is kept.
+    """
+    return f"""
+     counted AS (
+         SELECT months.period, s.region_code, s.scheme, s.insured, s.receiving, s.paid, o.back > 0 AS carried
+         FROM months
+         CROSS JOIN offsets o
+         JOIN snapshots s ON s.period = months.period - o.back
+         JOIN {regions} w ON w.code = s.region_code
+         JOIN regions r ON r.code = s.region_code
+         WHERE (s.period - 1) // 12 = (months.period - 1) // 12
+           AND (r.abolished IS NULL OR r.abolished > months.period)
+         QUALIFY o.back = MIN(o.back) OVER (PARTITION BY months.period, s.region_code, s.scheme)
+     )"""
+
+
+# One row per listed region and month: its subtree's snapshot sums by scheme, counting
+# carried rows (``rows`` = how many (region, scheme) rows count, ``carried`` = how many
+# of them are carried), the sum of each subtree region in force's latest population
+# figure at or before the month, how many subtree regions in force have such a figure
+# (``with_population``) and of them reported at the month itself (``reported``: carried
+# rows never count for completeness), and per scheme how many strict ancestors hold a
+# row (reported or carried) at the month (``above_<scheme>``: the comparable rule).
+# Parameters: listed codes, months, carry_forward_months.
 SUBTREE_SUMS = f"""
 WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
      months AS (SELECT unnest(?::INTEGER[]) AS period),
+     offsets AS (SELECT range::INTEGER AS back FROM range(0, ?::INTEGER + 1)),
      sub AS (SELECT c.ancestor, c.descendant FROM region_closure c JOIN listed l ON c.ancestor = l.code),
-     members AS (SELECT DISTINCT descendant AS code FROM sub),
+     members AS (
+         SELECT m.code, r.abolished
+         FROM (SELECT DISTINCT descendant AS code FROM sub) m JOIN regions r ON r.code = m.code
+     ),
+     lineage AS (SELECT c.descendant, c.ancestor FROM region_closure c JOIN listed l ON c.descendant = l.code AND c.depth > 0),
+     involved AS (SELECT code FROM members UNION SELECT ancestor FROM lineage),
+     {_counted("involved").strip()},
      snapshot_sums AS (
          SELECT sub.ancestor AS region_code, s.period, COUNT(*) AS rows,
+                COUNT(*) FILTER (WHERE s.carried) AS carried,
                 {_scheme_columns()}
-         FROM snapshots s
+         FROM counted s
          JOIN sub ON s.region_code = sub.descendant
-         WHERE s.period IN (SELECT period FROM months)
          GROUP BY ALL
      ),
      latest AS (
          SELECT m.code, months.period, p.required
          FROM members m CROSS JOIN months
          ASOF JOIN population p ON p.region_code = m.code AND p.period <= months.period
+         WHERE m.abolished IS NULL OR m.abolished > months.period
      ),
      reported AS (
-         SELECT DISTINCT period, region_code FROM snapshots
-         WHERE period IN (SELECT period FROM months)
-           AND region_code IN (SELECT code FROM members)
+         SELECT DISTINCT period, region_code FROM counted WHERE NOT carried
      ),
      population_sums AS (
          SELECT sub.ancestor AS region_code, latest.period,
@@ -92,13 +134,56 @@ WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
          JOIN sub ON sub.descendant = latest.code
          LEFT JOIN reported ON reported.region_code = latest.code AND reported.period = latest.period
          GROUP BY ALL
+     ),
+     above AS (
+         SELECT lineage.descendant AS region_code, s.period,
+                {_above_columns()}
+         FROM lineage
+         JOIN counted s ON s.region_code = lineage.ancestor
+         GROUP BY ALL
+     ),
+     keys AS (
+         SELECT region_code, period FROM snapshot_sums
+         UNION SELECT region_code, period FROM population_sums
+         UNION SELECT region_code, period FROM above
      )
-SELECT COALESCE(s.region_code, p.region_code) AS region_code,
-       COALESCE(s.period, p.period) AS period,
+SELECT k.region_code, k.period,
        s.* EXCLUDE (region_code, period),
-       p.* EXCLUDE (region_code, period)
-FROM snapshot_sums s
-FULL OUTER JOIN population_sums p ON p.region_code = s.region_code AND p.period = s.period
+       p.* EXCLUDE (region_code, period),
+       a.* EXCLUDE (region_code, period)
+FROM keys k
+LEFT JOIN snapshot_sums s ON s.region_code = k.region_code AND s.period = k.period
+LEFT JOIN population_sums p ON p.region_code = k.region_code AND p.period = k.period
+LEFT JOIN above a ON a.region_code = k.region_code AND a.period = k.period
+"""
+
+# Which strict ancestor of each listed region holds rows (reported or carried) at one
+# month, for which schemes. Parameters: listed codes, the month, carry_forward_months.
+REPORTED_ABOVE = f"""
+WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
+     months AS (SELECT ?::INTEGER AS period),
+     offsets AS (SELECT range::INTEGER AS back FROM range(0, ?::INTEGER + 1)),
+     lineage AS (
+         SELECT c.descendant, c.ancestor, c.depth
+         FROM region_closure c JOIN listed l ON c.descendant = l.code AND c.depth > 0
+     ),
+     involved AS (SELECT DISTINCT ancestor AS code FROM lineage),
+     {_counted("involved").strip()}
+SELECT lineage.descendant AS region_code, lineage.ancestor AS ancestor_code, r.name AS ancestor_name,
+       list(DISTINCT s.scheme ORDER BY s.scheme) AS schemes,
+       bool_or(s.carried) AS carried
+FROM lineage
+JOIN counted s ON s.region_code = lineage.ancestor
+JOIN regions r ON r.code = lineage.ancestor
+GROUP BY ALL
+ORDER BY region_code, ANY_VALUE(lineage.depth) DESC
+"""
+
+REGION_CHANGES = """
+SELECT r.code, r.name, r.abolished, r.successor, s.name AS successor_name
+FROM regions r LEFT JOIN regions s ON s.code = r.successor
+WHERE r.abolished IS NOT NULL
+ORDER BY r.abolished, r.code
 """
 
 PERIODS = "SELECT DISTINCT period FROM snapshots ORDER BY period"
@@ -109,9 +194,10 @@ def rebuild_closure(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def regions(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) -> pd.DataFrame:
-    """``code, name, level, parent_code, lineage`` (lineage: the region, then its ancestors), by code.
+    """``code, name, level, parent_code, abolished, lineage`` (lineage: the region, then its ancestors), by code.
 
-    Every region, or only ``codes``.
+    Every region, or only ``codes``. ``abolished`` is the month index from which the region no
+    longer exists (NaN: in force; cli.md, "Regions that change").
     """
     codes = None if codes is None else list(codes)
     frame = con.execute(REGIONS, [codes, codes]).df()
@@ -126,12 +212,49 @@ def listed_regions(con: duckdb.DuckDBPyConnection, level: str | None, root: str 
     return frame
 
 
-def subtree_sums(con: duckdb.DuckDBPyConnection, codes: Sequence[str], periods: Sequence[int]) -> pd.DataFrame:
-    """Subtree sums of ``codes`` at ``periods``, the input of ``metrics.compute.metric_grid``."""
+def subtree_sums(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], periods: Sequence[int], carry_forward_months: int = 0
+) -> pd.DataFrame:
+    """Subtree sums of ``codes`` at ``periods``, the input of ``metrics.compute.metric_grid``.
+
+    One row per listed region and month with anything in its subtree or above it:
+    ``region_code, period, rows, carried, insured_<scheme>, phase_<scheme>, paid_<scheme>,
+    required, with_population, reported, above_<scheme>`` (counts of rows, persons, regions).
+    ``carry_forward_months`` is the targets file's ``reporting.carry_forward_months``
+    (metrics.md §3, "Carried rows"; 0: off).
+    """
     # DuckDB plans the ASOF join of a parameter-built table as a nested loop
     # (it guesses the table is tiny): 6 s instead of 0.08 s for a province.
     con.execute("SET asof_loop_join_threshold = 0")
-    return con.execute(SUBTREE_SUMS, [list(codes), [int(p) for p in periods]]).df()
+    return con.execute(SUBTREE_SUMS, [list(codes), [int(p) for p in periods], int(carry_forward_months)]).df()
+
+
+def reported_above(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], period: int, carry_forward_months: int = 0
+) -> pd.DataFrame:
+    """Listed regions with a strict ancestor holding rows at ``period``, reported or carried (metrics.md §3,
+    "Comparable"): ``region_code, ancestor_code, ancestor_name, schemes`` (a tuple of scheme keys, sorted),
+    ``carried`` (True where some of those rows are carried), one row per (region, ancestor), the
+    highest ancestor first. The dashboard's note on a region that is not comparable: its figures leave
+    these schemes out, since the ancestor counts them.
+    """
+    columns = ["region_code", "ancestor_code", "ancestor_name", "schemes", "carried"]
+    if not len(codes):
+        return pd.DataFrame(columns=columns)
+    frame = con.execute(REPORTED_ABOVE, [list(codes), int(period), int(carry_forward_months)]).df()
+    frame["schemes"] = frame["schemes"].map(tuple)
+    return frame[columns]
+
+
+def region_changes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Regions abolished by a regions file (cli.md, "Regions that change"), for the dashboard's note
+    ("越州镇 became 越州街道 (530302014) in 2026-11"): ``code, name, abolished`` (a month index: the first
+    month without the region), ``successor`` (a code or None), ``successor_name`` (None where the successor
+    is not given or not known), by month then code.
+    """
+    frame = con.execute(REGION_CHANGES).df()
+    frame["abolished"] = frame["abolished"].astype("int64")
+    return frame
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -29,7 +29,7 @@ def metric_grid(
     codes = list(codes)
     regions = queries.regions(con, codes) if regions is None else regions
     listed = regions.set_index("code").loc[codes].reset_index()
-    sums = queries.subtree_sums(con, codes, periods)
+    sums = queries.subtree_sums(con, codes, periods, targets.carry_forward_months)
     return compute.metric_grid(listed, sums, targets, periods)
 
 
@@ -59,9 +59,12 @@ def metrics_report(
 
     ``codes`` lists the regions directly instead (ranked all together).
     Without a level or codes, every level is listed and ranked level by level.
+    Regions abolished at or before ``period`` are not listed (cli.md, "Regions that change").
+    Columns: ``metrics.compute.REPORT_COLUMNS``.
     """
     by_level = codes is None and level is None
     listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
+    listed = in_force(listed, period)
     grid = metric_grid(con, targets, listed["code"], periods_needed(period, targets, compare_to), listed)
     # Regions without a value at the baseline start their trajectory at their first value after it.
     late_codes, late_months = start_months_needed(grid, targets, period)
@@ -69,6 +72,14 @@ def metrics_report(
         grid = grid.merge(metric_grid(con, targets, late_codes, late_months, listed))
     rank_groups = listed.set_index("code")["level"] if by_level else None
     return compute.evaluate(listed, grid, targets, period, compare_to, metrics, rank_groups)
+
+
+def in_force(regions: pd.DataFrame, period: int) -> pd.DataFrame:
+    """The rows of ``regions`` (with ``abolished``, a month index or NaN) that exist at ``period``."""
+    if "abolished" not in regions:
+        return regions
+    abolished = pd.to_numeric(regions["abolished"], errors="coerce")
+    return regions[abolished.isna() | (abolished > period)].reset_index(drop=True)
 
 
 def pool_report(

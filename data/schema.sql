@@ -96,3 +96,9 @@ CREATE TABLE IF NOT EXISTS replaced_actions (
     import_id INTEGER NOT NULL, period INTEGER, region_code VARCHAR, action_id INTEGER, enrolled BIGINT,
     prior_import_id INTEGER
 );
+
+-- Regions that change (cli.md, 区划调整): added to existing databases in place.
+ALTER TABLE regions ADD COLUMN IF NOT EXISTS abolished INTEGER;   -- month index, NULL: in force
+ALTER TABLE regions ADD COLUMN IF NOT EXISTS successor VARCHAR;
+ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS abolished INTEGER;
+ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS successor VARCHAR;

@@ -28,6 +28,7 @@ def _key_match(kind: str, left: str, right: str) -> str:
 def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A checked frame's columns under their table names (``group`` -> ``group_id``)."""
     columns = KINDS[kind].columns
+    frame = frame.assign(**{c: None for c in KINDS[kind].optional if c not in frame.columns})
     return frame[list(columns)].rename(columns=dict(zip(columns, KINDS[kind].db_columns)))
 
 
@@ -45,12 +46,14 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         match = _key_match(kind, "live", "staged")
         listed = ", ".join(f"live.{c}" for c in columns)
         con.execute(
-            f"INSERT INTO replaced_{kind} SELECT ?, {listed}, live.import_id FROM {kind} live JOIN staged ON {match}",
+            f"INSERT INTO replaced_{kind} (import_id, {', '.join(columns)}, prior_import_id)"
+            f" SELECT ?, {listed}, live.import_id FROM {kind} live JOIN staged ON {match}",
             [import_id],
         )
         replaced = con.execute(f"SELECT COUNT(*) FROM replaced_{kind} WHERE import_id = ?", [import_id]).fetchone()[0]
         con.execute(f"DELETE FROM {kind} live USING staged WHERE {match}")
-        con.execute(f"INSERT INTO {kind} SELECT {', '.join(columns)}, ? FROM staged", [import_id])
+        # Columns by name: a migrated table has its later columns (regions.abolished) after import_id.
+        con.execute(f"INSERT INTO {kind} ({', '.join(columns)}, import_id) SELECT {', '.join(columns)}, ? FROM staged", [import_id])
         con.unregister("staged")
         if kind == "regions":
             queries.rebuild_closure(con)
@@ -122,7 +125,8 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
     try:
         removed = con.execute(f"DELETE FROM {kind} WHERE import_id = ?", [import_id]).fetchone()[0]
         con.execute(
-            f"INSERT INTO {kind} SELECT {', '.join(columns)}, prior_import_id FROM replaced_{kind} WHERE import_id = ?",
+            f"INSERT INTO {kind} ({', '.join(columns)}, import_id)"
+            f" SELECT {', '.join(columns)}, prior_import_id FROM replaced_{kind} WHERE import_id = ?",
             [import_id],
         )
         restored = con.execute(f"SELECT COUNT(*) FROM replaced_{kind} WHERE import_id = ?", [import_id]).fetchone()[0]
@@ -190,7 +194,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
             con.register("staged", staged)
             columns = ", ".join(KINDS[kind].db_columns)
             added = con.execute(
-                f"INSERT INTO {kind} SELECT {columns}, ? FROM staged"
+                f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, ? FROM staged"
                 f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})",
                 [import_id],
             ).fetchone()[0]

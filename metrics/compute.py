@@ -20,6 +20,10 @@ reported`` — ``required`` is the sum over the subtree of each region's latest
 population row at or before the period; ``with_population`` counts the
 subtree regions that have such a row and ``reported`` those of them with at
 least one snapshot row at the period.
+
+Since issue 8 the sums also carry ``carried`` (how many (region, scheme) rows
+count through a carried row, metrics.md §3) and ``above_<scheme>`` (how many
+strict ancestors hold a row of the scheme: the comparable rule).
 """
 
 from __future__ import annotations
@@ -59,7 +63,14 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "projected",
     "eta",
     "completeness",
+    "carried",
+    "comparable",
 )
+
+# The report frame's further columns, not printed by the command line (cli.md fixes its columns):
+# ``overdue_since`` (month index of the first passed milestone that already asked for the target now
+# in force; NaN: not overdue) and ``overdue_months`` (period − overdue_since). Issue 8, point 4.
+REPORT_COLUMNS: tuple[str, ...] = OUTPUT_COLUMNS + ("overdue_since", "overdue_months")
 
 
 # --------------------------------------------------------------------------- periods
@@ -112,7 +123,10 @@ class MetricGrid:
     """Every metric of the listed regions over a set of months, as region × month matrices.
 
     ``numerator``, ``denominator`` and ``value`` map a metric key to a float
-    matrix (NaN: none); ``completeness`` is one matrix for all metrics.
+    matrix (NaN: none); ``completeness`` is one matrix for all metrics;
+    ``carried`` counts the (region, scheme) rows counted through a carried row
+    (NaN: nothing in the subtree); ``comparable`` maps a metric key to a 1/0
+    matrix (NaN: nothing known, read as comparable), metrics.md §3.
     """
 
     codes: tuple[str, ...]
@@ -121,6 +135,8 @@ class MetricGrid:
     denominator: dict[str, np.ndarray]
     value: dict[str, np.ndarray]
     completeness: np.ndarray
+    carried: np.ndarray
+    comparable: dict[str, np.ndarray]
 
     @property
     def index(self) -> dict[int, int]:
@@ -160,6 +176,8 @@ class MetricGrid:
             {m: combine(self.denominator[m], other.denominator[m]) for m in METRIC_KEYS},
             {m: combine(self.value[m], other.value[m]) for m in METRIC_KEYS},
             combine(self.completeness, other.completeness),
+            combine(self.carried, other.carried),
+            {m: combine(self.comparable[m], other.comparable[m]) for m in METRIC_KEYS},
         )
 
 
@@ -251,6 +269,17 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
     for metric, (numerator, denominator) in parts.items():
         with np.errstate(invalid="ignore", divide="ignore"):
             values[metric] = np.where(has_rows & (denominator > 0), numerator / np.where(denominator > 0, denominator, 1), np.nan)
+    # Comparable (metrics.md §3): no strict ancestor holds a row of a scheme the metric sums
+    # (its target's schemes; employee_share: all three, whatever its numerator counts).
+    above = np.stack(
+        [np.nan_to_num(matrix(f"above_{scheme}")) if f"above_{scheme}" in sums else np.zeros((n, p)) for scheme in SCHEMES],
+        axis=2,
+    ) > 0
+    comparable = {}
+    for metric in METRIC_KEYS:
+        summed_schemes = np.ones((n, len(SCHEMES))) if metric == "employee_share" else masks[metric]
+        comparable[metric] = np.where((above & (summed_schemes[:, None, :] > 0)).any(axis=2), 0.0, 1.0)
+    carried = np.nan_to_num(matrix("carried")) if "carried" in sums else np.zeros((n, p))
     return MetricGrid(
         codes,
         periods,
@@ -258,6 +287,8 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
         {m: parts[m][1] for m in METRIC_KEYS},
         values,
         completeness,
+        carried,
+        comparable,
     )
 
 
@@ -308,6 +339,46 @@ def target_at(metric: str, target: MetricTarget | None, period: int) -> tuple[fl
     return value, by
 
 
+def kept_milestones(target: MetricTarget, start: int, start_value: float) -> list[tuple[int, float]]:
+    """The milestones a stock metric's trajectory heads for: ``(by, value)`` pairs.
+
+    In order, every milestone after ``start`` whose value is above the start value and above every
+    milestone kept before it (metrics.md, "Trajectory at t": a trajectory never slopes down).
+    """
+    kept: list[tuple[int, float]] = []
+    top = start_value
+    for milestone in target.milestones:
+        if milestone.by > start and milestone.value > top:
+            kept.append((milestone.by, milestone.value))
+            top = milestone.value
+    return kept
+
+
+def _records_after(target: MetricTarget, start: int) -> list[tuple[int, float]]:
+    """The milestones after ``start`` that are above every earlier one after ``start`` (strict running maxima).
+
+    :func:`kept_milestones` for a start value is the suffix of these whose values exceed it.
+    """
+    records: list[tuple[int, float]] = []
+    for milestone in target.milestones:
+        if milestone.by > start and (not records or milestone.value > records[-1][1]):
+            records.append((milestone.by, milestone.value))
+    return records
+
+
+def _stock_line(
+    metric: str, target: MetricTarget, period: int, start: int, start_value: float, kept: Sequence[tuple[int, float]]
+) -> float | None:
+    """The trajectory at ``period`` through (start, start_value) and ``kept``; the target where none is kept."""
+    if period < start:
+        return None
+    if not kept:
+        return target_at(metric, target, period)[0]
+    xs = [start] + [by for by, _ in kept]
+    ys = [start_value] + [value for _, value in kept]
+    return float(np.interp(period, xs, ys))
+
+
 def trajectory_at(
     metric: str,
     target: MetricTarget | None,
@@ -315,13 +386,14 @@ def trajectory_at(
     start: int | None,
     start_value: float | None,
 ) -> float | None:
-    """The trajectory's value at ``period``.
+    """The trajectory's value at ``period`` (a fraction), None where it has none.
 
-    For stock metrics: the line from (start, start_value) through every
-    milestone after the start, flat after the last; none before the start;
-    the target itself where no milestone lies after the start. For the payment
-    rate: the line from (December of the previous year, 0) through that year's
-    milestones, flat after the last.
+    For stock metrics (metrics.md, "Trajectory at t"): the line from (start,
+    start_value) through the milestones :func:`kept_milestones` keeps (after the
+    start, each above the start value and every milestone kept before), flat
+    after the last; none before the start; the target itself where none is kept.
+    For the payment rate: the line from (December of the previous year, 0)
+    through that year's milestones, flat after the last.
     """
     if target is None or not target.milestones:
         return None
@@ -334,12 +406,26 @@ def trajectory_at(
         return float(np.interp(period, xs, ys))
     if start is None or start_value is None or period < start:
         return None
-    after = [(m.by, m.value) for m in target.milestones if m.by > start]
-    if not after:
-        return target_at(metric, target, period)[0]
-    xs = [start] + [by for by, _ in after]
-    ys = [start_value] + [value for _, value in after]
-    return float(np.interp(period, xs, ys))
+    return _stock_line(metric, target, period, start, start_value, kept_milestones(target, start, start_value))
+
+
+def overdue_since(metric: str, target: MetricTarget | None, period: int) -> int | None:
+    """The month (index) since which the target in force at ``period`` is overdue, None where it is not due yet.
+
+    Issue 8, point 4: the first milestone with ``by`` before ``period`` whose value is at or above
+    the target at ``period`` (values compared with the 1e-9 tolerance); for the payment rate only
+    the milestones of ``period``'s year count. Whether the region is overdue also needs its value
+    to be below the target (see :func:`evaluate`).
+    """
+    goal, _ = target_at(metric, target, period)
+    if goal is None or target is None:
+        return None
+    for milestone in target.milestones:
+        if metric == "payment_rate" and year_of(milestone.by) != year_of(period):
+            continue
+        if milestone.by < period and milestone.value >= goal - TOLERANCE:
+            return milestone.by
+    return None
 
 
 def _missing(value: object) -> bool:
@@ -404,22 +490,29 @@ def evaluate(
     ``grid`` (from :func:`metric_grid`) must hold the months of
     :func:`periods_needed`, and for the regions :func:`start_months_needed`
     names, the months after the baseline. Ranks are among the listed regions,
-    per metric; ``rank_groups`` (indexed by region code) splits them further,
+    per metric, among the regions comparable for the metric at each month
+    (a region that is not keeps its value, target, status and gaps, has no
+    rank nor rank change, and sorts with the unranked); ``carried`` counts its
+    carried rows and ``comparable`` says whether it is comparable (metrics.md
+    §3); ``overdue_since``/``overdue_months`` say since when a target a passed
+    milestone already asked for is missed (issue 8; ``gap_persons`` is then the
+    persons needed now). ``rank_groups`` (indexed by region code) splits them further,
     as the command line does when it lists several levels at once. Returns one
-    row per region and metric with ``OUTPUT_COLUMNS``, months as month indexes
+    row per region and metric with ``REPORT_COLUMNS`` (``OUTPUT_COLUMNS``, then
+    ``overdue_since`` and ``overdue_months``), months as month indexes
     (:func:`as_report` writes them as ``YYYY-MM``).
     """
     compare_to = period - 1 if compare_to is None else compare_to
     listed = regions.set_index("code").loc[list(grid.codes)]
     parts = [_evaluate_metric(listed, grid, targets, metric, period, compare_to) for metric in metrics]
     if not parts or not len(grid.codes):
-        return pd.DataFrame(columns=list(OUTPUT_COLUMNS))
+        return pd.DataFrame(columns=list(REPORT_COLUMNS))
     columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     # Ranks: per metric (and per rank group), highest value first, competition ranking.
     groups = columns["metric"].astype(str)
     if rank_groups is not None:
         groups = groups + "|" + pd.Series(columns["region_code"]).map(rank_groups).astype(str).to_numpy()
-    ranking = pd.DataFrame({"group": groups, "value": columns["value"], "then": columns["_compare_value"]})
+    ranking = pd.DataFrame({"group": groups, "value": columns["_rank_value"], "then": columns["_compare_value"]})
     by_group = ranking.groupby("group", sort=False)
     rank = by_group["value"].rank(method="min", ascending=False).to_numpy()
     rank_then = by_group["then"].rank(method="min", ascending=False).to_numpy()
@@ -435,16 +528,20 @@ def evaluate(
             np.array([metric_order[m] for m in columns["metric"]]),
         )
     )
-    integer_columns = ("numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta")
+    integer_columns = (
+        "numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta", "carried",
+        "overdue_since", "overdue_months",
+    )
     frame = pd.DataFrame(
         {
             name: _integers(columns[name][order]) if name in integer_columns else columns[name][order]
-            for name in OUTPUT_COLUMNS
+            for name in REPORT_COLUMNS
             if name != "period"
         }
     )
+    frame["comparable"] = frame["comparable"].astype(bool)
     frame.insert(0, "period", period)
-    return frame[list(OUTPUT_COLUMNS)]
+    return frame[list(REPORT_COLUMNS)]
 
 
 def _evaluate_metric(
@@ -473,20 +570,36 @@ def _evaluate_metric(
     target = np.full(size, np.nan)
     target_by = np.full(size, np.nan)
     trajectory = np.full(size, np.nan)
+    overdue = np.full(size, np.nan)
     for group, entry in enumerate(entries):
         rows = np.flatnonzero(groups == group)
         goal, due = target_at(metric, entry, period)
         target[rows] = np.nan if goal is None else goal
         target_by[rows] = np.nan if due is None else due
-        # The trajectory is linear in the start value: base + slope * start_value.
-        starts = [None] if metric == "payment_rate" else [m for m in np.unique(start[rows]) if not np.isnan(m)]
-        for month in starts:
-            at = rows if month is None else rows[start[rows] == month]
-            base = trajectory_at(metric, entry, period, None if month is None else int(month), 0.0)
-            if base is None:
-                continue
-            rise = trajectory_at(metric, entry, period, None if month is None else int(month), 1.0) - base
-            trajectory[at] = base + rise * (0.0 if month is None else start_value[at])
+        since = overdue_since(metric, entry, period)
+        overdue[rows] = np.nan if since is None else since
+        if entry is None:
+            continue
+        if metric == "payment_rate":
+            path = trajectory_at(metric, entry, period, None, None)
+            trajectory[rows] = np.nan if path is None else path
+            continue
+        # Which milestones a region heads for depends on its start month and value: the records
+        # after the start above its start value (a suffix of them). Within one start month and one
+        # suffix the trajectory is linear in the start value: base + rise * start_value.
+        for month in [m for m in np.unique(start[rows]) if not np.isnan(m)]:
+            month = int(month)
+            at = rows[start[rows] == month]
+            records = _records_after(entry, month)
+            first_kept = np.searchsorted(np.array([v for _, v in records], dtype="float64"), start_value[at], side="right")
+            for index in np.unique(first_kept):
+                kept = records[int(index):]
+                group = at[first_kept == index]
+                base = _stock_line(metric, entry, period, month, 0.0, kept)
+                if base is None:
+                    continue
+                rise = _stock_line(metric, entry, period, month, 1.0, kept) - base
+                trajectory[group] = base + rise * start_value[group]
 
     reference = np.where(np.isnan(trajectory), target, trajectory)
     status = status_of(value, target, reference, targets.warning_band)
@@ -497,6 +610,11 @@ def _evaluate_metric(
 
     persons = np.where(np.isnan(value), np.nan, gap_persons(target, numerator, denominator))
     column = grid.column(period)
+    # Overdue (issue 8, point 4): a value below a target that a passed milestone already asked for.
+    below = ~np.isnan(value) & ~np.isnan(target) & (value < target - TOLERANCE)
+    overdue = np.where(below, overdue, np.nan)
+    comparable = grid.at("comparable", metric, period)
+    comparable_then = grid.at("comparable", metric, compare_to)
     return {
         "region_code": np.array(codes, dtype=object),
         "region_name": listed["name"].to_numpy(dtype=object),
@@ -514,7 +632,13 @@ def _evaluate_metric(
         "projected": projected,
         "eta": eta,
         "completeness": grid.completeness[:, column] if column is not None else np.full(size, np.nan),
-        "_compare_value": grid.at("value", metric, compare_to),
+        "carried": np.nan_to_num(grid.carried[:, column]) if column is not None else np.zeros(size),
+        "comparable": np.isnan(comparable) | (comparable > 0),
+        "overdue_since": overdue,
+        "overdue_months": period - overdue,
+        # Ranks are among the regions comparable at each month (metrics.md §5).
+        "_rank_value": np.where(np.isnan(comparable) | (comparable > 0), value, np.nan),
+        "_compare_value": np.where(np.isnan(comparable_then) | (comparable_then > 0), grid.at("value", metric, compare_to), np.nan),
     }
 
 
@@ -557,7 +681,9 @@ def gap_persons(target, numerator, denominator) -> np.ndarray:
 def as_report(frame: pd.DataFrame) -> pd.DataFrame:
     """Months as ``YYYY-MM`` labels, as the command line and exports print them."""
     report = frame.copy()
-    for column in ("period", "target_by", "eta"):
+    for column in ("period", "target_by", "eta", "overdue_since"):
+        if column not in report:
+            continue
         report[column] = report[column].map(lambda m: None if _missing(m) else period_label(int(m)))
     return report
 

@@ -30,7 +30,9 @@ from metrics.periods import month_index, period_label
 METRIC_KEYS = ("coverage_rate", "employee_share", "payment_rate")
 SCHEMES = ("employee", "public", "resident")
 
-_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin")
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting")
+_REPORTING_KEYS = ("carry_forward_months",)
+MAX_CARRY_FORWARD_MONTHS = 12
 _ENTRY_KEYS = ("milestones", "schemes")
 _MILESTONE_KEYS = ("by", "value")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -139,6 +141,9 @@ class Targets(BaseModel):
     metrics: dict[str, MetricTarget]  # metric key -> target (a metric may be absent)
     overrides: dict[str, dict[str, MetricTarget]] = Field(default_factory=dict)
     bulletin: BulletinRules = Field(default_factory=BulletinRules)  # defaults where the file has no section
+    # reporting.carry_forward_months (metrics.md §3, "Carried rows"): a (region, scheme) without a row
+    # at t counts at t with its latest row of the last N months of t's year; 0 = off.
+    carry_forward_months: int = Field(default=0, ge=0, le=MAX_CARRY_FORWARD_MONTHS)
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -362,9 +367,43 @@ class _Walker:
         if "bulletin" in root:
             bulletin = self.bulletin(root)
 
-        if self.problems or baseline is None or band is None or metrics is None or overrides is None or bulletin is None:
+        carry: int | None = 0
+        if "reporting" in root:
+            carry = self.reporting(root)
+
+        if (
+            self.problems or baseline is None or band is None or metrics is None or overrides is None
+            or bulletin is None or carry is None
+        ):
             return None
-        return Targets(baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin)
+        return Targets(
+            baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin,
+            carry_forward_months=carry,
+        )
+
+    def reporting(self, root: dict) -> int | None:
+        """The optional ``reporting:`` section: ``carry_forward_months``, a whole number 0..12 (default 0)."""
+        node = root["reporting"]
+        if node is None:
+            return 0
+        if not isinstance(node, dict):
+            self.problem(
+                "reporting", _value_line(root, "reporting"),
+                f"expected a mapping with keys {', '.join(_REPORTING_KEYS)}, got {_show(node)}",
+            )
+            return None
+        self.unknown_keys(node, "reporting.", _REPORTING_KEYS)
+        ok = all(key in _REPORTING_KEYS for key in node)
+        if "carry_forward_months" not in node:
+            return 0 if ok else None
+        value = node["carry_forward_months"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CARRY_FORWARD_MONTHS:
+            self.problem(
+                "reporting.carry_forward_months", _value_line(node, "carry_forward_months"),
+                f"{_show(value)} is not a whole number from 0 to {MAX_CARRY_FORWARD_MONTHS}",
+            )
+            return None
+        return int(value) if ok else None
 
     def bulletin(self, root: dict) -> BulletinRules | None:
         """The optional ``bulletin:`` section; what it leaves out keeps its default."""
@@ -478,7 +517,14 @@ class _Walker:
             else:
                 self.problem(f"{place}.milestones", ms_line, f"expected a list of milestones, got {_show(ms_node)}")
         schemes: tuple[str, ...] | None = None
-        if "schemes" in node:
+        if "schemes" in node and metric == "employee_share":
+            # metrics.md §3: employee_share always sums over all three schemes.
+            self.problem(
+                f"{place}.schemes", _key_line(node, "schemes"),
+                "employee_share has a fixed definition (employee and public among all schemes); remove 'schemes'",
+            )
+            ok = False
+        elif "schemes" in node:
             schemes = self.schemes(node, f"{place}.schemes")
             ok = ok and schemes is not None
         if not ok or milestones is None:

@@ -24,7 +24,8 @@ from tests.fixtures_data import (
 
 CSV_HEADER = (
     "period,region_code,region_name,level,metric,numerator,denominator,value,target,target_by,"
-    "trajectory,gap_pp,gap_persons,status,rank,rank_change,projected,eta,completeness"
+    "trajectory,gap_pp,gap_persons,status,rank,rank_change,projected,eta,completeness,"
+    "carried,comparable"
 )
 METRICS = ("coverage_rate", "employee_share", "payment_rate")
 SHIPPED_TARGETS = PROJECT_ROOT / "config" / "targets.yaml"

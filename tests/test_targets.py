@@ -321,7 +321,7 @@ def test_unknown_top_level_key_is_a_problem_naming_the_allowed_ones():
         """
     ))
     assert (problem.place, problem.line, problem.message) == (
-        "deadline", 4, "unknown key 'deadline'; allowed: baseline, warning_band, targets, overrides, bulletin",
+        "deadline", 4, "unknown key 'deadline'; allowed: baseline, warning_band, targets, overrides, bulletin, reporting",
     )
 
 
@@ -724,3 +724,65 @@ def test_a_status_listed_twice_in_a_bulletin_rule_is_a_problem():
     assert (problem.place, problem.line, problem.message) == (
         "bulletin.name.statuses[1]", 7, "status 'off_track' is listed twice",
     )
+
+
+# --------------------------------------------------------------------------- reporting (issue 8)
+
+
+def test_carry_forward_months_defaults_to_zero():
+    assert parse_targets(coverage()).carry_forward_months == 0
+
+
+def test_carry_forward_months_is_read_from_the_reporting_section():
+    text = coverage() + "reporting: {carry_forward_months: 2}\n"
+    assert parse_targets(text).carry_forward_months == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("13", "13 is not a whole number from 0 to 12"),
+        ("-1", "-1 is not a whole number from 0 to 12"),
+        ("1.5", "1.5 is not a whole number from 0 to 12"),
+        ("two", "two is not a whole number from 0 to 12"),
+        ("true", "true is not a whole number from 0 to 12"),
+    ],
+)
+def test_carry_forward_months_is_a_whole_number_from_0_to_12(value, message):
+    text = coverage() + f"reporting:\n  carry_forward_months: {value}\n"
+    line = text.count("\n")
+    problem = only_problem(text)
+    assert (problem.place, problem.line, problem.message) == ("reporting.carry_forward_months", line, message)
+
+
+def test_unknown_key_in_reporting_is_a_problem():
+    text = coverage() + "reporting:\n  carry_forward: 2\n"
+    problem = only_problem(text)
+    assert (problem.place, problem.line, problem.message) == (
+        "reporting.carry_forward", text.count("\n"), "unknown key 'carry_forward'; allowed: carry_forward_months",
+    )
+
+
+def test_schemes_on_employee_share_are_refused_with_place_and_line():
+    text = doc(
+        """\
+        targets:
+          employee_share:
+            schemes: [employee]
+            milestones:
+              - {by: 2025-12, value: 0.30}
+        """
+    )
+    problem = only_problem(text)
+    line = text.splitlines().index("    schemes: [employee]") + 1
+    assert (problem.place, problem.line, problem.message) == (
+        "targets.employee_share.schemes", line,
+        "employee_share has a fixed definition (employee and public among all schemes); remove 'schemes'",
+    )
+
+
+def test_shipped_targets_file_carries_two_months_forward():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "config" / "targets.yaml").read_text(encoding="utf-8")
+    assert parse_targets(text).carry_forward_months == 2
