@@ -20,6 +20,10 @@ numerator, denominator, value``). No IO, no UI.
   every year at 0 in the December before, ``numerator / months of the year so
   far``.
 - A region is *short of pace* where the needed pace exceeds the kept pace.
+- A region whose target was already due at a passed milestone is *overdue*
+  (the report's ``overdue_months``, issue 8): it has no months left, and the
+  whole gap is needed now (``needed_pace`` = ``gap_persons``), never spread
+  over the months to a later deadline of the same value.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ GAP_COLUMNS: tuple[str, ...] = (
     "needed_pace",
     "kept_pace",
     "short_of_pace",
+    "overdue_months",
 )
 
 
@@ -88,15 +93,19 @@ def gap_table(report: pd.DataFrame, series: pd.DataFrame, metric: str, period: i
     rows = report[(report["metric"] == metric) & report["gap_persons"].notna()]
     rows = rows[rows["gap_persons"] > 0]
     rows = rows.sort_values(["gap_persons", "region_code"], ascending=[False, True], kind="stable")
+    overdue = rows["overdue_months"] if "overdue_months" in rows else pd.Series(np.nan, index=rows.index)
     table = rows[["region_code", "region_name", "value", "target", "target_by", "gap_persons"]].reset_index(drop=True)
+    table["overdue_months"] = pd.array(overdue.astype("float64").round().to_numpy(), dtype="Int64")
     table["gap_persons"] = table["gap_persons"].astype("int64")
     table["target_by"] = table["target_by"].astype("Int64")
     total = float(table["gap_persons"].sum())
     table["share"] = table["gap_persons"] / total if total else pd.Series(dtype="float64")
     table["cumulative_share"] = table["gap_persons"].cumsum() / total if total else pd.Series(dtype="float64")
-    table["months_left"] = [months_left(by, period) for by in table["target_by"]]
+    late = table["overdue_months"].notna().to_numpy()
+    table["months_left"] = [None if is_late else months_left(by, period) for by, is_late in zip(table["target_by"], late)]
     table["months_left"] = table["months_left"].astype("Int64")
-    table["needed_pace"] = (table["gap_persons"] / table["months_left"].astype("float64")).astype("float64")
+    needed = table["gap_persons"] / table["months_left"].astype("float64")
+    table["needed_pace"] = needed.where(~late, table["gap_persons"].astype("float64")).astype("float64")
     kept = kept_pace(series, metric, period)
     table["kept_pace"] = table["region_code"].map(kept).astype("float64")
     short = table["needed_pace"] > table["kept_pace"]

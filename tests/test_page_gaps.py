@@ -77,7 +77,11 @@ def test_the_counties_with_a_gap_are_listed_largest_first_as_the_metrics_compute
     assert table["每月需增（人）"].tolist() == pytest.approx(want["needed_pace"].tolist())
     assert table["近 12 个月月均增（人）"].tolist() == pytest.approx(want["kept_pace"].tolist(), nan_ok=True)
     flags = {True: "需提速", False: "进度够用"}
-    assert table["进度判断"].tolist() == [flags.get(f, "无法判断") if not pd.isna(f) else "无法判断" for f in want["short_of_pace"]]
+    # an overdue county reads 已逾期 (issue 8: the 2025-12 coverage target is past), the rest by their pace
+    assert table["进度判断"].tolist() == [
+        "已逾期" if not pd.isna(late) else flags.get(f, "无法判断") if not pd.isna(f) else "无法判断"
+        for f, late in zip(want["short_of_pace"], want["overdue_months"])
+    ]
     assert at.metric[0].value == f"{int(want['gap_persons'].sum()):,}"
 
 
@@ -121,7 +125,7 @@ def test_the_table_downloads_as_csv_that_excel_opens_in_chinese(monkeypatch):
     data = offered["曲靖市_县区缺口_参保率_2026-10.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0] == (
-        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,剩余月数,参保率,目标,期限,区划代码"
+        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,剩余月数,参保率,目标,期限,区划代码,说明"
     )
 
 
@@ -148,7 +152,7 @@ def test_switching_to_english_changes_the_headers(demo_db):
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Region", "Gap (persons)", "Share", "Cumulative share", "Needed per month", "Kept per month, last 12 months",
-        "Pace", "Months left", "Coverage rate", "Target", "Due", "Code",
+        "Pace", "Months left", "Coverage rate", "Target", "Due", "Code", "Note",
     ]
     assert at.title[0].value == "曲靖市 · where the gap is"
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]
