@@ -42,7 +42,7 @@ MIN_POINTS = 3
 COLUMNS = (
     "period", "region_code", "region_name", "level", "metric", "numerator", "denominator", "value",
     "target", "target_by", "trajectory", "gap_pp", "gap_persons", "status", "rank", "rank_change",
-    "projected", "eta", "completeness",
+    "projected", "eta", "completeness", "carried", "comparable", "overdue_since", "overdue_months",
 )  # fmt: skip
 
 
@@ -50,14 +50,15 @@ COLUMNS = (
 class Tables:
     """The raw tables, as imported (months as month indexes)."""
 
-    regions: pd.DataFrame  # code, name, level, parent_code
+    regions: pd.DataFrame  # code, name, level, parent_code, abolished (month index or NaN)
     population: pd.DataFrame  # period, region_code, required
     snapshots: pd.DataFrame  # period, region_code, scheme, insured, receiving, paid
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Tables:
     """Read the three tables whole (DuckDB's relational API: no SQL of our own)."""
-    regions = con.table("regions").project("code, name, level, parent_code").df()
+    regions = con.table("regions").project("code, name, level, parent_code, abolished").df()
+    regions["abolished"] = regions["abolished"].astype("float64")
     population = con.table("population").project("period, region_code, required").df()
     snapshots = con.table("snapshots").project("period, region_code, scheme, insured, receiving, paid").df()
     for frame in (population, snapshots):
@@ -84,6 +85,28 @@ def ancestors(regions: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- values
 
 
+def counted_rows(tables: Tables, months: list[int], carry: int) -> pd.DataFrame:
+    """The snapshot rows that count at each of ``months``: ``period`` (the month they count at),
+    ``region_code, scheme, insured, receiving, paid, carried``.
+
+    metrics.md §3: a row at the month counts; for a (region, scheme) with none, its latest row
+    of the ``carry`` months before, in the same calendar year, counts, *carried*. cli.md: nothing
+    counts for a region at or after the month it was abolished.
+    """
+    snaps = tables.snapshots
+    pieces = []
+    for back in range(carry + 1):
+        moved = snaps.assign(at=snaps["period"] + back, back=back)
+        same_year = (moved["period"] - 1) // 12 == (moved["at"] - 1) // 12
+        pieces.append(moved[moved["at"].isin(months) & same_year])
+    rows = pd.concat(pieces, ignore_index=True).sort_values("back", kind="stable")
+    rows = rows.drop_duplicates(["at", "region_code", "scheme"], keep="first")
+    abolished = rows["region_code"].map(tables.regions.set_index("code")["abolished"]).astype("float64")
+    rows = rows[abolished.isna() | (abolished > rows["at"])]
+    rows = rows.assign(period=rows["at"], carried=rows["back"] > 0)
+    return rows.drop(columns=["at", "back"]).reset_index(drop=True)
+
+
 def _scheme_mask(targets: Targets, metric: str, listed: list[str], lineage: dict[str, tuple]) -> pd.DataFrame:
     """1 where ``metric``'s sums for the region run over the scheme, else 0 (index: region, columns: schemes)."""
     rows = []
@@ -97,12 +120,16 @@ def _scheme_mask(targets: Targets, metric: str, listed: list[str], lineage: dict
 def values(
     tables: Tables, targets: Targets, listed: list[str], months: list[int], closure: pd.DataFrame, lineage: dict[str, tuple]
 ) -> pd.DataFrame:
-    """``region_code, period, metric, numerator, denominator, value, completeness`` for every listed region and month."""
+    """``region_code, period, metric, numerator, denominator, value, completeness, carried, comparable`` for every
+    listed region and month."""
     sub = closure.loc[closure["ancestor"].isin(listed), ["ancestor", "descendant"]]
     grid = pd.MultiIndex.from_product([listed, months], names=["region_code", "period"])
 
-    snaps = tables.snapshots[tables.snapshots["period"].isin(months)]
+    snaps = counted_rows(tables, months, targets.carry_forward_months)
     rows = snaps.merge(sub, left_on="region_code", right_on="descendant")
+    carried = rows.groupby(["ancestor", "period"])["carried"].sum()
+    carried.index = carried.index.set_names(["region_code", "period"])
+    carried = carried.reindex(grid).fillna(0).astype("int64").to_numpy()
     rows = rows.assign(phase=rows["insured"] - rows["receiving"])
     summed = rows.groupby(["ancestor", "period", "scheme"])[["insured", "phase", "paid"]].sum().unstack("scheme")
     summed.index = summed.index.set_names(["region_code", "period"])
@@ -120,7 +147,10 @@ def values(
     probe = members.merge(pd.DataFrame({"period": months}), how="cross").sort_values("period", kind="stable")
     population = tables.population[tables.population["region_code"].isin(members["region_code"])]
     latest = pd.merge_asof(probe, population.sort_values("period"), on="period", by="region_code", direction="backward")
-    reported = snaps[["region_code", "period"]].drop_duplicates().assign(reported=True)
+    gone = latest["region_code"].map(tables.regions.set_index("code")["abolished"]).astype("float64")
+    latest = latest[gone.isna() | (gone > latest["period"])]  # an abolished region has no population
+    own = tables.snapshots[tables.snapshots["period"].isin(months)]  # carried rows never count here
+    reported = own[["region_code", "period"]].drop_duplicates().assign(reported=True)
     latest = latest.merge(reported, on=["region_code", "period"], how="left")
     latest = latest.merge(sub, left_on="region_code", right_on="descendant")
     latest = latest.assign(
@@ -139,6 +169,18 @@ def values(
     required = people["required"].to_numpy(dtype="float64")
     known = people["known"].fillna(0).to_numpy(dtype="float64")
     completeness = np.where(known > 0, people["counted"].fillna(0).to_numpy(dtype="float64") / np.where(known > 0, known, 1), np.nan)
+
+    # Comparable: which schemes strict ancestors hold rows of (reported or carried).
+    strict = closure.loc[(closure["depth"] > 0) & closure["descendant"].isin(listed), ["descendant", "ancestor"]]
+    held = strict.merge(snaps[["region_code", "period", "scheme"]], left_on="ancestor", right_on="region_code")
+    held = held.assign(one=1).pivot_table(index=["descendant", "period"], columns="scheme", values="one", aggfunc="max")
+    held.index = held.index.set_names(["region_code", "period"])
+    above = held.reindex(index=grid, columns=list(SCHEMES)).fillna(0).to_numpy() > 0
+    comparable = {
+        "coverage_rate": ~(above & (coverage_mask > 0)).any(axis=1),
+        "employee_share": ~above.any(axis=1),
+        "payment_rate": ~(above & (payment_mask > 0)).any(axis=1),
+    }
 
     present = has_rows.to_numpy()
     parts = {
@@ -166,6 +208,8 @@ def values(
                     "denominator": pd.array(denominator, dtype="Float64").round().astype("Int64"),
                     "value": value,
                     "completeness": completeness,
+                    "carried": carried,
+                    "comparable": comparable[metric],
                 }
             )
         )
@@ -210,22 +254,29 @@ def _trajectory(metric: str, entry: MetricTarget | None, t: int, start: pd.Serie
         if points:
             out[:] = _between([(12 * year_of(t), 0.0)] + points, t)
         return out
-    for s in start.dropna().unique():
-        s = int(s)
+    for code in start.index[start.notna()]:
+        s, v = int(start[code]), float(start_value[code])
         if t < s:
             continue
-        members = start.index[start == s]
-        after = [(m.by, m.value) for m in entry.milestones if m.by > s]
-        if not after:
-            out[members] = target_at(metric, entry, t)[0]
-            continue
-        first_by, first_value = after[0]
-        if t <= first_by:  # on the first leg, from the region's own start value
-            v = start_value[members]
-            out[members] = v + (first_value - v) * (t - s) / (first_by - s)
-        else:
-            out[members] = _between(after, t)
+        # Only milestones after the start that rise above the start value and every one kept before.
+        kept, top = [], v
+        for m in entry.milestones:
+            if m.by > s and m.value > top:
+                kept.append((m.by, m.value))
+                top = m.value
+        out[code] = target_at(metric, entry, t)[0] if not kept else _between([(s, v)] + kept, t)
     return out
+
+
+def _overdue_since(metric: str, entry: MetricTarget | None, t: int) -> float:
+    """The first milestone before ``t`` (payment rate: of ``t``'s year) whose value is at least the target at ``t``."""
+    goal, _ = target_at(metric, entry, t)
+    if goal is None:
+        return np.nan
+    for m in entry.milestones:
+        if (metric != "payment_rate" or year_of(m.by) == year_of(t)) and m.by < t and m.value >= goal - TOLERANCE:
+            return float(m.by)
+    return np.nan
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -299,6 +350,7 @@ def _evaluate(
     target = pd.Series(np.nan, index=codes)
     target_by = pd.Series(np.nan, index=codes)
     trajectory = pd.Series(np.nan, index=codes)
+    overdue = pd.Series(np.nan, index=codes)
 
     if metric == "payment_rate":
         start = pd.Series(np.nan, index=codes)
@@ -321,6 +373,8 @@ def _evaluate(
         target[members] = np.nan if goal is None else goal
         target_by[members] = np.nan if due is None else due
         trajectory[members] = _trajectory(metric, entry, t, start[members], start_value[members])
+        overdue[members] = _overdue_since(metric, entry, t)
+    overdue = overdue.where(value < target - TOLERANCE)
 
     reference = trajectory.where(trajectory.notna(), target)
     status = [_status(v, g, r, targets.warning_band) for v, g, r in zip(value, target, reference)]
@@ -333,9 +387,11 @@ def _evaluate(
     window = series[(series["period"] >= first_month) & (series["period"] <= t) & series["value"].notna()]
     projection = _projection(window[["region_code", "period", "value"]], t, target, target_by)
 
-    rank = _competition_rank(value)
-    before = by_month[compare_to] if compare_to in by_month.columns else pd.Series(np.nan, index=codes)
-    rank_change = (_competition_rank(before.astype("float64")) - rank).astype("Int64")
+    comparable = now["comparable"].fillna(True).astype(bool)
+    rank = _competition_rank(value.where(comparable))
+    then = series[series["period"] == compare_to].set_index("region_code").reindex(codes)
+    before = then["value"].astype("float64").where(then["comparable"].fillna(True).astype(bool))
+    rank_change = (_competition_rank(before) - rank).astype("Int64")
     return pd.DataFrame(
         {
             "period": t,
@@ -357,6 +413,10 @@ def _evaluate(
             "projected": projection["projected"],
             "eta": projection["eta"].astype("Int64"),
             "completeness": now["completeness"].astype("float64"),
+            "carried": now["carried"].fillna(0).astype("int64"),
+            "comparable": comparable,
+            "overdue_since": overdue.astype("Int64"),
+            "overdue_months": (t - overdue).astype("Int64"),
         },
         index=codes,
     ).reset_index(drop=True)
@@ -379,6 +439,7 @@ def report(
     closure = ancestors(tables.regions)
     lineage = closure.sort_values("depth").groupby("descendant")["ancestor"].agg(tuple).to_dict()
     listed = tables.regions[tables.regions["level"] == level]
+    listed = listed[listed["abolished"].isna() | (listed["abolished"] > period)]  # cli.md, "Regions that change"
     if root is not None:
         listed = listed[listed["code"].isin(closure.loc[closure["ancestor"] == root, "descendant"])]
     listed = listed.sort_values("code").set_index("code")

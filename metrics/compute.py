@@ -366,10 +366,14 @@ def _records_after(target: MetricTarget, start: int) -> list[tuple[int, float]]:
     return records
 
 
-def _stock_line(
+def trajectory_through(
     metric: str, target: MetricTarget, period: int, start: int, start_value: float, kept: Sequence[tuple[int, float]]
 ) -> float | None:
-    """The trajectory at ``period`` through (start, start_value) and ``kept``; the target where none is kept."""
+    """A stock metric's trajectory at ``period`` through (start, start_value) and the ``kept`` milestones.
+
+    None before the start; the target where none is kept. Linear in ``start_value`` for a fixed
+    ``kept`` (callers group regions by start month and kept milestones, see :func:`kept_milestones`).
+    """
     if period < start:
         return None
     if not kept:
@@ -406,7 +410,7 @@ def trajectory_at(
         return float(np.interp(period, xs, ys))
     if start is None or start_value is None or period < start:
         return None
-    return _stock_line(metric, target, period, start, start_value, kept_milestones(target, start, start_value))
+    return trajectory_through(metric, target, period, start, start_value, kept_milestones(target, start, start_value))
 
 
 def overdue_since(metric: str, target: MetricTarget | None, period: int) -> int | None:
@@ -595,10 +599,10 @@ def _evaluate_metric(
             for index in np.unique(first_kept):
                 kept = records[int(index):]
                 group = at[first_kept == index]
-                base = _stock_line(metric, entry, period, month, 0.0, kept)
+                base = trajectory_through(metric, entry, period, month, 0.0, kept)
                 if base is None:
                     continue
-                rise = _stock_line(metric, entry, period, month, 1.0, kept) - base
+                rise = trajectory_through(metric, entry, period, month, 1.0, kept) - base
                 trajectory[group] = base + rise * start_value[group]
 
     reference = np.where(np.isnan(trajectory), target, trajectory)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from metrics.compute import status_of, target_at, trajectory_at
+from metrics.compute import kept_milestones, status_of, target_at, trajectory_at, trajectory_through
 from metrics.periods import year_of
 from metrics.registry import METRIC_BY_KEY, STATUSES
 from metrics.targets import Targets
@@ -144,8 +144,9 @@ def status_grid(
     is measured against its own target entry (overrides included), with the
     target and trajectory of :func:`metrics.compute.trajectory_path`: the
     start point is the region's value at the baseline, else its first value
-    after it. The trajectory is linear in the start value, so regions sharing
-    a target entry and a start month are worked out together.
+    after it. The trajectory is linear in the start value once the milestones
+    it heads for are fixed (``metrics.compute.kept_milestones``), so regions
+    sharing a target entry, a start month and kept milestones are worked out together.
     """
     months = [int(m) for m in months]
     columns = ["region_code", "period", "value", "target", "trajectory", "status"]
@@ -178,15 +179,19 @@ def status_grid(
     for i, code in enumerate(codes):
         entry = targets.for_region(metric, tuple(lineage.get(code, (code,))))
         start = None if pd.isna(starts.iat[i]) else int(starts.iat[i])
-        groups.setdefault((entry, start), []).append(i)
-    for (entry, start), members in groups.items():
+        kept = None if start is None or entry is None else tuple(kept_milestones(entry, start, float(start_values.iat[i])))
+        groups.setdefault((entry, start, kept), []).append(i)
+    for (entry, start, kept), members in groups.items():
         goals = [target_at(metric, entry, m)[0] for m in months]
         target[members, :] = np.array([np.nan if g is None else g for g in goals], dtype="float64")
         base, slope = [], []
         for m in months:
-            begin = start if start is not None and m >= start else None
-            low = trajectory_at(metric, entry, m, begin, 0.0)
-            high = trajectory_at(metric, entry, m, begin, 1.0)
+            if kept is None:  # the payment rate (no start), or no start at all
+                low = trajectory_at(metric, entry, m, None, None)
+                high = low
+            else:
+                low = trajectory_through(metric, entry, m, start, 0.0, kept)
+                high = None if low is None else trajectory_through(metric, entry, m, start, 1.0, kept)
             base.append(np.nan if low is None else low)
             slope.append(np.nan if low is None else high - low)
         weights = start_values.iloc[members].fillna(0.0).to_numpy()[:, None]
