@@ -144,8 +144,9 @@ status_fills[status_names["not_comparable"]] = STATUS_COLORS["not_comparable"]
 
 
 def row_note(row) -> str:
-    """What a reader must know about a row: estimated, overdue."""
-    parts = [estimated_suffix(row, t).strip("（）() ")]
+    """What a reader must know about a row: its own status when greyed as not comparable, estimated, overdue."""
+    parts = [] if is_comparable(row) else [f"{t('status.not_comparable')}（{status_label(row['status'] if isinstance(row['status'], str) else None)}）"]
+    parts.append(estimated_suffix(row, t).strip("（）() "))
     parts.append(overdue_text(row, t) or "")
     return " · ".join(p for p in parts if p)
 

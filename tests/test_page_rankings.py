@@ -161,7 +161,8 @@ def test_filters_keep_the_reference_row_and_select_by_status_and_name():
     at.multiselect(key="rankings_status__zh").set_value(["off_track"]).run()
     table = shown(at)
     assert table["区划代码"].iloc[0] == CITY
-    assert set(table["状态"].iloc[1:]) == {"明显滞后"}
+    # off-track townships that are not comparable (宣威市's) keep their status but are shown greyed as 不可比
+    assert set(table["状态"].iloc[1:]) == {"明显滞后", "≠ 不可比"}
     at.text_input(key="rankings_search").input("东山").run()
     table = shown(at)
     assert table["区划代码"].iloc[0] == CITY

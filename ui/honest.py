@@ -192,3 +192,59 @@ def region_change_notes(changes: pd.DataFrame | None, codes: Iterable[str], t: T
                 t("honest.renamed", name=row["name"], successor=row.get("successor_name") or row["successor"], code=row["successor"], period=abolished or "—")
             )
     return notes
+
+
+def attach_reported_above(report: pd.DataFrame, above: pd.DataFrame, metric_schemes: dict[str, tuple[str, ...] | None]) -> pd.DataFrame:
+    """``report`` with ``reported_above`` filled in where the engine left it out.
+
+    ``above``: ``region_code, ancestor_code, ancestor_name, schemes``
+    (``data.queries.reported_above``); ``metric_schemes``: the schemes each
+    metric sums (None: all three). A row that is not comparable gets
+    ``((ancestor_code, ancestor_name, schemes it sums that the ancestor
+    reports), ...)``; every other row ``()``. A report that already has the
+    column, or has no ``comparable``, is returned as it is.
+    """
+    if report.empty or "reported_above" in report or "comparable" not in report:
+        return report
+    by_code: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for _, row in above.iterrows():
+        by_code.setdefault(str(row["region_code"]), []).append((str(row["ancestor_code"]), str(row["ancestor_name"]), tuple(row["schemes"])))
+
+    def notes(row: pd.Series) -> tuple:
+        if is_comparable(row):
+            return ()
+        summed = metric_schemes.get(str(row["metric"]))
+        found = []
+        for code, name, schemes in by_code.get(str(row["region_code"]), []):
+            kept = tuple(s for s in schemes if summed is None or s in summed)
+            if kept:
+                found.append((code, name, kept))
+        return tuple(found)
+
+    report = report.copy()
+    report["reported_above"] = pd.Series([notes(row) for _, row in report.iterrows()], index=report.index, dtype=object)
+    return report
+
+
+def metric_schemes(targets) -> dict[str, tuple[str, ...] | None]:
+    """The schemes each metric sums under the global targets (``employee_share`` always all three)."""
+    from metrics.registry import METRIC_KEYS
+
+    out: dict[str, tuple[str, ...] | None] = {}
+    for metric in METRIC_KEYS:
+        entry = targets.for_region(metric, ())
+        out[metric] = None if entry is None or metric == "employee_share" else entry.schemes
+    return out
+
+
+def report_with_notes(con, targets, report: pd.DataFrame, period: int) -> pd.DataFrame:
+    """``report`` with ``reported_above`` (see :func:`attach_reported_above`), read on ``con``."""
+    if report.empty or "reported_above" in report or "comparable" not in report:
+        return report
+    from data import queries
+
+    codes = sorted(report.loc[~report["comparable"].astype(bool), "region_code"].astype(str).unique())
+    if not codes or not hasattr(queries, "reported_above"):
+        return report
+    above = queries.reported_above(con, codes, int(period), int(getattr(targets, "carry_forward_months", 0) or 0))
+    return attach_reported_above(report, above, metric_schemes(targets))

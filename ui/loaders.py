@@ -134,8 +134,11 @@ def _report(
     codes: tuple[str, ...],
     compare_to: int | None,
 ) -> pd.DataFrame:
+    from ui.honest import report_with_notes
+
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        frame = metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        return report_with_notes(con, _targets, frame, period)
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
