@@ -129,9 +129,10 @@ def row_labels(regions: pd.DataFrame, codes: Sequence[str]) -> list[str]:
 
 
 def region_history(values: pd.DataFrame, code: str, metric: str) -> pd.DataFrame:
-    """``period, value`` of one region and metric, by month."""
+    """``period, value`` (and ``carried`` where the series has it) of one region and metric, by month."""
     rows = values[(values["region_code"] == code) & (values["metric"] == metric)]
-    return rows[["period", "value"]].sort_values("period").reset_index(drop=True)
+    columns = ["period", "value", "carried"] if "carried" in rows else ["period", "value"]
+    return rows[columns].sort_values("period").reset_index(drop=True)
 
 
 def status_grid(

@@ -29,7 +29,9 @@ from ui import loaders
 from ui.charts import chart_config, file_stem
 from ui.charts_trends import comparison_figure, panels_figure, status_heatmap
 from ui.formatting import format_month, format_points, format_rate
+from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
 from ui.i18n import metric_label, status_label, t
+from ui.notes import region_changes_note
 from ui.selection import current
 
 selection = current()
@@ -115,6 +117,7 @@ else:
         milestone_name=t("word.milestone"),
         restarts=year_starts(months) if year_to_date else (),
         restart_label=t("trends.restart"),
+        estimated_name=t("honest.estimated_legend"),
     )
     st.plotly_chart(
         figure,
@@ -122,6 +125,9 @@ else:
         key="trends_compare",
     )
     st.caption(t("trends.path_note", region=selection.region_name))
+    for note in carried_footnotes(own_history, t, months):
+        st.caption(f":material/radio_button_unchecked: {note}")
+    region_changes_note(list(chosen))
 
     grid = status_grid(regions, values[values["region_code"].isin(chosen)], targets, metric, months)
     summary = range_summary(grid, chosen, first, last)
@@ -151,7 +157,9 @@ if county_codes and wide_grid is not None:
     for code in county_codes:
         rows = wide_grid[wide_grid["region_code"] == code]
         at_last = rows[rows["period"] == last]["status"]
-        panels.append((names[code], rows[["period", "value"]], rows[["period", "target"]], at_last.iloc[0] if len(at_last) else None))
+        carried = region_history(wide, code, metric)[["period", "carried"]] if "carried" in wide else None
+        line = rows[["period", "value"]] if carried is None else rows[["period", "value"]].merge(carried, on="period", how="left")
+        panels.append((names[code], line, rows[["period", "target"]], at_last.iloc[0] if len(at_last) else None))
     figure = panels_figure(
         panels,
         title=t("trends.panels_title", region=selection.region_name, metric=metric_name, ytd=ytd, first=format_month(first), last=format_month(last)),
@@ -172,6 +180,14 @@ else:
     town_grid = wide_grid[wide_grid["region_code"].isin(township_codes) & wide_grid["period"].isin(heat_months)]
     order = order_by_value(town_grid, heat_months[-1])
     statuses = {key: status_label(None if key == "none" else key) for key in STATUS_CODES}
+    statuses["not_comparable"] = t("status.not_comparable")
+    # a township that is not comparable at the map's last month is drawn grey (spec §3), with the note
+    town_report = loaders.report(targets, heat_months[-1], order)
+    for note in not_comparable_notes(town_report, metric, t):
+        st.info(note, icon=":material/info:")
+    comparable = {
+        str(row["region_code"]): is_comparable(row) for _, row in town_report[town_report["metric"] == metric].iterrows()
+    }
     heat_first, heat_last = format_month(heat_months[0]), format_month(heat_months[-1])
     if len(months) > len(heat_months):
         st.caption(t("trends.heatmap_limited", months=MAX_SPAN, first=heat_first, last=heat_last))
@@ -185,6 +201,7 @@ else:
         value_word=metric_name,
         target_word=t("word.target"),
         status_word=t("word.status"),
+        greyed=[not comparable.get(code, True) for code in order],
     )
     st.caption(t("trends.heatmap_note", count=len(order), last=heat_last))
     st.plotly_chart(

@@ -122,12 +122,17 @@ def test_heatmap_rows_are_every_township_by_current_value_coloured_by_the_report
     now = now.assign(v=now["value"].astype(float)).reset_index()
     order = now.sort_values(["v", "region_code"], ascending=[False, True])["region_code"].tolist()
     assert heat["y"] == row_labels(regions, order)
-    expected = [STATUS_CODES.get(s, STATUS_CODES["none"]) for s in now.set_index("region_code").loc[order, "status"].fillna("none")]
+    # a township that is not comparable (宣威市's) is drawn grey in every month: the code after the statuses
+    grey = len(STATUS_CODES)
+    indexed = now.set_index("region_code")
+    greyed = {c: not bool(indexed.at[c, "comparable"]) for c in order}
+    expected = [grey if greyed[c] else STATUS_CODES.get(s, STATUS_CODES["none"]) for c, s in zip(order, indexed.loc[order, "status"].fillna("none"))]
     assert [row[-1] for row in heat["z"]] == expected
+    assert sum(greyed.values()) == 29
     # and the first month shown, evaluated as of that month
     first_month = period - 23
     then = report(world, first_month, towns, "coverage_rate")["status"].fillna("none")
-    assert [row[0] for row in heat["z"]] == [STATUS_CODES[then[c]] for c in order]
+    assert [row[0] for row in heat["z"]] == [grey if greyed[c] else STATUS_CODES[then[c]] for c in order]
     # hover: value and status
     assert heat["customdata"][0][-1][0] == format_rate(now.set_index("region_code").at[order[0], "value"], now.set_index("region_code").at[order[0], "target"])
 
