@@ -68,7 +68,7 @@ def card(metric: str) -> None:
         gap_pp = row["gap_pp"]
         overdue = overdue_text(row, t)
         if overdue:
-            st.markdown(f":red[**{overdue}**]")
+            st.markdown(f":material/alarm: **{overdue}**")
         elif gap_pp == gap_pp and gap_pp is not None:
             if gap_pp > 0:
                 st.caption(t("overview.gap_line", gap_pp=format_points(gap_pp)[1:], gap_persons=format_persons(row["gap_persons"])))
