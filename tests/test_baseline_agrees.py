@@ -202,3 +202,24 @@ def test_eta_is_the_month_the_line_reaches_the_target_exactly(tmp_path):
     coverage = lambda frame: frame[frame["metric"] == "coverage_rate"].iloc[0]  # noqa: E731
     assert coverage(base)["eta"] == month_index("2026-04")
     assert coverage(engine)["eta"] == month_index("2026-04")
+
+
+@pytest.mark.parametrize("period", ["2026-10", "2026-11"])
+@pytest.mark.parametrize("level", ["county", "township"])
+def test_engine_and_baseline_agree_on_a_township_that_became_a_jiedao(tmp_path_factory, period, level):
+    """The demo with 越州镇 abolished in 2026-11 (tests/fixtures/township_became_jiedao), carrying rows two months."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("jiedao")
+    db = root / "demo.duckdb"
+    with connect(db, write=True) as con:
+        load_demo(con)
+    fixtures = Path(__file__).parent / "fixtures" / "township_became_jiedao"
+    for kind, name in (("regions", "regions.csv"), ("population", "population.csv"), ("snapshots", "snapshots_2026-11.csv")):
+        shutil.copyfile(fixtures / name, root / name)
+        import_file(db, kind, root / name)
+    world = _world(db, parse_targets((ROOT / "config" / "targets.yaml").read_text(encoding="utf-8")))
+    engine, base = _reports(world, period, level)
+    assert len(engine) > 0 and len(engine) == len(base)
+    found = baseline.differences(engine, base)
+    assert found == [], _explain(found)

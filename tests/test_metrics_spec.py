@@ -11,7 +11,7 @@ import pytest
 
 from metrics.compute import gap_persons, status_of
 from metrics.periods import month_index
-from tests.world import World
+from tests.world import TARGETS, World
 
 TOWN_A, TOWN_B = "530102001", "530102002"
 ANNING, ANNING_VILLAGE_TOWN = "530181", "530181002"
@@ -21,6 +21,12 @@ VILLAGE_1, VILLAGE_2 = "530181002201", "530181002202"
 @pytest.fixture
 def world(tmp_path):
     return World(tmp_path)
+
+
+@pytest.fixture
+def carrying(tmp_path):
+    """A world whose targets file carries rows forward two months (reporting.carry_forward_months: 2)."""
+    return World(tmp_path, targets=TARGETS + "reporting:\n  carry_forward_months: 2\n")
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -85,7 +91,7 @@ def test_no_population_row_at_or_before_the_period_means_no_coverage_rate(world)
     assert row["denominator"] is None and row["value"] is None and row["status"] is None
 
 
-def test_snapshots_are_never_carried_forward(world):
+def test_snapshots_are_never_carried_forward_when_carry_forward_is_off(world):
     world.population([("2024-12", TOWN_A, 1000)])
     world.snapshots([("2025-05", TOWN_A, "resident", 900, 100, 500)])
     row = world.row("2025-06", TOWN_A, "coverage_rate", level="township")
@@ -441,3 +447,167 @@ def test_payment_projection_fits_only_the_months_of_the_periods_year(world):
     assert row["target_by"] == month_index("2026-07")
     assert row["projected"] == pytest.approx(0.7)
     assert row["eta"] == month_index("2026-06")
+
+
+# --------------------------------------------------------------------------- carried rows (metrics.md §3, issue 8)
+
+
+def test_carried_row_counts_as_reported_within_carry_forward_months(carrying):
+    carrying.population([("2024-12", TOWN_A, 1000)])
+    carrying.snapshots([("2025-04", TOWN_A, "resident", 800, 100, 300), ("2025-05", TOWN_A, "resident", 900, 100, 500)])
+    june = carrying.row("2025-06", TOWN_A, "coverage_rate", level="township")
+    july = carrying.row("2025-07", TOWN_A, "payment_rate", level="township")
+    august = carrying.row("2025-08", TOWN_A, "coverage_rate", level="township")
+    # The latest row (May) counts in June and July, all three fields; three months on it no longer does.
+    assert (june["numerator"], june["denominator"], june["value"], june["carried"]) == (900, 1000, 0.9, 1)
+    assert (july["numerator"], july["denominator"], july["carried"]) == (500, 800, 1)
+    assert (august["numerator"], august["value"], august["carried"]) == (None, None, 0)
+
+
+def test_carried_rows_never_cross_a_january(carrying):
+    carrying.population([("2024-12", TOWN_A, 1000)])
+    carrying.snapshots([("2025-12", TOWN_A, "resident", 900, 100, 500)])
+    row = carrying.row("2026-01", TOWN_A, "coverage_rate", level="township")
+    assert (row["numerator"], row["value"], row["carried"]) == (None, None, 0)
+
+
+def test_carried_rows_never_count_for_completeness(carrying):
+    carrying.population([("2024-12", TOWN_A, 1000), ("2024-12", TOWN_B, 1000)])
+    carrying.snapshots([("2025-06", TOWN_A, "resident", 900, 0, 0), ("2025-06", TOWN_B, "resident", 800, 0, 0)])
+    carrying.snapshots([("2025-07", TOWN_A, "resident", 910, 0, 0)])
+    row = carrying.row("2025-07", "530102", "coverage_rate", level="county")
+    # TOWN_B's June row counts in the sum, but only TOWN_A reported July: completeness 1 of 2.
+    assert (row["numerator"], row["denominator"], row["completeness"], row["carried"]) == (910 + 800, 2000, 0.5, 1)
+
+
+def test_carried_counts_the_region_scheme_pairs_counted_through_a_carried_row(carrying):
+    carrying.population([("2024-12", TOWN_A, 3000), ("2024-12", TOWN_B, 3000)])
+    carrying.snapshots(
+        [(p, town, scheme, 100, 0, 0) for p in ("2025-06",) for town in (TOWN_A, TOWN_B) for scheme in ("employee", "public", "resident")]
+    )
+    carrying.snapshots([("2025-07", TOWN_A, "resident", 100, 0, 0), ("2025-07", TOWN_B, "employee", 100, 0, 0)])
+    frame = carrying.report("2025-07", metrics=["coverage_rate"], codes=[TOWN_A, TOWN_B, "530102"]).set_index("region_code")
+    assert frame["carried"].to_dict() == {TOWN_A: 2, TOWN_B: 2, "530102": 4}
+    assert frame.loc["530102", "numerator"] == 600
+
+
+# --------------------------------------------------------------------------- comparable (metrics.md §3, issue 8)
+
+
+def _county_reports_employee_schemes(world) -> None:
+    """安宁市 reports its employee schemes itself; its township 530181001 and 护国/华山 report everything themselves."""
+    world.population([("2024-12", "530181001", 1000), ("2024-12", TOWN_A, 1000), ("2024-12", TOWN_B, 1000)])
+    world.snapshots(
+        [
+            ("2025-06", ANNING, "employee", 300, 0, 0),
+            ("2025-06", ANNING, "public", 100, 0, 0),
+            ("2025-06", "530181001", "resident", 980, 80, 600),
+            ("2025-06", TOWN_A, "resident", 900, 0, 0),
+            ("2025-06", TOWN_B, "resident", 800, 0, 0),
+        ]
+    )
+
+
+def test_region_under_a_county_reporting_employee_schemes_is_not_comparable(world):
+    _county_reports_employee_schemes(world)
+    frame = world.report("2025-06", level="township").set_index(["region_code", "metric"])
+    assert frame.loc[("530181001", "coverage_rate"), "comparable"] == False  # noqa: E712
+    assert frame.loc[("530181001", "employee_share"), "comparable"] == False  # noqa: E712
+    # It keeps its value, target, status and gap: 980 of 1000 against 95%.
+    row = frame.loc[("530181001", "coverage_rate")]
+    assert (row["value"], row["target"], row["status"], row["gap_persons"]) == (0.98, 0.95, "achieved", 0)
+    county = world.row("2025-06", ANNING, "coverage_rate", level="county")
+    assert county["comparable"] == True  # noqa: E712
+
+
+def test_payment_rate_restricted_to_resident_stays_comparable_under_a_county_reporting_employee_schemes(world):
+    _county_reports_employee_schemes(world)
+    row = world.row("2025-06", "530181001", "payment_rate", level="township")
+    assert (row["comparable"], row["rank"], row["value"]) == (True, 1, 600 / 900)
+
+
+def test_ranks_skip_regions_that_are_not_comparable(world):
+    _county_reports_employee_schemes(world)
+    frame = world.report("2025-06", metrics=["coverage_rate"], codes=["530181001", TOWN_A, TOWN_B])
+    # 530181001 has the highest value (98%) but is not comparable: no rank, listed with the unranked.
+    assert frame["region_code"].tolist() == [TOWN_A, TOWN_B, "530181001"]
+    assert frame["rank"].tolist()[:2] == [1, 2] and pd.isna(frame["rank"].iloc[2])
+    assert pd.isna(frame["rank_change"].iloc[2])
+
+
+def test_rank_at_the_comparison_period_is_among_the_regions_comparable_then(world):
+    _county_reports_employee_schemes(world)
+    # May: 安宁市 did not report, so 530181001 (990) was comparable and first; TOWN_B second, TOWN_A third.
+    world.snapshots(
+        [("2025-05", "530181001", "resident", 990, 0, 0), ("2025-05", TOWN_A, "resident", 700, 0, 0), ("2025-05", TOWN_B, "resident", 750, 0, 0)]
+    )
+    frame = world.report("2025-06", metrics=["coverage_rate"], codes=["530181001", TOWN_A, TOWN_B]).set_index("region_code")
+    assert frame.loc[TOWN_A, "rank_change"] == 3 - 1
+    assert frame.loc[TOWN_B, "rank_change"] == 2 - 2
+
+
+def test_a_carried_row_of_an_ancestor_makes_a_region_not_comparable(carrying):
+    carrying.population([("2024-12", "530181001", 1000)])
+    carrying.snapshots([("2025-05", ANNING, "employee", 300, 0, 0), ("2025-05", "530181001", "resident", 900, 0, 0)])
+    carrying.snapshots([("2025-06", "530181001", "resident", 910, 0, 0)])
+    row = carrying.row("2025-06", "530181001", "coverage_rate", level="township")
+    assert (row["comparable"], row["rank"]) == (False, None)
+
+
+# --------------------------------------------------------------------------- trajectory never slopes down (issue 8)
+
+
+def test_trajectory_of_a_region_starting_above_an_intermediate_milestone_heads_for_the_next_higher_one(world):
+    # employee_share 40% at the 2022-12 baseline, above the 30% due 2025-12: the line runs to 50% in 2035-12.
+    world.snapshots([("2022-12", TOWN_A, "employee", 400, 0, 0), ("2022-12", TOWN_A, "resident", 600, 0, 0)])
+    world.snapshots([("2026-06", TOWN_A, "employee", 410, 0, 0), ("2026-06", TOWN_A, "resident", 590, 0, 0)])
+    row = world.row("2026-06", TOWN_A, "employee_share", level="township")
+    months = month_index("2026-06") - month_index("2022-12")  # 42 of the 156 months to 2035-12
+    assert row["trajectory"] == pytest.approx(0.40 + (0.50 - 0.40) * months / 156)
+    # 0.41 is 1.7 points below 0.4269: behind (the old line through 30% said on track).
+    assert row["status"] == "behind"
+
+
+def test_trajectory_is_the_target_when_the_start_is_above_every_later_milestone(world):
+    world.snapshots([("2022-12", TOWN_A, "employee", 600, 0, 0), ("2022-12", TOWN_A, "resident", 400, 0, 0)])
+    world.snapshots([("2025-06", TOWN_A, "employee", 550, 0, 0), ("2025-06", TOWN_A, "resident", 450, 0, 0)])
+    row = world.row("2025-06", TOWN_A, "employee_share", level="township")
+    assert (row["trajectory"], row["target"], row["status"]) == (0.30, 0.30, "achieved")
+
+
+def test_trend_path_never_slopes_down_either(world):
+    from metrics.compute import trajectory_path
+
+    history = pd.DataFrame({"period": [month_index("2022-12")], "value": [0.40]})
+    target = world.targets.metrics["employee_share"]
+    path = trajectory_path("employee_share", target, world.targets.baseline, history, [month_index(m) for m in ("2022-12", "2025-12", "2035-12")])
+    assert path["trajectory"].tolist() == pytest.approx([0.40, 0.40 + 0.10 * 36 / 156, 0.50])
+
+
+# --------------------------------------------------------------------------- overdue (issue 8, point 4)
+
+
+def test_overdue_months_count_from_the_first_passed_milestone_that_asked_for_the_target(world):
+    world.population([("2024-12", TOWN_A, 1000), ("2024-12", TOWN_B, 1000)])
+    world.snapshots([("2026-10", TOWN_A, "resident", 940, 0, 0), ("2026-10", TOWN_B, "resident", 960, 0, 0)])
+    behind = world.row("2026-10", TOWN_A, "coverage_rate", level="township")
+    # 95% was already due by 2020-12: overdue 70 months, and 950 - 940 = 10 persons needed now.
+    assert (behind["overdue_since"], behind["overdue_months"], behind["gap_persons"]) == (month_index("2020-12"), 70, 10)
+    achieved = world.row("2026-10", TOWN_B, "coverage_rate", level="township")
+    assert (achieved["overdue_since"], achieved["overdue_months"]) == (None, None)
+
+
+def test_a_target_no_passed_milestone_asked_for_is_not_overdue(world):
+    # employee_share: 50% is due 2035-12; the passed 2025-12 milestone asked only 30%. (Its first value,
+    # 10% in 2026-10, is its start: on its trajectory.)
+    world.snapshots([("2026-10", TOWN_A, "employee", 100, 0, 0), ("2026-10", TOWN_A, "resident", 900, 0, 0)])
+    row = world.row("2026-10", TOWN_A, "employee_share", level="township")
+    assert (row["status"], row["overdue_since"], row["overdue_months"]) == ("on_track", None, None)
+
+
+def test_payment_rate_is_overdue_only_on_its_own_years_milestones(world):
+    world.snapshots([("2026-12", TOWN_A, "resident", 1000, 0, 700), ("2027-02", TOWN_A, "resident", 1000, 0, 10)])
+    december = world.row("2026-12", TOWN_A, "payment_rate", level="township")
+    assert (december["target"], december["overdue_since"], december["overdue_months"]) == (0.80, month_index("2026-11"), 1)
+    february = world.row("2027-02", TOWN_A, "payment_rate", level="township")  # 2027 has no milestones
+    assert (february["target"], february["overdue_since"]) == (None, None)

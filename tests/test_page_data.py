@@ -84,7 +84,7 @@ def test_each_template_filled_with_its_example_row_is_accepted(demo_db, kind, ex
 
 def test_csv_templates_have_chinese_headers_and_a_bom_so_excel_reads_them():
     expected = {
-        "regions": "区划代码,区划名称,层级,上级代码",
+        "regions": "区划代码,区划名称,层级,上级代码,撤销期,承继代码",  # the optional columns of regions that change
         "population": "统计期,区划代码,应参保人数",
         "snapshots": "统计期,区划代码,险种,参保人数,领取待遇人数,实际缴费人数",
         "pool": "统计期,区划代码,群体,已识别人数,参加职工养老人数,参加居民养老人数",

@@ -30,7 +30,10 @@ def _headers(kind: str) -> tuple[str, ...]:
 
 # The example rows name regions of the demo data set (曲靖市麒麟区南宁街道): replace them with your own.
 TEMPLATES: dict[str, Template] = {
-    "regions": Template("regions", _headers("regions"), ("530302999", "示例街道", "乡镇", "530302"), (16, 20, 10, 16)),
+    # 撤销期/承继代码 stay empty unless the region was abolished (cli.md, "Regions that change").
+    "regions": Template(
+        "regions", _headers("regions"), ("530302999", "示例街道", "乡镇", "530302", "", ""), (16, 20, 10, 16, 10, 16)
+    ),
     "population": Template("population", _headers("population"), ("2025-12", "530302001", "53279"), (12, 16, 14)),
     "snapshots": Template(
         "snapshots",
@@ -47,7 +50,7 @@ TEMPLATES: dict[str, Template] = {
     "actions": Template("actions", _headers("actions"), ("2026-10", "530302001", "精准宣传动员一批", "45"), (12, 16, 20, 12)),
 }
 
-TEXT_COLUMNS = {"code", "parent_code", "region_code", "period", "name", "level", "scheme", "group", "action"}
+TEXT_COLUMNS = {"code", "parent_code", "abolished", "successor", "region_code", "period", "name", "level", "scheme", "group", "action"}
 
 FILE_STEMS = {
     "regions": "区划模板",
