@@ -14,6 +14,7 @@ from ui.charts import chart_config, file_stem, status_bar, status_color, trend_f
 from ui.formatting import format_month, format_persons, format_points, format_rate
 from ui.honest import change_parts, estimated_suffix, overdue_text, region_not_comparable_note
 from ui.i18n import metric_label, status_label, t
+from ui.notes import region_changes_note
 from ui.selection import current
 
 selection = current()
@@ -25,6 +26,7 @@ st.title(t("overview.title", region=selection.region_name))
 own = loaders.report(targets, period, [selection.region]).set_index("metric")
 history = loaders.series(targets, [selection.region], selection.periods)
 
+region_changes_note([selection.region, *loaders.children(selection.region)["code"].tolist()])
 completeness = own["completeness"].iloc[0] if not own.empty else None
 if completeness is not None and completeness == completeness and completeness < 1:
     st.warning(
