@@ -30,7 +30,11 @@ region_changes_note([selection.region, *loaders.children(selection.region)["code
 completeness = own["completeness"].iloc[0] if not own.empty else None
 if completeness is not None and completeness == completeness and completeness < 1:
     st.warning(
-        t("overview.incomplete", period=format_month(period), completeness=format_rate(completeness, decimals=0)),
+        t(
+            "overview.incomplete_carried" if not own.empty and own["carried"].fillna(0).astype("float64").max() > 0 else "overview.incomplete",
+            period=format_month(period),
+            completeness=format_rate(completeness, decimals=0),
+        ),
         icon=":material/warning:",
     )
 

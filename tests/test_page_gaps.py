@@ -162,3 +162,19 @@ def test_without_a_target_in_force_the_page_says_there_is_no_gap_to_compute():
     at = open_page(metric="payment_rate", period=month_index("2024-05"))  # no payment milestones for 2024
     assert not at.dataframe
     assert any("没有正在执行的缴费率目标" in i.value for i in at.info)
+
+
+def test_an_overdue_county_reads_overdue_with_the_persons_needed_now(demo_db):
+    """Coverage was due at 95% by 2025-12: a county below it in 2026-10 is overdue, not '110 months to go'."""
+    at = open_page()
+    table = at.dataframe[0].value
+    want = expected(demo_db, "coverage_rate").set_index("region_code")
+    late = want[want["overdue_months"].notna()]
+    assert not late.empty
+    for code, row in late.iterrows():
+        shown_row = table[table["区划代码"] == code].iloc[0]
+        assert shown_row["进度判断"] == "已逾期"
+        assert shown_row["说明"] == f"逾期 {int(row['overdue_months'])} 个月，现需 {int(row['gap_persons']):,} 人"
+        assert shown_row["每月需增（人）"] == row["gap_persons"]
+    assert any("已于" in e.value and "到期而未达到" in e.value for e in at.error)
+    assert not any("距期限" in c.value for c in at.caption)

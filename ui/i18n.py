@@ -115,6 +115,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "overview.children_title": ("下级地区达标情况（{period}）", "Sub-regions by status ({period})"),
     "overview.children_chart_title": ("{region} 下级地区状态分布 · {period}", "{region} sub-regions by status · {period}"),
     "overview.incomplete": ("报送不完整：{period} 仅 {completeness} 的下级单位报送了数据，缺报会拉低数值。", "Incomplete reporting: only {completeness} of units reported for {period}; missing reports lower the figures."),
+    "overview.incomplete_carried": ("报送不完整：{period} 仅 {completeness} 的下级单位报送了数据；未报单位沿用此前数据，数值为估算（图中空心点）。", "Incomplete reporting: only {completeness} of units reported for {period}; the missing reports are carried forward, so the figures are estimates (hollow markers)."),
     "overview.no_value": ("本期无数据", "No data for this period"),
     "overview.no_children": ("没有下级地区。", "No sub-regions."),
     # ---- rankings page
