@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.briefing import TREND_MONTHS
 from metrics.compute import trajectory_path
 from metrics.trends import whole_path_months
 from metrics.periods import year_of
@@ -104,6 +105,8 @@ for tab, metric in zip(tabs, METRIC_KEYS):
         if metric == "payment_rate":  # year to date: the current year tells the story
             months = [m for m in months if year_of(m) == year_of(period)]
             metric_history = metric_history[metric_history["period"].isin(months)]
+        else:  # from the trajectory's start (at most four years back), so a month's marker stays readable
+            months = [m for m in months if m >= min(targets.baseline, period - TREND_MONTHS + 1)] or months
         drawn = whole_path_months(months, [] if entry is None else [m.by for m in entry.milestones], metric)
         path = trajectory_path(metric, entry, targets.baseline, metric_history, drawn)
         milestones = [] if entry is None else [(m.by, m.value) for m in entry.milestones if drawn and drawn[0] <= m.by <= drawn[-1]]
