@@ -136,6 +136,7 @@ figure = pareto_figure(
     line_name=t("gaps.line_name"),
     flag_names=flag_names,
     rest_note=lambda **numbers: t("gaps.rest_note", unit=unit(league_level), **numbers),
+    overdue_name=t("gaps.flag_overdue"),
 )
 stem = file_stem(scope_name, t("gaps.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
 st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")

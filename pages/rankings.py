@@ -98,13 +98,13 @@ if members["value"].isna().all():
 praised, named = bulletin(table)
 boxes = st.columns(2)
 with boxes[0], st.container(border=True):
-    st.markdown(f"**:blue[:material/thumb_up: {t('rankings.praise_title')}]** · {t('rankings.praise_hint', n=3)}")
+    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {t('rankings.praise_hint', n=3)}")
     if praised.empty:
         st.caption(t("rankings.praise_none"))
     for row in praised.itertuples():
         st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
 with boxes[1], st.container(border=True):
-    st.markdown(f"**:orange[:material/campaign: {t('rankings.name_title')}]** · {t('rankings.name_hint', n=3)}")
+    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {t('rankings.name_hint', n=3)}")
     if named.empty:
         st.caption(t("rankings.name_none"))
     for row in named.itertuples():
