@@ -42,6 +42,8 @@ LEAGUE_COLUMNS: tuple[str, ...] = (
     "in_league",
     "comparable",
     "reported_above",
+    "carried",
+    "overdue_months",
 )
 
 SORT_KEYS: tuple[str, ...] = ("rank", "rank_change", "gap_pp", "gap_persons", "region_name")
@@ -73,9 +75,13 @@ def comparable_mask(rows: pd.DataFrame) -> pd.Series:
 
 
 def with_display_columns(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` with ``comparable`` (default True) and ``reported_above`` (default ``()``) present."""
+    """``rows`` with ``comparable`` (default True), ``reported_above`` (default ``()``), ``carried`` and
+    ``overdue_months`` (default NaN) present."""
     rows = rows.copy()
     rows["comparable"] = comparable_mask(rows)
+    for column in ("carried", "overdue_months"):  # an older engine: nothing carried, nothing overdue
+        if column not in rows:
+            rows[column] = float("nan")
     if "reported_above" not in rows:
         rows["reported_above"] = pd.Series([()] * len(rows), index=rows.index, dtype=object)
     else:

@@ -274,3 +274,10 @@ def test_an_abolished_region_is_noted_with_its_successor_and_month():
     assert region_change_notes(changes, ["530302005", "530302001"], ZH) == ["越州镇已于 2026-11 变更为越州街道（530302014）"]
     assert region_change_notes(changes, ["530302005"], EN) == ["越州镇 became 越州街道 (530302014) in 2026-11"]
     assert region_change_notes(changes, ["530302001"], ZH) == []
+
+
+def test_the_league_table_keeps_what_its_notes_need_estimated_and_overdue():
+    rows = report_rows().assign(carried=[0, 2, 0, 0], overdue_months=[float("nan"), float("nan"), 10.0, float("nan")])
+    table = league_table(rows, rows, "coverage_rate", "5303").set_index("region_name")
+    assert estimated_suffix(table.loc["越州镇"], ZH) == "（估算）"
+    assert overdue_text(table.loc["东山镇"], ZH) == "逾期 10 个月，现需 900 人"

@@ -19,6 +19,12 @@ BAR_HEIGHT = 24
 ZOOM_ABOVE = 0.5  # rates all above this: the axis starts near the lowest instead of at 0
 
 
+def _marked(key: str, label: str) -> str:
+    """``"✓ 已达标"``: the status mark before its label (once, even if the label already has it)."""
+    mark = STATUS_MARKS.get(key, "")
+    return label if not mark or label.startswith(mark) else f"{mark} {label}"
+
+
 def unique_labels(names: pd.Series, codes: pd.Series) -> list[str]:
     """Region names as axis labels; a name that occurs twice gets its code."""
     counts = names.value_counts()
@@ -70,7 +76,7 @@ def league_bar_figure(
                 x=rows["value"],
                 y=[label for label, keep in zip(labels, mask) if keep],
                 orientation="h",
-                name=f"{STATUS_MARKS[key]} {status_labels.get(key, key)}".strip(),
+                name=_marked(key, status_labels.get(key, key)),
                 marker={
                     "color": STATUS_COLORS[key],
                     "pattern": {"shape": NOT_COMPARABLE_PATTERN if key == "not_comparable" else "", "fgcolor": "#FFFFFF", "size": 6},
