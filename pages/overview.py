@@ -107,6 +107,7 @@ for tab, metric in zip(tabs, METRIC_KEYS):
             metric_history = metric_history[metric_history["period"].isin(months)]
         else:  # from the trajectory's start (at most four years back), so a month's marker stays readable
             months = [m for m in months if m >= min(targets.baseline, period - TREND_MONTHS + 1)] or months
+            metric_history = metric_history[metric_history["period"] >= months[0]]
         drawn = whole_path_months(months, [] if entry is None else [m.by for m in entry.milestones], metric)
         path = trajectory_path(metric, entry, targets.baseline, metric_history, drawn)
         milestones = [] if entry is None else [(m.by, m.value) for m in entry.milestones if drawn and drawn[0] <= m.by <= drawn[-1]]
