@@ -131,11 +131,16 @@ else:
 
     grid = status_grid(regions, values[values["region_code"].isin(chosen)], targets, metric, months)
     summary = range_summary(grid, chosen, first, last)
+    at_last = values[(values["metric"] == metric) & (values["period"] == last)]
+    carried_at = at_last.set_index("region_code")["carried"].fillna(0).to_dict() if "carried" in at_last else {}
     st.markdown(f"**{t('trends.table_header', last=format_month(last), first=format_month(first))}**")
     st.dataframe(
         {
             t("word.region"): [names[c] for c in summary["region_code"]],
-            metric_name: [format_rate(v, g) for v, g in zip(summary["value"], summary["target"])],
+            metric_name: [
+                format_rate(v, g) + (t("honest.estimated_suffix") if carried_at.get(c, 0) > 0 else "")
+                for c, v, g in zip(summary["region_code"], summary["value"], summary["target"])
+            ],
             t("word.target"): [format_rate(g) for g in summary["target"]],
             t("word.status"): [status_label(s) for s in summary["status"]],
             t("trends.change"): [format_points(c) for c in summary["change"]],

@@ -20,7 +20,7 @@ from data.queries import periods as db_periods
 from data.queries import regions as db_regions
 from data.report import metrics_report
 from data.store import load_demo
-from metrics.periods import period_label, year_of
+from metrics.periods import month_index, period_label, year_of
 from metrics.targets import parse_targets
 from metrics.trends import STATUS_CODES, descendants_at_level, row_labels
 from ui.formatting import format_rate
@@ -200,3 +200,17 @@ def test_page_redraws_within_a_second(world):
         timings.append(time.perf_counter() - start)
     assert not at.exception
     assert min(timings) < 1.0, timings
+
+
+def test_a_carried_month_reads_estimated_in_the_table_and_is_hollow_on_the_chart(world):
+    """葵山镇 missed 2026-08: 师宗县's figure that month counts carried rows."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["region_level_0"] = "530323"
+    at.session_state["period"] = month_index("2026-08")
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["地区"] == "师宗县"].iloc[0]
+    assert row["参保率"].endswith("（估算）")
+    assert any("2026-08：" in c.value and "沿用此前数据" in c.value for c in at.caption)
