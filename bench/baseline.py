@@ -5,7 +5,9 @@ Written from ``/work/shared/spec/metrics.md`` alone, without
 three raw tables into DataFrames once (:func:`load`), then, for one period and
 one level (:func:`report`), walks ``parent_code`` to find every region's
 ancestors, sums each listed region's subtree with merges and groupbys, and
-applies the rules of targets, trajectory, status, gaps, ranks and projection.
+applies the rules of targets, trajectory, status, gaps, ranks and projection;
+since issue 8 also carried rows, the comparable rule, the trajectory that
+never slopes down, overdue targets and abolished regions (cli.md).
 It reuses only ``metrics.targets`` (parsing, and ``Targets.for_region`` to
 resolve overrides) and ``metrics.periods``.
 
@@ -245,7 +247,7 @@ def _between(points: list[tuple[int, float]], t: int) -> float:
 
 
 def _trajectory(metric: str, entry: MetricTarget | None, t: int, start: pd.Series, start_value: pd.Series) -> pd.Series:
-    """Each region's trajectory at ``t`` (``start``/``start_value``: its start point; NaN where none)."""
+    """Each region's trajectory at ``t`` (``start``/``start_value``: its start point; NaN where none), region by region."""
     out = pd.Series(np.nan, index=start.index)
     if entry is None:
         return out

@@ -35,6 +35,7 @@ JOIN regions r ON r.code = e.code
 LEFT JOIN regions parent ON parent.code = r.parent_code
 LEFT JOIN last_report l ON l.code = e.code
 WHERE e.code NOT IN (SELECT code FROM reported)
+  AND (r.abolished IS NULL OR r.abolished > ?)
 ORDER BY r.code
 """
 
@@ -107,11 +108,11 @@ def has_schema(con: duckdb.DuckDBPyConnection, table: str = "regions") -> bool:
 def missing_reports(con: duckdb.DuckDBPyConnection, root: str, period: int) -> pd.DataFrame:
     """``code, name, level, parent_code, parent_name, last_period``: expected to report at ``period``, did not.
 
-    Expected = has a population row at or before ``period`` (the rule of ``completeness``);
-    ``last_period`` is the last month with a snapshot row before ``period`` (NA: never).
+    Expected = has a population row at or before ``period`` and is not abolished by then (the rule of
+    ``completeness``); ``last_period`` is the last month with a snapshot row before ``period`` (NA: never).
     """
     period = int(period)
-    frame = con.execute(MISSING_REPORTS, [root, period, period, period]).df()
+    frame = con.execute(MISSING_REPORTS, [root, period, period, period, period]).df()
     frame["last_period"] = frame["last_period"].astype("Int64")
     return frame
 

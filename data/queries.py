@@ -75,16 +75,23 @@ def _counted(regions: str) -> str:
     ``period - back`` (a hash join), then the nearest one is kept.
     """
     return f"""
+     wanted AS (
+         SELECT months.period, months.period - o.back AS source, o.back
+         FROM months CROSS JOIN offsets o
+         WHERE (months.period - o.back - 1) // 12 = (months.period - 1) // 12
+     ),
      counted AS (
-         SELECT months.period, s.region_code, s.scheme, s.insured, s.receiving, s.paid, o.back > 0 AS carried
-         FROM months
-         CROSS JOIN offsets o
-         JOIN snapshots s ON s.period = months.period - o.back
-         JOIN {regions} w ON w.code = s.region_code
+         SELECT w.period, s.region_code, s.scheme,
+                arg_min(s.insured, w.back) AS insured,
+                arg_min(s.receiving, w.back) AS receiving,
+                arg_min(s.paid, w.back) AS paid,
+                MIN(w.back) > 0 AS carried
+         FROM wanted w
+         JOIN snapshots s ON s.period = w.source
+         JOIN {regions} i ON i.code = s.region_code
          JOIN regions r ON r.code = s.region_code
-         WHERE (s.period - 1) // 12 = (months.period - 1) // 12
-           AND (r.abolished IS NULL OR r.abolished > months.period)
-         QUALIFY o.back = MIN(o.back) OVER (PARTITION BY months.period, s.region_code, s.scheme)
+         WHERE r.abolished IS NULL OR r.abolished > w.period
+         GROUP BY w.period, s.region_code, s.scheme
      )"""
 
 
@@ -123,7 +130,9 @@ WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
          WHERE m.abolished IS NULL OR m.abolished > months.period
      ),
      reported AS (
-         SELECT DISTINCT period, region_code FROM counted WHERE NOT carried
+         SELECT DISTINCT period, region_code FROM snapshots
+         WHERE period IN (SELECT period FROM months)
+           AND region_code IN (SELECT code FROM members)
      ),
      population_sums AS (
          SELECT sub.ancestor AS region_code, latest.period,
@@ -142,19 +151,20 @@ WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
          JOIN counted s ON s.region_code = lineage.ancestor
          GROUP BY ALL
      ),
-     keys AS (
-         SELECT region_code, period FROM snapshot_sums
-         UNION SELECT region_code, period FROM population_sums
-         UNION SELECT region_code, period FROM above
+     own AS (
+         SELECT COALESCE(s.region_code, p.region_code) AS region_code,
+                COALESCE(s.period, p.period) AS period,
+                s.* EXCLUDE (region_code, period),
+                p.* EXCLUDE (region_code, period)
+         FROM snapshot_sums s
+         FULL OUTER JOIN population_sums p ON p.region_code = s.region_code AND p.period = s.period
      )
-SELECT k.region_code, k.period,
-       s.* EXCLUDE (region_code, period),
-       p.* EXCLUDE (region_code, period),
+SELECT COALESCE(o.region_code, a.region_code) AS region_code,
+       COALESCE(o.period, a.period) AS period,
+       o.* EXCLUDE (region_code, period),
        a.* EXCLUDE (region_code, period)
-FROM keys k
-LEFT JOIN snapshot_sums s ON s.region_code = k.region_code AND s.period = k.period
-LEFT JOIN population_sums p ON p.region_code = k.region_code AND p.period = k.period
-LEFT JOIN above a ON a.region_code = k.region_code AND a.period = k.period
+FROM own o
+FULL OUTER JOIN above a ON a.region_code = o.region_code AND a.period = o.period
 """
 
 # Which strict ancestor of each listed region holds rows (reported or carried) at one

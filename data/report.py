@@ -99,6 +99,7 @@ def pool_report(
     from metrics.pool import pool_report as shape
 
     listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
+    listed = in_force(listed, period)
     sums = queries_pool.pool_sums(con, listed["code"].tolist(), [period])
     report = metrics_report(con, targets, period, codes=listed["code"].tolist(), metrics=["coverage_rate"])
     return shape(listed, sums, coverage_gaps(report), period)

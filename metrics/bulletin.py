@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.league import comparable_mask, league_codes
+from metrics.league import league_codes
 from metrics.periods import PeriodError
 from metrics.registry import METRIC_KEYS
 from metrics.targets import BulletinRules, Milestone, Targets
@@ -96,11 +96,13 @@ def praise_and_name(rows: pd.DataFrame, rules: BulletinRules) -> pd.DataFrame:
 
     Returns ``SELECTION_COLUMNS``: ``kind`` (praise / name) and ``reason``
     (top, most_improved, bottom, fallen_furthest), in that order, each list in
-    its own order. A region may appear under two reasons. A region that is
-    not comparable for the metric (spec §3, issue 8) is never praised or named,
-    whatever its value or rank change.
+    its own order. A region may appear under two reasons. A region that is not comparable
+    (``comparable`` false, metrics.md §3) is never praised nor named.
     """
-    keyed = _ranked(rows[rows["value"].notna() & comparable_mask(rows)])
+    candidates = rows["value"].notna()
+    if "comparable" in rows:
+        candidates &= rows["comparable"].fillna(True).astype(bool)
+    keyed = _ranked(rows[candidates])
     parts: list[pd.DataFrame] = []
 
     def take(frame: pd.DataFrame, kind: str, reason: str, count: int) -> None:

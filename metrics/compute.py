@@ -600,12 +600,12 @@ def _evaluate_metric(
             first_kept = np.searchsorted(np.array([v for _, v in records], dtype="float64"), start_value[at], side="right")
             for index in np.unique(first_kept):
                 kept = records[int(index):]
-                group = at[first_kept == index]
+                members = at[first_kept == index]
                 base = trajectory_through(metric, entry, period, month, 0.0, kept)
                 if base is None:
                     continue
                 rise = trajectory_through(metric, entry, period, month, 1.0, kept) - base
-                trajectory[group] = base + rise * start_value[group]
+                trajectory[members] = base + rise * start_value[members]
 
     reference = np.where(np.isnan(trajectory), target, trajectory)
     status = status_of(value, target, reference, targets.warning_band)

@@ -13,17 +13,15 @@ numerator, denominator, value``). No IO, no UI.
 - The *needed pace* is the gap spread over the months left until the
   deadline: ``gap_persons / months_left``, ``months_left = target_by -
   period``, at least 1 (a deadline this month or already past leaves one
-  month).
+  month). An *overdue* target (the report's ``overdue_months``, issue 8: a
+  passed milestone already asked for it) leaves one month too, whatever its
+  next deadline: the whole gap is needed now; ``overdue_months`` says since when.
 - The *kept pace* is the numerator's average monthly increase: over the last
   12 months (from the earliest month in that window with a numerator, to the
   period); for ``payment_rate``, which counts the year to date and so starts
   every year at 0 in the December before, ``numerator / months of the year so
   far``.
 - A region is *short of pace* where the needed pace exceeds the kept pace.
-- A region whose target was already due at a passed milestone is *overdue*
-  (the report's ``overdue_months``, issue 8): it has no months left, and the
-  whole gap is needed now (``needed_pace`` = ``gap_persons``), never spread
-  over the months to a later deadline of the same value.
 """
 
 from __future__ import annotations
@@ -93,19 +91,19 @@ def gap_table(report: pd.DataFrame, series: pd.DataFrame, metric: str, period: i
     rows = report[(report["metric"] == metric) & report["gap_persons"].notna()]
     rows = rows[rows["gap_persons"] > 0]
     rows = rows.sort_values(["gap_persons", "region_code"], ascending=[False, True], kind="stable")
-    overdue = rows["overdue_months"] if "overdue_months" in rows else pd.Series(np.nan, index=rows.index)
+    overdue = rows["overdue_months"] if "overdue_months" in rows else pd.Series(pd.NA, index=rows.index)
     table = rows[["region_code", "region_name", "value", "target", "target_by", "gap_persons"]].reset_index(drop=True)
-    table["overdue_months"] = pd.array(overdue.astype("float64").round().to_numpy(), dtype="Int64")
+    table["overdue_months"] = pd.array(overdue.to_numpy(), dtype="Int64")
     table["gap_persons"] = table["gap_persons"].astype("int64")
     table["target_by"] = table["target_by"].astype("Int64")
     total = float(table["gap_persons"].sum())
     table["share"] = table["gap_persons"] / total if total else pd.Series(dtype="float64")
     table["cumulative_share"] = table["gap_persons"].cumsum() / total if total else pd.Series(dtype="float64")
-    late = table["overdue_months"].notna().to_numpy()
-    table["months_left"] = [None if is_late else months_left(by, period) for by, is_late in zip(table["target_by"], late)]
+    table["months_left"] = [
+        1 if not pd.isna(late) else months_left(by, period) for by, late in zip(table["target_by"], table["overdue_months"])
+    ]
     table["months_left"] = table["months_left"].astype("Int64")
-    needed = table["gap_persons"] / table["months_left"].astype("float64")
-    table["needed_pace"] = needed.where(~late, table["gap_persons"].astype("float64")).astype("float64")
+    table["needed_pace"] = (table["gap_persons"] / table["months_left"].astype("float64")).astype("float64")
     kept = kept_pace(series, metric, period)
     table["kept_pace"] = table["region_code"].map(kept).astype("float64")
     short = table["needed_pace"] > table["kept_pace"]

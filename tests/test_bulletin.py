@@ -120,6 +120,34 @@ def test_regions_without_a_value_are_never_praised_or_named():
     assert praise_and_name(LEAGUE.head(0), BulletinRules()).empty
 
 
+def test_a_region_that_is_not_comparable_is_neither_praised_nor_named():
+    """Issue 8: a township whose county reports its employee schemes has honest but partial figures."""
+    league = rows(
+        a=(0.99, "achieved", None, None),  # not comparable: the best value, yet no rank
+        b=(0.96, "achieved", 1, 1),
+        c=(0.60, "off_track", None, None),  # not comparable: the worst value
+        d=(0.90, "off_track", 2, -1),
+    ).assign(comparable=[False, True, False, True])
+    chosen = praise_and_name(league, BulletinRules())
+    assert picked(chosen, "top") == ["b"]
+    assert picked(chosen, "bottom") == ["d"]
+    assert not {"a", "c"} & set(chosen["region_code"])
+
+
+def test_xuanwei_townships_are_not_praised_or_named_in_the_demo_bulletin(demo_db):
+    """宣威市 (530381) reports its employee schemes itself: none of its townships is praised or named
+    for coverage or employee share, and each is listed unranked."""
+    targets = load_targets(ROOT / "config" / "targets.yaml")
+    with connect(demo_db) as con:
+        report = metrics_report(con, targets, m("2026-09"), level="township", root=CITY)
+    for metric in ("coverage_rate", "employee_share"):
+        league = report[report["metric"] == metric]
+        xuanwei = league[league["region_code"].str.startswith("530381")]
+        assert len(xuanwei) > 0 and not xuanwei["comparable"].any() and xuanwei["rank"].isna().all()
+        chosen = praise_and_name(league, targets.bulletin)
+        assert not chosen["region_code"].str.startswith("530381").any()
+
+
 # --------------------------------------------------------------------------- the workbook
 
 

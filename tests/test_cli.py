@@ -117,6 +117,39 @@ def test_metrics_table_format_prints_one_line_per_row(capsys, db):
     assert len(lines) == 6
 
 
+def test_metrics_prints_carried_and_comparable(capsys, db, tmp_path):
+    """The county reports its employee scheme itself; in 2026-03 护国街道 and the county did not report,
+    so the shipped targets (carry_forward_months: 2) carry their February rows."""
+    rows = [
+        SNAPSHOTS_HEADER,
+        ["2026-02", "530102", "employee", "500", "0", "0"],
+        ["2026-02", "530102001", "resident", "900", "300", "500"],
+        ["2026-02", "530102002", "resident", "1180", "300", "700"],
+        ["2026-03", "530102001", "resident", "910", "300", "510"],
+    ]
+    assert run(capsys, "--db", db, "import", "snapshots", write_csv(tmp_path / "2026.csv", rows))[0] == 0
+    args = ("--db", db, "--targets", SHIPPED_TARGETS, "metrics", "--period", "2026-03")
+    found = {
+        (r["region_code"], r["metric"]): (r["carried"], r["comparable"])
+        for r in csv_rows(run(capsys, *args, "--level", "township")[1]) + csv_rows(run(capsys, *args, "--level", "county")[1])
+    }
+    assert found == {
+        ("530102001", "coverage_rate"): ("0", "false"),
+        ("530102001", "employee_share"): ("0", "false"),
+        ("530102001", "payment_rate"): ("0", "true"),  # the shipped payment rate counts residents only
+        ("530102002", "coverage_rate"): ("1", "false"),
+        ("530102002", "employee_share"): ("1", "false"),
+        ("530102002", "payment_rate"): ("1", "true"),
+        ("530102", "coverage_rate"): ("2", "true"),
+        ("530102", "employee_share"): ("2", "true"),
+        ("530102", "payment_rate"): ("2", "true"),
+    }
+    table = run(capsys, *args, "--level", "township", "--format", "table")[1].splitlines()
+    assert table[0].split()[-2:] == ["carried", "comparable"]
+    records = json.loads(run(capsys, *args, "--level", "township", "--format", "json")[1])
+    assert {(r["region_code"], r["metric"], r["carried"], r["comparable"]) for r in records} >= {("530102002", "payment_rate", 1, True)}
+
+
 def test_metrics_metric_option_lists_only_that_metric(capsys, db):
     out = run(capsys, "--db", db, "metrics", "--period", "2025-12", "--level", "township", "--metric", "payment_rate")[1]
     assert {r["metric"] for r in csv_rows(out)} == {"payment_rate"}

@@ -183,3 +183,13 @@ def test_concentration_counts_a_share_reached_exactly():
     table = gap_table(report([("A", 800), ("B", 200)]), GAP_SERIES, "coverage_rate", T)
     assert concentration(table, top=5, share=0.8).regions_for_share == 1
     assert concentration(table, top=5).top == 2  # no more than there are
+
+
+def test_an_overdue_target_needs_the_whole_gap_now_whatever_its_next_deadline():
+    """Issue 8: 95% was due by 2025-12; at 2026-10 the next milestone is 2035-12, yet the gap is needed now."""
+    late = report([("A", 600), ("B", 300)], due=month_index("2035-12"))
+    late["overdue_months"] = pd.array([10, None], dtype="Int64")
+    table = gap_table(late, GAP_SERIES, "coverage_rate", T).set_index("region_code")
+    assert table["months_left"].tolist() == [1, 110]
+    assert table["needed_pace"].tolist() == pytest.approx([600.0, 300 / 110])
+    assert table["overdue_months"].tolist()[0] == 10 and pd.isna(table.loc["B", "overdue_months"])

@@ -218,7 +218,7 @@ def test_an_overdue_region_needs_its_whole_gap_now_not_spread_to_the_next_deadli
     )
     history = pd.DataFrame(columns=["region_code", "period", "metric", "numerator"])
     table = gap_table(report, history, "coverage_rate", mi("2026-10")).set_index("region_code")
-    assert table.at["530322", "needed_pace"] == 1100 and pd.isna(table.at["530322", "months_left"])
+    assert table.at["530322", "needed_pace"] == 1100 and table.at["530322", "months_left"] == 1
     assert table.at["530322", "overdue_months"] == 10
     assert table.at["530323", "months_left"] == 110 and table.at["530323", "needed_pace"] == pytest.approx(20.0)
 

@@ -611,3 +611,17 @@ def test_payment_rate_is_overdue_only_on_its_own_years_milestones(world):
     assert (december["target"], december["overdue_since"], december["overdue_months"]) == (0.80, month_index("2026-11"), 1)
     february = world.row("2027-02", TOWN_A, "payment_rate", level="township")  # 2027 has no milestones
     assert (february["target"], february["overdue_since"]) == (None, None)
+
+
+def test_reported_above_names_the_ancestor_and_the_schemes_it_holds_reported_or_carried(carrying):
+    from data.db import connect
+    from data.queries import reported_above
+
+    carrying.snapshots([("2025-05", ANNING, "employee", 300, 0, 0), ("2025-06", ANNING, "public", 100, 0, 0)])
+    with connect(carrying.db) as con:
+        frame = reported_above(con, ["530181001", TOWN_A], month_index("2025-06"), carrying.targets.carry_forward_months)
+        none = reported_above(con, ["530181001"], month_index("2025-06"), 0)
+    assert frame.to_dict("records") == [
+        {"region_code": "530181001", "ancestor_code": ANNING, "ancestor_name": "安宁市", "schemes": ("employee", "public"), "carried": True}
+    ]
+    assert none["schemes"].tolist() == [("public",)]

@@ -194,3 +194,13 @@ def _with_carry(months: int) -> str:
     from tests.world import TARGETS as BASE
 
     return BASE + f"reporting:\n  carry_forward_months: {months}\n"
+
+
+def test_an_abolished_region_is_not_listed_as_a_missing_report(world):
+    from data.quality import missing_reports
+
+    world.population([("2024-12", TOWN_A, 100), ("2024-12", TOWN_B, 100)])
+    abolish_town_b(world)
+    with connect(world.db) as con:
+        assert missing_reports(con, "530102", month_index("2025-10"))["code"].tolist() == [TOWN_A, TOWN_B]
+        assert missing_reports(con, "530102", month_index("2025-11"))["code"].tolist() == [TOWN_A]
