@@ -569,7 +569,15 @@ def trend_slide(b: Briefing, tx: Texts, metric: str) -> go.Figure:
         trajectory_name=tx.t("word.trajectory"),
         milestones=list(trend.milestones),
         milestone_name=tx.t("word.milestone"),
+        estimated_name=tx.t("honest.estimated_legend"),
     )
+    notes = carried_footnotes(trend.series, tx.t)
+    if notes:  # the months counted through carried rows, under the chart (issue 8)
+        line = ("；" if tx.language == "zh" else "; ").join(notes[-3:])
+        fig.add_annotation(
+            text="○ " + line, xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
+            showarrow=False, font={"size": 18, "color": WARN_TEXT},
+        )
     fig.update_traces(line={"width": 4}, selector={"mode": "lines+markers"})
     fig.update_traces(textfont={"size": 18}, selector={"mode": "markers+text"})
     lo, hi = _rate_range(trend.series["value"], trend.path["target"], trend.path["trajectory"])
