@@ -13,7 +13,7 @@ from metrics.summary import change_since, status_counts
 from ui import loaders
 from ui.charts import chart_config, file_stem, status_bar, status_color, trend_figure
 from ui.formatting import format_month, format_persons, format_points, format_rate
-from ui.honest import change_parts, estimated_suffix, overdue_text, region_not_comparable_note
+from ui.honest import change_parts, estimated_suffix, not_comparable_notes, overdue_text, region_not_comparable_note
 from ui.i18n import metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
@@ -132,8 +132,10 @@ for tab, metric in zip(tabs, METRIC_KEYS):
         if kid_report is None:
             st.caption(t("overview.no_children"))
             continue
+        for note in not_comparable_notes(kid_report, metric, t):
+            st.info(note, icon=":material/info:")
         counts = status_counts(kid_report, metric)
-        labels = {s: status_label(None if s == "none" else s) for s in counts}
+        labels = {s: t("status.not_comparable") if s == "not_comparable" else status_label(None if s == "none" else s) for s in counts}
         figure = status_bar(
             counts,
             labels,

@@ -154,3 +154,15 @@ def test_an_unchanged_value_never_shows_a_red_minus_zero():
     for metric in at.metric:
         assert "-0.00" not in str(metric.proto.delta)
         assert "个百分点" in metric.proto.delta or metric.proto.delta.startswith("持平")
+
+
+def test_xuanwei_townships_are_counted_not_comparable_on_the_coverage_tab_only():
+    """宣威市 reports its employee schemes: its townships are grey on coverage, compared as usual on the payment rate."""
+    at = open_overview(region_level_0="530381")
+    bars = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    status = [figure["data"][0] for figure in bars if "状态分布" in figure["layout"]["title"]["text"]]
+    coverage, share, payment = status
+    assert "≠ 不可比" in coverage["y"] and coverage["x"][coverage["y"].index("≠ 不可比")] == 29
+    assert "≠ 不可比" not in payment["y"]
+    notes = [i.value for i in at.info if i.value.startswith("宣威市直接报送")]
+    assert len(notes) == 2  # coverage and employee share, not the payment rate

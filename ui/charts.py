@@ -181,13 +181,16 @@ def estimated_legend(name: str, color: str = SERIES_COLORS[0]) -> go.Scatter:
 
 def status_bar(counts: Mapping[str, int], labels: Mapping[str, str], *, title: str) -> go.Figure:
     """How many regions are in each status: one horizontal stacked bar per status."""
-    statuses = [s for s in (*STATUS_ORDER, "none") if counts.get(s, 0)]
+    statuses = [s for s in (*STATUS_ORDER, "none", "not_comparable") if counts.get(s, 0)]
     fig = go.Figure(
         go.Bar(
             x=[counts[s] for s in statuses],
             y=[f"{STATUS_MARKS.get(s, '')} {labels[s]}".strip() for s in statuses],
             orientation="h",
-            marker={"color": [STATUS_COLORS[s] for s in statuses]},
+            marker={
+                "color": [STATUS_COLORS[s] for s in statuses],
+                "pattern": {"shape": [NOT_COMPARABLE_PATTERN if s == "not_comparable" else "" for s in statuses], "fgcolor": "#FFFFFF"},
+            },
             text=[counts[s] for s in statuses],
             textposition="outside",
             cliponaxis=False,
