@@ -281,3 +281,10 @@ def test_the_league_table_keeps_what_its_notes_need_estimated_and_overdue():
     table = league_table(rows, rows, "coverage_rate", "5303").set_index("region_name")
     assert estimated_suffix(table.loc["越州镇"], ZH) == "（估算）"
     assert overdue_text(table.loc["东山镇"], ZH) == "逾期 10 个月，现需 900 人"
+
+
+@pytest.mark.parametrize(("low", "expected"), [(0.945, ".1%"), (0.89, ".0%")])
+def test_trend_ticks_never_repeat_when_the_figures_lie_close(low, expected):
+    line = series([low, 0.951, 0.952], [0, 0, 0])
+    fig = trend_figure(line, path_for(line["period"].tolist()), title="t", value_name="v", target_name="g", trajectory_name="p")
+    assert fig.layout.yaxis.tickformat == expected

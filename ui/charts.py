@@ -168,7 +168,12 @@ def trend_figure(
         )
     if estimated_name and any(estimated_flags(series)):
         fig.add_trace(estimated_legend(estimated_name))
-    return base_layout(fig, title)
+    base_layout(fig, title)
+    # ticks one decimal finer where every figure lies within 5 points, so no two ticks read the same
+    shown = pd.concat([pd.Series(c, dtype="float64") for c in (series["value"], path["target"], path["trajectory"])]).dropna()
+    if not shown.empty and shown.max() - shown.min() < 0.05:
+        fig.update_yaxes(tickformat=".1%")
+    return fig
 
 
 def estimated_legend(name: str, color: str = SERIES_COLORS[0]) -> go.Scatter:
