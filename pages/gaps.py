@@ -8,6 +8,7 @@ monthly pace each needs until the deadline against the pace it has kept.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
@@ -152,19 +153,31 @@ headers = {
     "needed_pace": t("gaps.col.needed"),
     "kept_pace": kept_column,
     "short_of_pace": t("gaps.col.flag"),
+    "note": t("honest.note_col"),
     "months_left": t("gaps.col.months_left"),
     "value": metric_label(metric),
     "target": t("word.target"),
     "target_by": t("gaps.col.target_by"),
     "region_code": t("word.region_code"),
-    "note": t("honest.note_col"),
 }
 flag_text = dict(zip(PACE_FLAGS, flag_names))
-display = table.assign(note=[overdue_text(row, t) or "" for _, row in table.iterrows()])[list(headers)].copy()
+carried = rows.set_index("region_code")["carried"] if "carried" in rows else None
+
+
+def gap_note(row) -> str:
+    """Overdue (the persons needed now) and estimated, where they apply."""
+    parts = [overdue_text(row, t) or ""]
+    if carried is not None and carried.get(row["region_code"], 0) > 0:
+        parts.append(t("honest.estimated"))
+    return " · ".join(p for p in parts if p)
+
+
+display = table.assign(note=[gap_note(row) for _, row in table.iterrows()])[list(headers)].copy()
 display["target_by"] = display["target_by"].map(format_month)
 display["short_of_pace"] = pace_flags(table).map(flag_text)
 overdue_rows = table["overdue_months"].notna().to_numpy()
 display.loc[overdue_rows, "short_of_pace"] = t("gaps.flag_overdue")
+display["months_left"] = display["months_left"].astype("Int64").where(~overdue_rows, pd.NA)  # past its deadline: no months left
 display = display.rename(columns=headers)
 st.dataframe(
     gaps_styler(

@@ -127,7 +127,7 @@ def test_the_table_downloads_as_csv_that_excel_opens_in_chinese(monkeypatch):
     data = offered["曲靖市_县区缺口_参保率_2026-10.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0] == (
-        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,剩余月数,参保率,目标,期限,区划代码,说明"
+        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,说明,剩余月数,参保率,目标,期限,区划代码"
     )
 
 
@@ -154,7 +154,7 @@ def test_switching_to_english_changes_the_headers(demo_db):
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Region", "Gap (persons)", "Share", "Cumulative share", "Needed per month", "Kept per month, last 12 months",
-        "Pace", "Months left", "Coverage rate", "Target", "Due", "Code", "Note",
+        "Pace", "Note", "Months left", "Coverage rate", "Target", "Due", "Code",
     ]
     assert at.title[0].value == "曲靖市 · where the gap is"
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]
