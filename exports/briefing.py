@@ -32,10 +32,11 @@ from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
 from metrics.league import league_members, league_table
 from metrics.periods import period_label, year_of
 from metrics.registry import METRIC_KEYS
-from ui.charts import FONT_FAMILY, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
+from ui.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
 from ui.charts_rankings import league_bar_figure
 from ui.exports import readable_text_color
 from ui.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
+from ui.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
 
 MARGIN = 48
 INK = "#1A1A1A"
@@ -45,7 +46,7 @@ RULE = "#D9D9D9"
 TILE_FILL = "#F4F5F7"
 ZEBRA = "#F7F7F7"
 WARN_TEXT = "#A14A00"  # the orange of "behind", darkened to read on white
-UP, DOWN = "#009E73", "#D55E00"
+UP = DOWN = ALERT_COLORS["change"]  # rank changes read by their arrows: green and vermillion mean statuses
 
 # The canvas, in pixels from the top left.
 HEADER_RULE_Y = 128
@@ -228,7 +229,9 @@ def _header(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     canvas.text(MARGIN, 102, subtitle, size=20, color=SOFT)
     completeness = b.own["completeness"].iloc[0] if not b.own.empty and "completeness" in b.own else None
     if not _missing(completeness) and float(completeness) < 1:
-        note = tx.t("briefing.completeness", completeness=format_rate(completeness, decimals=1))
+        carried = not b.own.empty and "carried" in b.own and b.own["carried"].fillna(0).astype("float64").max() > 0
+        key = "briefing.completeness_carried" if carried else "briefing.completeness"
+        note = tx.t(key, completeness=format_rate(completeness, decimals=1))
         canvas.text(MARGIN + text_width(subtitle, 20) + 28, 102, "· " + note, size=20, color=WARN_TEXT)
     # the status legend, right-aligned on the title's line
     x = WIDTH - MARGIN
@@ -266,11 +269,15 @@ def _tiles(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
             canvas.text(x0 + 36, y0 + 118, "—", size=68, bold=True, color=FAINT)
             canvas.text(x0 + 36, y0 + 180, tx.t("briefing.no_value"), size=19, color=SOFT)
             continue
-        canvas.text(x0 + 36, y0 + 118, format_rate(value, target), size=68, bold=True)
-        change = b.month_change.get(metric)
+        shown = format_rate(value, target)
+        canvas.text(x0 + 36, y0 + 118, shown, size=68, bold=True)
+        estimate = estimated_suffix(row, tx.t)
+        if estimate:  # a figure that counts carried rows is an estimate and says so (issue 8)
+            canvas.text(x0 + 36 + text_width(shown, 68) * BOLD_WIDER + 8, y0 + 136, estimate, size=20, color=WARN_TEXT, bold=True)
+        change = change_parts(b.month_change.get(metric), tx.t)
         if change is not None:
             canvas.text(x1 - 24, y0 + 100, tx.t("briefing.change_label"), size=16, color=SOFT, anchor="right")
-            canvas.text(x1 - 24, y0 + 130, tx.t("briefing.change_value", change=signed_points(change)), size=21, anchor="right", bold=True)
+            canvas.text(x1 - 24, y0 + 130, change[0], size=21, anchor="right", bold=True)
         if target is None:
             canvas.text(x0 + 36, y0 + 180, tx.t("briefing.no_target"), size=19, color=SOFT)
             continue
@@ -280,6 +287,14 @@ def _tiles(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
             size=19, color=INK,
         )
         gap = row["gap_pp"]
+        note = region_not_comparable_note(row, tx.t)
+        overdue = overdue_text(row, tx.t)
+        if overdue:  # a missed deadline, never "months to go" (issue 8)
+            canvas.text(x0 + 36, y0 + 214, overdue, size=fit_size(overdue, width - 60, 19, 14, bold=True), color=INK, bold=True)
+            continue
+        if note:
+            canvas.text(x0 + 36, y0 + 214, note, size=fit_size(note, width - 60, 17, 11), color=SOFT)
+            continue
         if _missing(gap):
             continue
         if float(gap) > 1e-12:
@@ -293,7 +308,7 @@ def _tiles(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
 
 def _month_ticks(months: Sequence[int]) -> tuple[list[int], list[str]]:
     span = len(months)
-    step = 1 if span <= 12 else 3 if span <= 24 else 6
+    step = 1 if span <= 12 else 3 if span <= 24 else 6 if span <= 60 else 12 if span <= 120 else 24
     ticks = [m for m in months if (m - 1) % step == 0] or [months[0]]
     return ticks, [period_label(m) for m in ticks]
 
@@ -339,7 +354,7 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     fig.add_trace(
         go.Scatter(
             x=values["period"], y=values["value"], name=tx.metric(metric), mode="lines+markers", legendrank=1,
-            line={"color": SERIES_COLORS[0], "width": 4 * s}, marker={"size": 6 * s},
+            line={"color": SERIES_COLORS[0], "width": 4 * s}, marker=carried_markers(values, size=6 * s),
             customdata=[period_label(m) for m in values["period"]],
             hovertemplate="%{customdata}: %{y:.2%}<extra></extra>",
         )
@@ -360,10 +375,12 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
         value = float(now["value"].iloc[0])
         target = None if _missing(row["target"]) else float(row["target"])
         color = status_color(row["status"])
+        # an estimated month is hollow here too: a ring in the status colour
+        hollow = estimated_suffix(row, tx.t) != ""
         fig.add_trace(
             go.Scatter(
                 x=[b.period], y=[value], mode="markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
-                marker={"size": 16 * s, "color": color, "line": {"color": "white", "width": 2 * s}},
+                marker={"size": 16 * s, "color": "white" if hollow else color, "line": {"color": color if hollow else "white", "width": (4 if hollow else 2) * s}},
             )
         )
         above = target is None or value < target or metric == "payment_rate"
@@ -373,6 +390,12 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
             bgcolor="white", bordercolor=color, borderwidth=2 * s, borderpad=4 * s,
             font={"size": 18 * s, "color": INK, "family": FONT_FAMILY},
         )
+    # months whose figure counts carried rows: the footnote under the chart says so
+    notes = carried_footnotes(values, tx.t, [m for m in months if m <= b.period])
+    if notes:
+        shown_notes = notes[-3:]
+        line = "；".join(shown_notes) if tx.language == "zh" else "; ".join(shown_notes)
+        canvas.text(MARGIN, PANEL_BOTTOM + 8, "○ " + line, size=fit_size("○ " + line, TREND_RIGHT - MARGIN, 16, 11), color=WARN_TEXT)
     lo, hi = _rate_range(values["value"], path["target"], path["trajectory"], pd.Series([v for _, v in trend.milestones], dtype=float))
     ticks, labels = _month_ticks(months)
     span = hi - lo
@@ -546,13 +569,21 @@ def trend_slide(b: Briefing, tx: Texts, metric: str) -> go.Figure:
         trajectory_name=tx.t("word.trajectory"),
         milestones=list(trend.milestones),
         milestone_name=tx.t("word.milestone"),
+        estimated_name=tx.t("honest.estimated_legend"),
     )
+    notes = carried_footnotes(trend.series, tx.t)
+    if notes:  # the months counted through carried rows, under the chart (issue 8)
+        line = ("；" if tx.language == "zh" else "; ").join(notes[-3:])
+        fig.add_annotation(
+            text="○ " + line, xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
+            showarrow=False, font={"size": 18, "color": WARN_TEXT},
+        )
     fig.update_traces(line={"width": 4}, selector={"mode": "lines+markers"})
     fig.update_traces(textfont={"size": 18}, selector={"mode": "markers+text"})
     lo, hi = _rate_range(trend.series["value"], trend.path["target"], trend.path["trajectory"])
     fig.update_yaxes(range=[lo, hi], tickformat=".1%" if hi - lo < 0.04 else ".0%")
     months = len(trend.path)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M1" if months <= 12 else "M3" if months <= 30 else "M6", tickangle=0)
+    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M1" if months <= 12 else "M3" if months <= 30 else "M6" if months <= 60 else "M12", tickangle=0)
     return _export_style(fig, title)
 
 

@@ -30,6 +30,7 @@ from metrics.registry import METRIC_KEYS
 from ui.charts import STATUS_COLORS
 from ui.exports import HIGHLIGHT_FILL, PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, percent_format, readable_text_color
 from ui.formatting import format_rate, rate_decimals
+from ui.honest import estimated_suffix, is_comparable, overdue_text, region_not_comparable_note
 
 HEADER_FILL = "#F2F2F2"
 PRAISE_FILL = "#DCEBF7"  # a tint of the "achieved" blue
@@ -144,7 +145,14 @@ def _league_headers(tx: Texts, metric: str) -> list[str]:
         tx.t("word.gap_pp"),
         tx.t("word.gap_persons"),
         tx.t("word.status"),
+        tx.t("honest.note_col"),
     ]
+
+
+def _row_note(item: pd.Series, tx: Texts) -> str:
+    """Not comparable (naming the ancestor and schemes), estimated, overdue: what the row's reader must know."""
+    parts = [region_not_comparable_note(item, tx.t) or "", estimated_suffix(item, tx.t).strip("（）() "), overdue_text(item, tx.t) or ""]
+    return tx.t("honest.list_sep").join(p for p in parts if p) if tx.language == "zh" else "; ".join(p for p in parts if p)
 
 
 def _league_sheet(workbook, formats: _Formats, b: Bulletin, tx: Texts, metric: str, name: str) -> None:
@@ -185,12 +193,17 @@ def _league_sheet(workbook, formats: _Formats, b: Bulletin, tx: Texts, metric: s
         sheet.number(row, 7, gap, formats.get(num_format=POINTS_FORMAT, **extra), shown="-00.00")
         sheet.number(row, 8, item["gap_persons"], formats.get(num_format=PERSONS_FORMAT, **extra), shown=f"{0 if _missing(item['gap_persons']) else int(item['gap_persons']):,}")
         status = None if _missing(item["status"]) else str(item["status"])
-        sheet.text(row, 9, tx.status(status), formats.status(status))
+        if is_comparable(item):
+            sheet.text(row, 9, tx.status(status), formats.status(status))
+        else:  # greyed: no rank, never praised or named (spec §3, issue 8)
+            sheet.text(row, 9, f"≠ {tx.t('status.not_comparable')}", formats.status("not_comparable"))
+        sheet.text(row, 10, _row_note(item, tx), formats.get(**extra), measure=False)
         row += 1
     sheet.sheet.freeze_panes(HEADER_ROW + 1, 0)
     if row > HEADER_ROW + 1:
         sheet.sheet.autofilter(HEADER_ROW, 0, row - 1, len(headers) - 1)
     sheet.fit()
+    sheet.sheet.set_column(10, 10, 60)
 
 
 def _statuses_text(tx: Texts, statuses: Sequence[str]) -> str:

@@ -18,6 +18,7 @@ from metrics.bulletin import Bulletin
 from metrics.bulletin import gather as gather_bulletin
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
+from ui.honest import report_with_notes
 
 
 def briefing_from_connection(con: duckdb.DuckDBPyConnection, targets: Targets, code: str, period: int, metric: str) -> Briefing:
@@ -25,7 +26,7 @@ def briefing_from_connection(con: duckdb.DuckDBPyConnection, targets: Targets, c
     months = queries.periods(con)
 
     def report(month: int, codes: Sequence[str]) -> pd.DataFrame:
-        return metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS)
+        return report_with_notes(con, targets, metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS), month)
 
     def series(codes: Sequence[str], wanted: Sequence[int]) -> pd.DataFrame:
         return metric_series(con, targets, list(codes), list(wanted), regions=regions)
@@ -39,6 +40,7 @@ def bulletin_from_connection(
     regions = queries.regions(con)
 
     def report(month: int, codes: Sequence[str], compare_to: int | None) -> pd.DataFrame:
-        return metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS, compare_to=compare_to)
+        frame = metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS, compare_to=compare_to)
+        return report_with_notes(con, targets, frame, month)
 
     return gather_bulletin(targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report)

@@ -38,7 +38,7 @@ Series = Callable[[Sequence[str], Sequence[int]], pd.DataFrame]  # (codes, month
 class Trend:
     """One metric of one region over the briefing's months."""
 
-    series: pd.DataFrame  # period, value (months with data, up to the period)
+    series: pd.DataFrame  # period, value, carried where known (months with data, up to the period)
     path: pd.DataFrame  # period, target, target_by, trajectory (every month of the window)
     milestones: tuple[tuple[int, float], ...]  # (month, value) inside the window
 
@@ -92,14 +92,18 @@ def unranked_count(league: pd.DataFrame, metric: str) -> int:
     return int(rows["rank"].isna().sum())
 
 
-def trend_months(metric: str, period: int, first_month: int, baseline: int, target_by: int | None) -> list[int]:
+def trend_months(
+    metric: str, period: int, first_month: int, baseline: int, target_by: int | None, last_milestone: int | None = None
+) -> list[int]:
     """The months the briefing's trend spans.
 
     The payment rate counts the year to date: January to December of the
     period's year. The other metrics: from the baseline (the trajectory's
     start), at most ``TREND_MONTHS`` back and never before the first month
     with data, to the period, or on to the target's month where it is due
-    within ``AHEAD_MONTHS``.
+    within ``AHEAD_MONTHS``, and on to ``last_milestone`` where given: the
+    whole path to the last milestone is drawn (issue 8, the 2035 deadline
+    was off the chart).
     """
     if metric == "payment_rate":
         january = 12 * year_of(period) + 1
@@ -109,6 +113,8 @@ def trend_months(metric: str, period: int, first_month: int, baseline: int, targ
     end = int(period)
     if target_by is not None and not pd.isna(target_by) and 0 < int(target_by) - period <= AHEAD_MONTHS:
         end = int(target_by)
+    if last_milestone is not None and int(last_milestone) > end:
+        end = int(last_milestone)
     return list(range(start, end + 1))
 
 
@@ -152,7 +158,8 @@ def gather(
     entries = {m: targets.for_region(m, lineage) for m in METRIC_KEYS}
     for key in METRIC_KEYS:
         _, due = target_at(key, entries[key], period)
-        windows[key] = trend_months(key, period, months_with_data[0], targets.baseline, due)
+        last = max((m.by for m in entries[key].milestones), default=None) if entries[key] is not None else None
+        windows[key] = trend_months(key, period, months_with_data[0], targets.baseline, due, last)
     # the months to read: every window's months with data, plus what the trajectory's start needs
     wanted = sorted({m for months in windows.values() for m in months if m in set(months_with_data)} | {
         m for m in months_with_data if m >= targets.baseline
@@ -163,7 +170,8 @@ def gather(
     trends: dict[str, Trend] = {}
     changes: dict[str, float | None] = {}
     for key in METRIC_KEYS:
-        own_history = history[history["metric"] == key][["period", "value"]].sort_values("period").reset_index(drop=True)
+        columns = ["period", "value", "carried"] if "carried" in history else ["period", "value"]
+        own_history = history[history["metric"] == key][columns].sort_values("period").reset_index(drop=True)
         months = windows[key]
         path = trajectory_path(key, entries[key], targets.baseline, own_history, months)
         shown = own_history[own_history["period"].isin(months) & (own_history["period"] <= period)].reset_index(drop=True)

@@ -293,7 +293,7 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
 
 
 def metric_values(grid: MetricGrid) -> pd.DataFrame:
-    """``region_code, period, metric, numerator, denominator, value, completeness``: one row per region, month and metric."""
+    """``region_code, period, metric, numerator, denominator, value, completeness, carried``: one row per region, month and metric."""
     n, p = len(grid.codes), len(grid.periods)
     region = np.repeat(np.array(grid.codes, dtype=object), p)
     period = np.tile(grid.periods, n)
@@ -307,6 +307,8 @@ def metric_values(grid: MetricGrid) -> pd.DataFrame:
                 "denominator": _integers(grid.denominator[metric].ravel()),
                 "value": grid.value[metric].ravel(),
                 "completeness": grid.completeness.ravel(),
+                # (region, scheme) pairs counted through a carried row: the display draws such a month hollow (issue 8)
+                "carried": _integers(grid.carried.ravel()),
             }
         )
         for metric in METRIC_KEYS

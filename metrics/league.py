@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from pypinyin import Style, lazy_pinyin
 
 from metrics.periods import december_before
 from metrics.registry import LEVELS
@@ -39,9 +40,54 @@ LEAGUE_COLUMNS: tuple[str, ...] = (
     "status",
     "pinned",
     "in_league",
+    "comparable",
+    "reported_above",
+    "carried",
+    "overdue_months",
 )
 
 SORT_KEYS: tuple[str, ...] = ("rank", "rank_change", "gap_pp", "gap_persons", "region_name")
+
+
+# --------------------------------------------------------------------------- display rules
+
+
+def pinyin_key(name: object) -> str:
+    """The key Chinese names sort by: their pinyin with tone numbers (``"葵山镇"`` -> ``"kui2 shan1 zhen4"``).
+
+    Code points put 越州镇 before 三宝镇 by accident of Unicode; readers look a
+    name up by its pinyin, as in a dictionary (issue 8). Letters and digits
+    pass through unchanged.
+    """
+    return " ".join(lazy_pinyin(str(name), style=Style.TONE3, errors="default")).casefold()
+
+
+def comparable_mask(rows: pd.DataFrame) -> pd.Series:
+    """True where a row's region is comparable for its metric (spec §3, "Comparable").
+
+    A report without the ``comparable`` column (an older engine) counts every
+    region comparable. A region that is not comparable is never ranked,
+    praised or named.
+    """
+    if "comparable" not in rows:
+        return pd.Series(True, index=rows.index, dtype=bool)
+    return rows["comparable"].map(lambda c: True if c is None or c is pd.NA or (isinstance(c, float) and c != c) else bool(c)).astype(bool)
+
+
+def with_display_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``comparable`` (default True), ``reported_above`` (default ``()``), ``carried`` and
+    ``overdue_months`` (default NaN) present."""
+    rows = rows.copy()
+    rows["comparable"] = comparable_mask(rows)
+    for column in ("carried", "overdue_months"):  # an older engine: nothing carried, nothing overdue
+        if column not in rows:
+            rows[column] = float("nan")
+    if "reported_above" not in rows:
+        rows["reported_above"] = pd.Series([()] * len(rows), index=rows.index, dtype=object)
+    else:
+        rows["reported_above"] = rows["reported_above"].map(lambda r: tuple(r) if isinstance(r, (tuple, list)) else ())
+    return rows
+
 BULLETIN_SIZE = 3
 
 
@@ -122,11 +168,11 @@ def league_table(league: pd.DataFrame, reference: pd.DataFrame, metric: str, ref
     report holding ``reference_code`` (used when the reference is not itself
     in the league). Returns ``LEAGUE_COLUMNS``.
     """
-    rows = league[league["metric"] == metric].copy()
+    rows = with_display_columns(league[league["metric"] == metric])
     rows["in_league"] = True
     own = rows[rows["region_code"] == reference_code]
     if own.empty:
-        own = reference[(reference["metric"] == metric) & (reference["region_code"] == reference_code)].copy()
+        own = with_display_columns(reference[(reference["metric"] == metric) & (reference["region_code"] == reference_code)])
         own["in_league"] = False
         # The reference is not ranked with the regions under it.
         own["rank"] = pd.array([pd.NA] * len(own), dtype="Int64")
@@ -149,7 +195,7 @@ def sort_league(table: pd.DataFrame, by: str = "rank", ascending: bool = True) -
         raise ValueError(f"cannot sort a league by {by!r}; expected one of {', '.join(SORT_KEYS)}")
     pinned = table[table["pinned"]]
     rest = table[~table["pinned"]]
-    key = rest[by]
+    key = rest[by].map(pinyin_key) if by == "region_name" else rest[by]
     rest = rest.assign(
         _missing=key.isna(),
         _key=key,
@@ -190,9 +236,10 @@ def bulletin(table: pd.DataFrame, size: int = BULLETIN_SIZE) -> tuple[pd.DataFra
     """Who a bulletin praises and who it names, among the regions ranked together.
 
     Praised: achieved, highest value first. Named: off track, lowest value
-    first. At most ``size`` each; equal values by code.
+    first. At most ``size`` each; equal values by code. A region that is not
+    comparable (spec §3) is neither praised nor named.
     """
-    league = table[table["in_league"] & table["value"].notna()]
+    league = table[table["in_league"] & table["value"].notna() & comparable_mask(table)]
     praised = league[league["status"] == "achieved"].sort_values(
         ["value", "region_code"], ascending=[False, True], kind="stable"
     )
@@ -239,6 +286,7 @@ __all__: Sequence[str] = (
     "RANKED_LEVELS",
     "SORT_KEYS",
     "bulletin",
+    "comparable_mask",
     "comparison_month",
     "export_rows",
     "filter_league",
@@ -246,6 +294,7 @@ __all__: Sequence[str] = (
     "league_levels",
     "league_members",
     "league_table",
+    "pinyin_key",
     "previous_quarter_end",
     "sort_league",
 )

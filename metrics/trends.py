@@ -129,9 +129,10 @@ def row_labels(regions: pd.DataFrame, codes: Sequence[str]) -> list[str]:
 
 
 def region_history(values: pd.DataFrame, code: str, metric: str) -> pd.DataFrame:
-    """``period, value`` of one region and metric, by month."""
+    """``period, value`` (and ``carried`` where the series has it) of one region and metric, by month."""
     rows = values[(values["region_code"] == code) & (values["metric"] == metric)]
-    return rows[["period", "value"]].sort_values("period").reset_index(drop=True)
+    columns = ["period", "value", "carried"] if "carried" in rows else ["period", "value"]
+    return rows[columns].sort_values("period").reset_index(drop=True)
 
 
 def status_grid(
@@ -282,3 +283,22 @@ def drawing_months(months: Sequence[int], milestone_months: Sequence[int], metri
         limit = min(limit, 12 * year_of(last) + 12)
     ahead = [int(m) for m in milestone_months if last < m <= limit]
     return months + (list(range(last + 1, max(ahead) + 1)) if ahead else [])
+
+
+def whole_path_months(months: Sequence[int], milestone_months: Sequence[int], metric: str) -> list[int]:
+    """The shown ``months`` carried on to the last milestone: the whole trajectory is drawn (issue 8).
+
+    The overview and the briefing show where the path leads, the 2035
+    deadline included, not only the next year. A year-to-date metric stops
+    at its December (its milestones belong to their year).
+    """
+    months = [int(m) for m in months]
+    if not months:
+        return []
+    last = months[-1]
+    limit = 12 * year_of(last) + 12 if METRIC_BY_KEY[metric].year_to_date else None
+    ahead = [int(m) for m in milestone_months if m > last and (limit is None or m <= limit)]
+    end = max(ahead) if ahead else last
+    if limit is not None:
+        end = max(end, limit)
+    return months + list(range(last + 1, end + 1))

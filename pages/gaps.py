@@ -8,6 +8,7 @@ monthly pace each needs until the deadline against the pace it has kept.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
@@ -18,7 +19,8 @@ from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figur
 from ui.exports import csv_bytes
 from ui.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, metric_label, t
-from ui.notes import schemes_reported_above_note
+from ui.honest import not_comparable_notes, overdue_text
+from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
 from ui.tables_league import gaps_styler
@@ -37,9 +39,13 @@ codes, siblings, league_level, scope_name = scope.codes, scope.siblings, scope.l
 title.title(t("gaps.title", region=scope_name))
 siblings_note(selection, scope)
 
-schemes_reported_above_note(list(codes), period, metric)
-
 report = loaders.report(targets, period, codes)
+if "comparable" in report:
+    for note in not_comparable_notes(report, metric, t):
+        st.info(note, icon=":material/info:")
+else:  # an engine without the comparable column: the older, metric-blind note
+    schemes_reported_above_note(list(codes), period, metric)
+region_changes_note(list(codes))
 history = loaders.series(targets, codes, pace_months(metric, period))
 table = gap_table(report, history, metric, period)
 counts = gap_counts(report, metric)
@@ -47,7 +53,20 @@ rows = report[report["metric"] == metric]
 
 due = rows["target_by"].dropna().unique()
 goals = rows["target"].dropna().unique()
-if len(due) == 1 and len(goals) == 1:
+late = table[table["overdue_months"].notna()]
+if not late.empty:
+    since = rows["overdue_since"].dropna() if "overdue_since" in rows else []
+    st.error(
+        t(
+            "gaps.overdue_caption",
+            count=len(late),
+            unit=unit(league_level),
+            target=format_rate(float(late["target"].iloc[0])),
+            since=format_month(int(min(since))) if len(since) else "—",
+        ),
+        icon=":material/alarm:",
+    )
+if len(due) == 1 and len(goals) == 1 and late.empty:
     months = table["months_left"].iloc[0] if not table.empty else max(1, int(due[0]) - period)
     st.caption(
         t(
@@ -84,7 +103,7 @@ if counts["with_gap"] == 0:
 # ---- the headline numbers and the sentence for the briefing
 total = len(rows)
 short = int((pace_flags(table) == "short").sum())
-cards = st.columns(3)
+cards = st.columns(4 if not late.empty else 3)
 cards[0].metric(t("gaps.total"), format_persons(int(table["gap_persons"].sum())), border=True)
 cards[1].metric(
     t("gaps.regions_with_gap", unit=unit(league_level)), t("gaps.of_total", count=counts["with_gap"], total=total), border=True
@@ -92,6 +111,10 @@ cards[1].metric(
 cards[2].metric(
     t("gaps.short_count", unit=unit(league_level)), t("gaps.of_total", count=short, total=counts["with_gap"]), border=True
 )
+if not late.empty:
+    cards[3].metric(
+        t("gaps.overdue_count", unit=unit(league_level)), t("gaps.of_total", count=len(late), total=counts["with_gap"]), border=True
+    )
 summary = concentration(table)
 st.markdown(
     t(
@@ -114,6 +137,7 @@ figure = pareto_figure(
     line_name=t("gaps.line_name"),
     flag_names=flag_names,
     rest_note=lambda **numbers: t("gaps.rest_note", unit=unit(league_level), **numbers),
+    overdue_name=t("gaps.flag_overdue"),
 )
 stem = file_stem(scope_name, t("gaps.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
 st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")
@@ -129,6 +153,7 @@ headers = {
     "needed_pace": t("gaps.col.needed"),
     "kept_pace": kept_column,
     "short_of_pace": t("gaps.col.flag"),
+    "note": t("honest.note_col"),
     "months_left": t("gaps.col.months_left"),
     "value": metric_label(metric),
     "target": t("word.target"),
@@ -136,9 +161,23 @@ headers = {
     "region_code": t("word.region_code"),
 }
 flag_text = dict(zip(PACE_FLAGS, flag_names))
-display = table[list(headers)].copy()
+carried = rows.set_index("region_code")["carried"] if "carried" in rows else None
+
+
+def gap_note(row) -> str:
+    """Overdue (the persons needed now) and estimated, where they apply."""
+    parts = [overdue_text(row, t) or ""]
+    if carried is not None and carried.get(row["region_code"], 0) > 0:
+        parts.append(t("honest.estimated"))
+    return " · ".join(p for p in parts if p)
+
+
+display = table.assign(note=[gap_note(row) for _, row in table.iterrows()])[list(headers)].copy()
 display["target_by"] = display["target_by"].map(format_month)
 display["short_of_pace"] = pace_flags(table).map(flag_text)
+overdue_rows = table["overdue_months"].notna().to_numpy()
+display.loc[overdue_rows, "short_of_pace"] = t("gaps.flag_overdue")
+display["months_left"] = display["months_left"].astype("Int64").where(~overdue_rows, pd.NA)  # past its deadline: no months left
 display = display.rename(columns=headers)
 st.dataframe(
     gaps_styler(
@@ -150,7 +189,7 @@ st.dataframe(
         shares=(headers["share"], headers["cumulative_share"]),
         paces=(headers["needed_pace"], headers["kept_pace"]),
         flag=headers["short_of_pace"],
-        flag_colors=dict(zip(flag_names, (SHORT_COLOR, PACED_COLOR, UNKNOWN_COLOR))),
+        flag_colors={**dict(zip(flag_names, (SHORT_COLOR, PACED_COLOR, UNKNOWN_COLOR))), t("gaps.flag_overdue"): SHORT_COLOR},
     ),
     hide_index=True,
     width="stretch",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.briefing import TREND_MONTHS
 from metrics.compute import trajectory_path
+from metrics.trends import whole_path_months
 from metrics.periods import year_of
 from metrics.registry import METRIC_KEYS
 from metrics.summary import change_since, status_counts
 from ui import loaders
 from ui.charts import chart_config, file_stem, status_bar, status_color, trend_figure
 from ui.formatting import format_month, format_persons, format_points, format_rate
+from ui.honest import change_parts, estimated_suffix, not_comparable_notes, overdue_text, region_not_comparable_note
 from ui.i18n import metric_label, status_label, t
+from ui.notes import region_changes_note
 from ui.selection import current
 
 selection = current()
@@ -23,10 +27,15 @@ st.title(t("overview.title", region=selection.region_name))
 own = loaders.report(targets, period, [selection.region]).set_index("metric")
 history = loaders.series(targets, [selection.region], selection.periods)
 
+region_changes_note([selection.region, *loaders.children(selection.region)["code"].tolist()])
 completeness = own["completeness"].iloc[0] if not own.empty else None
 if completeness is not None and completeness == completeness and completeness < 1:
     st.warning(
-        t("overview.incomplete", period=format_month(period), completeness=format_rate(completeness, decimals=0)),
+        t(
+            "overview.incomplete_carried" if not own.empty and own["carried"].fillna(0).astype("float64").max() > 0 else "overview.incomplete",
+            period=format_month(period),
+            completeness=format_rate(completeness, decimals=0),
+        ),
         icon=":material/warning:",
     )
 
@@ -46,18 +55,28 @@ def card(metric: str) -> None:
             f"font-size:0.85rem'>{status_label(status)}</span></div>",
             unsafe_allow_html=True,
         )
+        change = change_parts(month_change, t)
         st.metric(
             metric_label(metric),
-            format_rate(value, target),
-            delta=None if month_change is None else f"{format_points(month_change)} {t('overview.vs_last_month')}",
+            format_rate(value, target) + estimated_suffix(row, t),
+            delta=None if change is None else f"{change[0]} {t('overview.vs_last_month')}",
+            delta_color="off" if change is not None and change[1] == "flat" else "normal",
+            delta_arrow="off" if change is not None and change[1] == "flat" else "auto",
             label_visibility="collapsed",
         )
-        if year_change is not None:
-            st.caption(f"{t('overview.vs_last_year')} {format_points(year_change)}")
+        year = change_parts(year_change, t)
+        if year is not None:
+            st.caption(f"{t('overview.vs_last_year')} {year[0]}")
         if target == target and target is not None:
             st.caption(t("overview.target_line", target=format_rate(target), target_by=format_month(row["target_by"])))
+        note = region_not_comparable_note(row, t)
+        if note:
+            st.caption(f":grey[{note}]")
         gap_pp = row["gap_pp"]
-        if gap_pp == gap_pp and gap_pp is not None:
+        overdue = overdue_text(row, t)
+        if overdue:
+            st.markdown(f":material/alarm: **{overdue}**")
+        elif gap_pp == gap_pp and gap_pp is not None:
             if gap_pp > 0:
                 st.caption(t("overview.gap_line", gap_pp=format_points(gap_pp)[1:], gap_persons=format_persons(row["gap_persons"])))
             else:
@@ -71,19 +90,27 @@ for column, metric in zip(columns, METRIC_KEYS):
     with column:
         card(metric)
 
-# ---- trend against target and trajectory, one tab per metric (the sidebar's metric first)
-ordered = [selection.metric] + [m for m in METRIC_KEYS if m != selection.metric]
-for tab, metric in zip(st.tabs([metric_label(m) for m in ordered]), ordered):
+# ---- one tab per metric, always in the registry's order (the sidebar's metric opens first
+# by being selected, never by reordering): the trend against the whole trajectory to the last
+# milestone, then the sub-regions by status for the same metric.
+kids = loaders.children(selection.region)
+kid_report = loaders.report(targets, period, kids["code"].tolist()) if not kids.empty else None
+region_lineage = loaders.regions().set_index("code").at[selection.region, "lineage"]
+tabs = st.tabs([metric_label(m) for m in METRIC_KEYS], default=metric_label(selection.metric))
+for tab, metric in zip(tabs, METRIC_KEYS):
     with tab:
         metric_history = history[(history["metric"] == metric) & (history["period"] <= period)]
-        region_lineage = loaders.regions().set_index("code").at[selection.region, "lineage"]
         entry = targets.for_region(metric, region_lineage)
         months = [m for m in selection.periods if m <= period]
         if metric == "payment_rate":  # year to date: the current year tells the story
             months = [m for m in months if year_of(m) == year_of(period)]
             metric_history = metric_history[metric_history["period"].isin(months)]
-        path = trajectory_path(metric, entry, targets.baseline, metric_history, months)
-        milestones = [] if entry is None else [(m.by, m.value) for m in entry.milestones if months and months[0] <= m.by <= months[-1] + 12]
+        else:  # from the trajectory's start (at most four years back), so a month's marker stays readable
+            months = [m for m in months if m >= min(targets.baseline, period - TREND_MONTHS + 1)] or months
+            metric_history = metric_history[metric_history["period"] >= months[0]]
+        drawn = whole_path_months(months, [] if entry is None else [m.by for m in entry.milestones], metric)
+        path = trajectory_path(metric, entry, targets.baseline, metric_history, drawn)
+        milestones = [] if entry is None else [(m.by, m.value) for m in entry.milestones if drawn and drawn[0] <= m.by <= drawn[-1]]
         figure = trend_figure(
             metric_history,
             path,
@@ -93,6 +120,7 @@ for tab, metric in zip(st.tabs([metric_label(m) for m in ordered]), ordered):
             trajectory_name=t("word.trajectory"),
             milestones=milestones,
             milestone_name=t("word.milestone"),
+            estimated_name=t("honest.estimated_legend"),
         )
         st.plotly_chart(
             figure,
@@ -100,23 +128,22 @@ for tab, metric in zip(st.tabs([metric_label(m) for m in ordered]), ordered):
             key=f"trend_{metric}",
         )
 
-# ---- sub-regions by status for the sidebar's metric
-st.subheader(t("overview.children_title", period=format_month(period)))
-kids = loaders.children(selection.region)
-if kids.empty:
-    st.caption(t("overview.no_children"))
-else:
-    kid_report = loaders.report(targets, period, kids["code"].tolist())
-    counts = status_counts(kid_report, selection.metric)
-    labels = {s: status_label(None if s == "none" else s) for s in counts}
-    figure = status_bar(
-        counts,
-        labels,
-        title=t("overview.children_chart_title", region=selection.region_name, period=format_month(period))
-        + f" · {metric_label(selection.metric)}",
-    )
-    st.plotly_chart(
-        figure,
-        config=chart_config(file_stem(selection.region_name, metric_label(selection.metric), "status", format_month(period))),
-        key="children_status",
-    )
+        st.subheader(t("overview.children_title", period=format_month(period)))
+        if kid_report is None:
+            st.caption(t("overview.no_children"))
+            continue
+        for note in not_comparable_notes(kid_report, metric, t):
+            st.info(note, icon=":material/info:")
+        counts = status_counts(kid_report, metric)
+        labels = {s: t("status.not_comparable") if s == "not_comparable" else status_label(None if s == "none" else s) for s in counts}
+        figure = status_bar(
+            counts,
+            labels,
+            title=t("overview.children_chart_title", region=selection.region_name, period=format_month(period))
+            + f" · {metric_label(metric)}",
+        )
+        st.plotly_chart(
+            figure,
+            config=chart_config(file_stem(selection.region_name, metric_label(metric), "status", format_month(period))),
+            key=f"children_status_{metric}",
+        )

@@ -28,7 +28,8 @@ from ui.charts_rankings import league_bar_figure
 from ui.exports import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
 from ui.formatting import format_month, format_rate, rate_decimals
 from ui.i18n import metric_label, status_label, t
-from ui.notes import schemes_reported_above_note
+from ui.honest import estimated_suffix, is_comparable, not_comparable_notes, overdue_text
+from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
@@ -40,6 +41,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "rank_up": ("rank_change", False),
     "rank_down": ("rank_change", True),
     "gap_persons": ("gap_persons", False),
+    "name": ("region_name", True),
 }
 STATUS_KEYS = (*STATUSES, "none")
 
@@ -80,7 +82,12 @@ st.caption(
     + " · "
     + t("rankings.compare_note", period=format_month(period), compare=format_month(compare_to))
 )
-schemes_reported_above_note(list(codes), period, metric)
+if "comparable" in league_report:
+    for note in not_comparable_notes(league_report, metric, t):
+        st.info(note, icon=":material/info:")
+else:  # an engine without the comparable column: the older, metric-blind note
+    schemes_reported_above_note(list(codes), period, metric)
+region_changes_note(list(codes))
 siblings_note(selection, scope)
 
 if members["value"].isna().all():
@@ -91,13 +98,13 @@ if members["value"].isna().all():
 praised, named = bulletin(table)
 boxes = st.columns(2)
 with boxes[0], st.container(border=True):
-    st.markdown(f"**:blue[:material/thumb_up: {t('rankings.praise_title')}]** · {t('rankings.praise_hint', n=3)}")
+    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {t('rankings.praise_hint', n=3)}")
     if praised.empty:
         st.caption(t("rankings.praise_none"))
     for row in praised.itertuples():
         st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
 with boxes[1], st.container(border=True):
-    st.markdown(f"**:orange[:material/campaign: {t('rankings.name_title')}]** · {t('rankings.name_hint', n=3)}")
+    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {t('rankings.name_hint', n=3)}")
     if named.empty:
         st.caption(t("rankings.name_none"))
     for row in named.itertuples():
@@ -131,17 +138,58 @@ headers = {
 status_names = {key: status_label(None if key == "none" else key) for key in STATUS_KEYS}
 status_fills = {status_names[key]: STATUS_COLORS[key] for key in STATUS_KEYS}
 
+headers["note"] = t("honest.note_col")
+status_names["not_comparable"] = f"≠ {t('status.not_comparable')}"
+status_fills[status_names["not_comparable"]] = STATUS_COLORS["not_comparable"]
+
+
+def row_note(row) -> str:
+    """What a reader must know about a row: its own status when greyed as not comparable, estimated, overdue."""
+    parts = [] if is_comparable(row) else [f"{t('status.not_comparable')}（{status_label(row['status'] if isinstance(row['status'], str) else None)}）"]
+    parts.append(estimated_suffix(row, t).strip("（）() "))
+    parts.append(overdue_text(row, t) or "")
+    return " · ".join(p for p in parts if p)
+
+
 display = shown[["rank", "rank_change", "region_name", "value", "target", "gap_pp", "gap_persons", "status", "region_code"]].copy()
 display.loc[shown["pinned"], "region_name"] = display.loc[shown["pinned"], "region_name"] + suffix
 display["status"] = display["status"].fillna("none").map(status_names)
+comparable = [is_comparable(row) for _, row in shown.iterrows()]
+display.loc[[not c for c in comparable], "status"] = status_names["not_comparable"]
+display["note"] = [row_note(row) for _, row in shown.iterrows()]
 display = display.rename(columns=headers)
 
 if len(shown) == 1:
     st.caption(t("rankings.no_match"))
+# The reference row is shown apart, above the table: st.dataframe's own header sort
+# cannot keep a pinned row first, so it never sits in the sortable table (issue 8).
+pinned_rows = int(shown["pinned"].sum())
+style = dict(
+    rank=headers["rank"],
+    rank_change=headers["rank_change"],
+    value=headers["value"],
+    target=headers["target"],
+    gap_pp=headers["gap_pp"],
+    gap_persons=headers["gap_persons"],
+    status=headers["status"],
+    status_colors=status_fills,
+)
+if pinned_rows:
+    st.caption(t("rankings.reference_apart", region=selection.region_name))
+    st.dataframe(
+        league_styler(display.head(pinned_rows), targets=shown["target"].head(pinned_rows), **style),
+        hide_index=True,
+        width="stretch",
+        column_config={headers["region_name"]: st.column_config.TextColumn(width="medium")},
+        placeholder="—",
+        key="rankings_reference",
+    )
+display = display.iloc[pinned_rows:].reset_index(drop=True)
 st.dataframe(
     league_styler(
         display,
-        targets=shown["target"],
+        pinned_rows=0,
+        targets=shown["target"].iloc[pinned_rows:],
         rank=headers["rank"],
         rank_change=headers["rank_change"],
         value=headers["value"],
@@ -158,8 +206,6 @@ st.dataframe(
     placeholder="—",
     key="rankings_table",
 )
-if not siblings:
-    st.caption(t("rankings.reference_note", region=selection.region_name))
 
 # ---- downloads: the filtered table, reference row first
 exported = export_rows(shown)

@@ -31,7 +31,9 @@ from ui.charts import chart_config, file_stem
 from ui.charts_trends import comparison_figure, panels_figure, status_heatmap
 from ui.exports import csv_bytes
 from ui.formatting import format_month, format_points, format_rate
+from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
 from ui.i18n import metric_label, status_label, t
+from ui.notes import region_changes_note
 from ui.selection import current
 
 selection = current()
@@ -117,6 +119,7 @@ else:
         milestone_name=t("word.milestone"),
         restarts=year_starts(months) if year_to_date else (),
         restart_label=t("trends.restart"),
+        estimated_name=t("honest.estimated_legend"),
     )
     st.plotly_chart(
         figure,
@@ -124,14 +127,22 @@ else:
         key="trends_compare",
     )
     st.caption(t("trends.path_note", region=selection.region_name))
+    for note in carried_footnotes(own_history, t, months):
+        st.caption(f":material/radio_button_unchecked: {note}")
+    region_changes_note(list(chosen))
 
     grid = status_grid(regions, values[values["region_code"].isin(chosen)], targets, metric, months)
     summary = range_summary(grid, chosen, first, last)
+    at_last = values[(values["metric"] == metric) & (values["period"] == last)]
+    carried_at = at_last.set_index("region_code")["carried"].fillna(0).to_dict() if "carried" in at_last else {}
     st.markdown(f"**{t('trends.table_header', last=format_month(last), first=format_month(first))}**")
     summary_table = pd.DataFrame(
         {
             t("word.region"): [names[c] for c in summary["region_code"]],
-            metric_name: [format_rate(v, g) for v, g in zip(summary["value"], summary["target"])],
+            metric_name: [
+                format_rate(v, g) + (t("honest.estimated_suffix") if carried_at.get(c, 0) > 0 else "")
+                for c, v, g in zip(summary["region_code"], summary["value"], summary["target"])
+            ],
             t("word.target"): [format_rate(g) for g in summary["target"]],
             t("word.status"): [status_label(s) for s in summary["status"]],
             t("trends.change"): [format_points(c) for c in summary["change"]],
@@ -160,7 +171,9 @@ if county_codes and wide_grid is not None:
     for code in county_codes:
         rows = wide_grid[wide_grid["region_code"] == code]
         at_last = rows[rows["period"] == last]["status"]
-        panels.append((names[code], rows[["period", "value"]], rows[["period", "target"]], at_last.iloc[0] if len(at_last) else None))
+        carried = region_history(wide, code, metric)[["period", "carried"]] if "carried" in wide else None
+        line = rows[["period", "value"]] if carried is None else rows[["period", "value"]].merge(carried, on="period", how="left")
+        panels.append((names[code], line, rows[["period", "target"]], at_last.iloc[0] if len(at_last) else None))
     figure = panels_figure(
         panels,
         title=t("trends.panels_title", region=selection.region_name, metric=metric_name, ytd=ytd, first=format_month(first), last=format_month(last)),
@@ -181,6 +194,14 @@ else:
     town_grid = wide_grid[wide_grid["region_code"].isin(township_codes) & wide_grid["period"].isin(heat_months)]
     order = order_by_value(town_grid, heat_months[-1])
     statuses = {key: status_label(None if key == "none" else key) for key in STATUS_CODES}
+    statuses["not_comparable"] = t("status.not_comparable")
+    # a township that is not comparable at the map's last month is drawn grey (spec §3), with the note
+    town_report = loaders.report(targets, heat_months[-1], order)
+    for note in not_comparable_notes(town_report, metric, t):
+        st.info(note, icon=":material/info:")
+    comparable = {
+        str(row["region_code"]): is_comparable(row) for _, row in town_report[town_report["metric"] == metric].iterrows()
+    }
     heat_first, heat_last = format_month(heat_months[0]), format_month(heat_months[-1])
     if len(months) > len(heat_months):
         st.caption(t("trends.heatmap_limited", months=MAX_SPAN, first=heat_first, last=heat_last))
@@ -194,6 +215,7 @@ else:
         value_word=metric_name,
         target_word=t("word.target"),
         status_word=t("word.status"),
+        greyed=[not comparable.get(code, True) for code in order],
     )
     st.caption(t("trends.heatmap_note", count=len(order), last=heat_last))
     st.plotly_chart(

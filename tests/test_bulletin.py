@@ -188,10 +188,10 @@ def test_the_workbook_has_a_sheet_per_metric_then_praise_and_naming_then_definit
 def test_each_league_sheet_is_titled_with_a_bold_frozen_header_and_a_filter(book):
     sheet = book["参保率"]
     assert sheet["A1"].value == "曲靖市 县（市、区）参保率排名 · 2025 年第 4 季度（2025-12，名次变化对比 2025-09）"
-    assert [c.value for c in sheet[3]] == ["排名", "名次变化", "区划代码", "地区", "参保率", "目标", "目标期限", "差距（百分点）", "差距（人）", "状态"]
+    assert [c.value for c in sheet[3]] == ["排名", "名次变化", "区划代码", "地区", "参保率", "目标", "目标期限", "差距（百分点）", "差距（人）", "状态", "说明"]
     assert all(c.font.bold for c in sheet[3])
     assert sheet.freeze_panes == "A4"
-    assert sheet.auto_filter.ref.startswith("A3:J")
+    assert sheet.auto_filter.ref.startswith("A3:K")
 
 
 def test_the_league_is_the_reports_ranking_with_rank_changes_against_the_previous_quarter(book, demo_db, targets):

@@ -36,7 +36,8 @@ def test_the_league_chart_is_titled_and_has_one_bar_series_per_status_in_its_col
     )
     assert fig.layout.title.text == "曲靖市 县区参保率排名 · 2026-10"
     bars = [trace for trace in fig.data if trace.type == "bar"]
-    assert [b.name for b in bars] == ["ACHIEVED", "BEHIND", "OFF_TRACK"]
+    # each status carries its mark beside its colour (issue 8: told apart without hue)
+    assert [b.name for b in bars] == ["✓ ACHIEVED", "! BEHIND", "✕ OFF_TRACK"]
     assert [b.marker.color for b in bars] == [STATUS_COLORS["achieved"], STATUS_COLORS["behind"], STATUS_COLORS["off_track"]]
     assert all(b.orientation == "h" for b in bars)
     assert list(fig.layout.yaxis.categoryarray) == ["T0", "T1", "T2", "T3"]  # best at the top
@@ -66,7 +67,7 @@ def test_the_reference_region_is_a_labelled_dotted_line_and_the_selected_one_is_
     )
     assert "曲靖市 95.1%" in [a.text for a in fig.layout.annotations]
     assert sorted(s.x0 for s in fig.layout.shapes) == [0.95, 0.951]
-    behind = next(t for t in fig.data if t.name == "BEHIND")
+    behind = next(t for t in fig.data if t.name == "! BEHIND")
     assert list(behind.marker.line.width) == [3]
 
 

@@ -294,3 +294,22 @@ def test_kuomian_export_without_a_browser_says_so_and_writes_nothing(demo_db, tm
     assert main(["--db", str(demo_db), "export", "briefing", "--out", str(out)]) == 1
     assert "cannot render" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_briefing_of_a_carried_month_is_estimated_hollow_and_footnoted(demo_db, targets):
+    """葵山镇 missed 2026-08: 师宗县's briefing marks the figure 估算, rings the month and says why."""
+    with connect(demo_db) as con:
+        b = briefing_from_connection(con, targets, "530323", month_index("2026-08"), "coverage_rate")
+    tx = Texts("zh")
+    figure = briefing_figure(b, tx)
+    texts = [a.text for a in figure.layout.annotations]
+    carried = int(b.row("coverage_rate")["carried"])
+    assert carried > 0
+    assert f"○ 2026-08：{carried} 项报表未报，沿用此前数据（估算）" in texts
+    assert "<b>（估算）</b>" in texts
+    values = next(trace for trace in figure.data if trace.name == "参保率")
+    assert list(values.marker.symbol)[-1] == "circle-open"
+    ring = figure.data[-1]  # the month itself: a ring in the status colour, not a filled dot
+    assert ring.marker.color == "white"
+    # the trend runs on to the last milestone
+    assert int(b.trends["coverage_rate"].path["period"].iloc[-1]) == month_index("2035-12")

@@ -9,6 +9,8 @@ CSV, and finds a clear message when nobody has a gap. Her colleague reads it in 
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -77,7 +79,11 @@ def test_the_counties_with_a_gap_are_listed_largest_first_as_the_metrics_compute
     assert table["每月需增（人）"].tolist() == pytest.approx(want["needed_pace"].tolist())
     assert table["近 12 个月月均增（人）"].tolist() == pytest.approx(want["kept_pace"].tolist(), nan_ok=True)
     flags = {True: "需提速", False: "进度够用"}
-    assert table["进度判断"].tolist() == [flags.get(f, "无法判断") if not pd.isna(f) else "无法判断" for f in want["short_of_pace"]]
+    # an overdue county reads 已逾期 (issue 8: the 2025-12 coverage target is past), the rest by their pace
+    assert table["进度判断"].tolist() == [
+        "已逾期" if not pd.isna(late) else flags.get(f, "无法判断") if not pd.isna(f) else "无法判断"
+        for f, late in zip(want["short_of_pace"], want["overdue_months"])
+    ]
     assert at.metric[0].value == f"{int(want['gap_persons'].sum()):,}"
 
 
@@ -121,7 +127,7 @@ def test_the_table_downloads_as_csv_that_excel_opens_in_chinese(monkeypatch):
     data = offered["曲靖市_县区缺口_参保率_2026-10.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0] == (
-        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,剩余月数,参保率,目标,期限,区划代码"
+        "地区,差距（人）,占比,累计占比,每月需增（人）,近 12 个月月均增（人）,进度判断,说明,剩余月数,参保率,目标,期限,区划代码"
     )
 
 
@@ -148,7 +154,7 @@ def test_switching_to_english_changes_the_headers(demo_db):
     table = at.dataframe[0].value
     assert list(table.columns) == [
         "Region", "Gap (persons)", "Share", "Cumulative share", "Needed per month", "Kept per month, last 12 months",
-        "Pace", "Months left", "Coverage rate", "Target", "Due", "Code",
+        "Pace", "Note", "Months left", "Coverage rate", "Target", "Due", "Code",
     ]
     assert at.title[0].value == "曲靖市 · where the gap is"
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV"]
@@ -158,3 +164,19 @@ def test_without_a_target_in_force_the_page_says_there_is_no_gap_to_compute():
     at = open_page(metric="payment_rate", period=month_index("2024-05"))  # no payment milestones for 2024
     assert not at.dataframe
     assert any("没有正在执行的缴费率目标" in i.value for i in at.info)
+
+
+def test_an_overdue_county_reads_overdue_with_the_persons_needed_now(demo_db):
+    """Coverage was due at 95% by 2025-12: a county below it in 2026-10 is overdue, not '110 months to go'."""
+    at = open_page()
+    table = at.dataframe[0].value
+    want = expected(demo_db, "coverage_rate").set_index("region_code")
+    late = want[want["overdue_months"].notna()]
+    assert not late.empty
+    for code, row in late.iterrows():
+        shown_row = table[table["区划代码"] == code].iloc[0]
+        assert shown_row["进度判断"] == "已逾期"
+        assert shown_row["说明"] == f"逾期 {int(row['overdue_months'])} 个月，现需 {int(row['gap_persons']):,} 人"
+        assert shown_row["每月需增（人）"] == row["gap_persons"]
+    assert any("已于" in e.value and "到期而未达到" in e.value for e in at.error)
+    assert not any(re.search(r"距期限 \d+ 个月", c.value) for c in at.caption)

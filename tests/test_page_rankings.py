@@ -85,7 +85,9 @@ def open_page(**sidebar) -> AppTest:
 
 
 def shown(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[0].value
+    """The reference row (shown apart, above the table) followed by the league table."""
+    frames = [frame.value for frame in at.dataframe]
+    return pd.concat(frames[:2], ignore_index=True) if len(frames) >= 2 else frames[0]
 
 
 def test_the_city_is_pinned_first_and_its_counties_follow_as_metrics_report_ranks_them(demo_db):
@@ -159,7 +161,8 @@ def test_filters_keep_the_reference_row_and_select_by_status_and_name():
     at.multiselect(key="rankings_status__zh").set_value(["off_track"]).run()
     table = shown(at)
     assert table["区划代码"].iloc[0] == CITY
-    assert set(table["状态"].iloc[1:]) == {"明显滞后"}
+    # off-track townships that are not comparable (宣威市's) keep their status but are shown greyed as 不可比
+    assert set(table["状态"].iloc[1:]) == {"明显滞后", "≠ 不可比"}
     at.text_input(key="rankings_search").input("东山").run()
     table = shown(at)
     assert table["区划代码"].iloc[0] == CITY
@@ -203,7 +206,7 @@ def test_switching_to_english_changes_the_headers_and_keeps_the_choices():
     at.run()
     assert not at.exception
     table = shown(at)
-    assert list(table.columns) == ["Rank", "Rank change", "Region", "Coverage rate", "Target", "Gap (points)", "Gap (persons)", "Status", "Code"]
+    assert list(table.columns) == ["Rank", "Rank change", "Region", "Coverage rate", "Target", "Gap (points)", "Gap (persons)", "Status", "Code", "Note"]
     assert table["Region"].iloc[0] == "麒麟区 (reference)"
     assert at.radio(key="rankings_compare__en").value == "quarter"
     assert [b.proto.label for b in at.get("download_button")] == [
@@ -221,3 +224,30 @@ def test_townships_whose_county_reports_the_employee_schemes_come_with_a_note():
     assert notes and "企业职工" in notes[0] and "机关事业单位" in notes[0]
     other = open_page(region_level_0=QILIN)
     assert not [i.value for i in other.info if "直接报送" in i.value]
+
+
+def test_the_reference_row_is_shown_apart_so_no_header_sort_can_move_it():
+    """st.dataframe's own header sort cannot pin a row: the city sits in its own table above the league."""
+    at = open_page()
+    reference, league = at.dataframe[0].value, at.dataframe[1].value
+    assert reference["区划代码"].tolist() == [CITY]
+    assert CITY not in league["区划代码"].tolist()
+
+
+def test_xuanwei_townships_are_greyed_unranked_and_neither_praised_nor_named():
+    at = open_page()
+    at.selectbox(key="rankings_level__zh").set_value("township").run()
+    table = shown(at)
+    xuanwei = table[table["区划代码"].str.startswith("530381")]
+    assert len(xuanwei) == 29
+    assert set(xuanwei["状态"]) == {"≠ 不可比"} and xuanwei["排名"].isna().all()
+    named = " ".join(m.value for m in at.markdown)
+    assert not any(name in named for name in xuanwei["地区"])
+    notes = [i.value for i in at.info if i.value.startswith("宣威市直接报送")]
+    assert notes == ["宣威市直接报送企业职工、机关事业单位，其下 29 个地区的数值不含这些人员，不参与排名、表扬和通报。"]
+
+
+def test_the_not_comparable_note_stays_off_the_payment_rate():
+    at = open_page(metric="payment_rate")
+    at.selectbox(key="rankings_level__zh").set_value("township").run()
+    assert not [i.value for i in at.info if "直接报送" in i.value]

@@ -20,7 +20,7 @@ from data.queries import periods as db_periods
 from data.queries import regions as db_regions
 from data.report import metrics_report
 from data.store import load_demo
-from metrics.periods import period_label, year_of
+from metrics.periods import month_index, period_label, year_of
 from metrics.targets import parse_targets
 from metrics.trends import STATUS_CODES, descendants_at_level, row_labels
 from ui.formatting import format_rate
@@ -122,12 +122,17 @@ def test_heatmap_rows_are_every_township_by_current_value_coloured_by_the_report
     now = now.assign(v=now["value"].astype(float)).reset_index()
     order = now.sort_values(["v", "region_code"], ascending=[False, True])["region_code"].tolist()
     assert heat["y"] == row_labels(regions, order)
-    expected = [STATUS_CODES.get(s, STATUS_CODES["none"]) for s in now.set_index("region_code").loc[order, "status"].fillna("none")]
+    # a township that is not comparable (宣威市's) is drawn grey in every month: the code after the statuses
+    grey = len(STATUS_CODES)
+    indexed = now.set_index("region_code")
+    greyed = {c: not bool(indexed.at[c, "comparable"]) for c in order}
+    expected = [grey if greyed[c] else STATUS_CODES.get(s, STATUS_CODES["none"]) for c, s in zip(order, indexed.loc[order, "status"].fillna("none"))]
     assert [row[-1] for row in heat["z"]] == expected
+    assert sum(greyed.values()) == 29
     # and the first month shown, evaluated as of that month
     first_month = period - 23
     then = report(world, first_month, towns, "coverage_rate")["status"].fillna("none")
-    assert [row[0] for row in heat["z"]] == [STATUS_CODES[then[c]] for c in order]
+    assert [row[0] for row in heat["z"]] == [grey if greyed[c] else STATUS_CODES[then[c]] for c in order]
     # hover: value and status
     assert heat["customdata"][0][-1][0] == format_rate(now.set_index("region_code").at[order[0], "value"], now.set_index("region_code").at[order[0], "target"])
 
@@ -195,3 +200,17 @@ def test_page_redraws_within_a_second(world):
         timings.append(time.perf_counter() - start)
     assert not at.exception
     assert min(timings) < 1.0, timings
+
+
+def test_a_carried_month_reads_estimated_in_the_table_and_is_hollow_on_the_chart(world):
+    """葵山镇 missed 2026-08: 师宗县's figure that month counts carried rows."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["region_level_0"] = "530323"
+    at.session_state["period"] = month_index("2026-08")
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["地区"] == "师宗县"].iloc[0]
+    assert row["参保率"].endswith("（估算）")
+    assert any("2026-08：" in c.value and "沿用此前数据" in c.value for c in at.caption)

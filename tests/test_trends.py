@@ -325,7 +325,9 @@ def test_status_heatmap_is_a_discrete_okabe_ito_scale_with_value_hover():
     assert list(heat.y) == ["甲镇"] and list(heat.x) == ["2026-01", "2026-02"]
     colours = {color for _, color in heat.colorscale}
     assert colours == set(STATUS_COLORS.values())
-    assert list(heat.colorbar.ticktext) == [labels[k] for k in STATUS_CODES]
+    # each status with its mark (issue 8: told apart without hue), and the grey of a region that is not comparable
+    marks = {"none": "", "off_track": "✕ ", "behind": "! ", "on_track": "↗ ", "achieved": "✓ "}
+    assert list(heat.colorbar.ticktext) == [marks[k] + labels[k] for k in STATUS_CODES] + ["≠ not_comparable"]
     assert heat.customdata[0][0][0] == "94.96%"  # never "95.0%" beside a red light
     assert heat.customdata[0][1][2] == "NONE"
     assert "V: %{customdata[0]}" in heat.hovertemplate

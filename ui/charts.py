@@ -17,14 +17,35 @@ import plotly.graph_objects as go
 from metrics.periods import period_label
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+# One colour means one thing on every page and export (issue 8): these four
+# status colours stand for the statuses and for nothing else. Whatever else
+# a page flags (a pace kept or missed, a rank gained or lost, a pool too
+# small) takes a colour from ALERT_COLORS, never a status colour.
 STATUS_COLORS: dict[str, str] = {
     "achieved": "#0072B2",  # blue
     "on_track": "#009E73",  # bluish green
     "behind": "#E69F00",  # orange
     "off_track": "#D55E00",  # vermillion
-    "none": "#BBBBBB",  # grey: no data
+    "none": "#BBBBBB",  # light grey: no figure or no target
+    "not_comparable": "#8C8C8C",  # neutral grey, hatched: an ancestor reports some of its schemes
 }
 STATUS_ORDER: tuple[str, ...] = ("achieved", "on_track", "behind", "off_track")
+# A mark beside (or inside) every status colour, so the statuses read without hue.
+STATUS_MARKS: dict[str, str] = {
+    "achieved": "✓",
+    "on_track": "↗",
+    "behind": "!",
+    "off_track": "✕",
+    "none": "",
+    "not_comparable": "≠",
+}
+NOT_COMPARABLE_PATTERN = "/"  # the hatch of a not-comparable bar
+ALERT_COLORS: dict[str, str] = {
+    "short": "#CC79A7",  # reddish purple: short of what it needs (pace, pool)
+    "enough": "#56B4E9",  # sky blue: keeps the pace it needs, pool big enough
+    "unknown": "#BBBBBB",  # light grey: cannot tell
+    "change": "#1A1A1A",  # ink: a rank change reads by its arrow, not its colour
+}
 SERIES_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 TARGET_COLOR = "#333333"
 TRAJECTORY_COLOR = "#7F7F7F"
@@ -32,8 +53,34 @@ FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaH
 EXPORT_WIDTH, EXPORT_HEIGHT, EXPORT_SCALE = 1600, 900, 2
 
 
-def status_color(status: str | None) -> str:
+def status_color(status: str | None, comparable: bool = True) -> str:
+    """The one colour of ``status`` (grey for none; the neutral grey where the region is not comparable)."""
+    if not comparable:
+        return STATUS_COLORS["not_comparable"]
     return STATUS_COLORS.get(status or "none", STATUS_COLORS["none"])
+
+
+def carried_markers(series: pd.DataFrame, *, size: float = 5, color: str = SERIES_COLORS[0]) -> dict:
+    """Markers for a value line: hollow where the month's figure counts carried rows (an estimate, issue 8).
+
+    ``series``: ``period, value`` and optionally ``carried`` (int, the
+    (region, scheme) pairs counted through a carried row at that month, spec
+    §3 "Carried rows"); without ``carried`` every marker is filled.
+    """
+    carried = estimated_flags(series)
+    return {
+        "size": [size * 1.6 if c else size for c in carried],
+        "symbol": ["circle-open" if c else "circle" for c in carried],
+        "color": color,
+        "line": {"width": 2, "color": color},
+    }
+
+
+def estimated_flags(series: pd.DataFrame) -> list[bool]:
+    """Per row of ``series``: True where its figure counts carried rows (``carried`` > 0)."""
+    if "carried" not in series:
+        return [False] * len(series)
+    return [bool(c == c and c is not None and c is not pd.NA and int(c) > 0) for c in series["carried"]]
 
 
 def base_layout(fig: go.Figure, title: str, *, height: int = 420, percent_axis: str | None = "y") -> go.Figure:
@@ -68,10 +115,12 @@ def trend_figure(
     trajectory_name: str,
     milestones: Sequence[tuple[int, float]] = (),
     milestone_name: str = "",
+    estimated_name: str = "",
 ) -> go.Figure:
     """A region's metric month by month against its target and trajectory.
 
-    ``series``: ``period, value``; ``path``: ``period, target, trajectory``
+    ``series``: ``period, value`` (and ``carried``: months whose figure
+    counts carried rows get a hollow marker); ``path``: ``period, target, trajectory``
     (from ``metrics.compute.trajectory_path``); ``milestones``: (month, value)
     points drawn as labelled diamonds.
     """
@@ -102,7 +151,7 @@ def trend_figure(
             name=value_name,
             mode="lines+markers",
             line={"color": SERIES_COLORS[0], "width": 3},
-            marker={"size": 5},
+            marker=carried_markers(series),
         )
     )
     if milestones:
@@ -117,18 +166,36 @@ def trend_figure(
                 textposition="top center",
             )
         )
-    return base_layout(fig, title)
+    if estimated_name and any(estimated_flags(series)):
+        fig.add_trace(estimated_legend(estimated_name))
+    base_layout(fig, title)
+    # ticks one decimal finer where every figure lies within 5 points, so no two ticks read the same
+    shown = pd.concat([pd.Series(c, dtype="float64") for c in (series["value"], path["target"], path["trajectory"])]).dropna()
+    if not shown.empty and shown.max() - shown.min() < 0.05:
+        fig.update_yaxes(tickformat=".1%")
+    return fig
+
+
+def estimated_legend(name: str, color: str = SERIES_COLORS[0]) -> go.Scatter:
+    """A legend entry for the hollow marker: what an estimated (carried) month looks like."""
+    return go.Scatter(
+        x=[None], y=[None], name=name, mode="markers",
+        marker={"symbol": "circle-open", "size": 9, "color": color, "line": {"width": 2, "color": color}},
+    )
 
 
 def status_bar(counts: Mapping[str, int], labels: Mapping[str, str], *, title: str) -> go.Figure:
     """How many regions are in each status: one horizontal stacked bar per status."""
-    statuses = [s for s in (*STATUS_ORDER, "none") if counts.get(s, 0)]
+    statuses = [s for s in (*STATUS_ORDER, "none", "not_comparable") if counts.get(s, 0)]
     fig = go.Figure(
         go.Bar(
             x=[counts[s] for s in statuses],
-            y=[labels[s] for s in statuses],
+            y=[f"{STATUS_MARKS.get(s, '')} {labels[s]}".strip() for s in statuses],
             orientation="h",
-            marker={"color": [STATUS_COLORS[s] for s in statuses]},
+            marker={
+                "color": [STATUS_COLORS[s] for s in statuses],
+                "pattern": {"shape": [NOT_COMPARABLE_PATTERN if s == "not_comparable" else "" for s in statuses], "fgcolor": "#FFFFFF"},
+            },
             text=[counts[s] for s in statuses],
             textposition="outside",
             cliponaxis=False,

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.periods import period_label
-from ui.charts import SERIES_COLORS, STATUS_COLORS, TARGET_COLOR, base_layout, month_axis
+from ui.charts import ALERT_COLORS, SERIES_COLORS, TARGET_COLOR, base_layout, month_axis
 
 
 def completeness_figure(
@@ -44,7 +44,7 @@ def completeness_figure(
             line={"color": SERIES_COLORS[0], "width": 2.5},
             marker={
                 "size": [9 if s else 4 for s in short],
-                "color": [STATUS_COLORS["off_track"] if s else SERIES_COLORS[0] for s in short],
+                "color": [ALERT_COLORS["short"] if s else SERIES_COLORS[0] for s in short],
             },
         )
     )

@@ -13,14 +13,15 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import STATUS_COLORS, TARGET_COLOR, base_layout
+from ui.charts import ALERT_COLORS, TARGET_COLOR, base_layout
 from ui.charts_rankings import unique_labels
 
 MAX_BARS = 40
 LABELLED_BARS = 20  # above this many bars, the persons are read off the axis and the hover
-SHORT_COLOR = STATUS_COLORS["off_track"]  # needs a faster pace than it keeps
-PACED_COLOR = STATUS_COLORS["achieved"]  # keeps the pace it needs
-UNKNOWN_COLOR = STATUS_COLORS["none"]  # pace unknown
+# Pace flags are not statuses: they take the alert colours, never a status colour (issue 8).
+SHORT_COLOR = ALERT_COLORS["short"]  # needs a faster pace than it keeps
+PACED_COLOR = ALERT_COLORS["enough"]  # keeps the pace it needs
+UNKNOWN_COLOR = ALERT_COLORS["unknown"]  # pace unknown
 LINE_COLOR = "#000000"
 
 
@@ -34,6 +35,7 @@ def pareto_figure(
     rest_note: Callable[..., str],
     share_mark: float = 0.8,
     max_bars: int = MAX_BARS,
+    overdue_name: str = "",
 ) -> go.Figure:
     """``table``: ``region_code, region_name, gap_persons, cumulative_share, short_of_pace``, largest gap first.
 
@@ -41,23 +43,30 @@ def pareto_figure(
     unknown); ``bar_name`` names the bars in hovers. Beyond ``max_bars``
     regions the rest is left out, and ``rest_note(shown=, count=, persons=,
     share=)`` says so above the chart: one bar for them all would dwarf the
-    others.
+    others. With ``overdue_name``, the bars of overdue regions (``overdue_months``
+    known, issue 8) form their own legend entry, hatched: their deadline has
+    passed, whatever their pace.
     """
     shown = table.head(max_bars)
     labels = unique_labels(shown["region_name"], shown["region_code"])
     gaps = shown["gap_persons"].astype("int64").tolist()
     cumulative = shown["cumulative_share"].astype("float64").tolist()
     flags = shown["short_of_pace"].tolist()
+    late = shown["overdue_months"].notna().tolist() if overdue_name and "overdue_months" in shown else [False] * len(shown)
     labelled = len(labels) <= LABELLED_BARS
 
     fig = go.Figure()
     groups = (
+        (overdue_name, SHORT_COLOR, None),
         (flag_names[0], SHORT_COLOR, lambda f: f is True),
         (flag_names[1], PACED_COLOR, lambda f: f is False),
         (flag_names[2], UNKNOWN_COLOR, lambda f: f is not True and f is not False),
     )
     for name, colour, test in groups:
-        picked = [i for i, f in enumerate(flags) if test(f if f is not pd.NA else None)]
+        if test is None:
+            picked = [i for i, is_late in enumerate(late) if is_late]
+        else:
+            picked = [i for i, f in enumerate(flags) if not late[i] and test(f if f is not pd.NA else None)]
         if not picked:
             continue
         fig.add_trace(
@@ -65,7 +74,7 @@ def pareto_figure(
                 x=[labels[i] for i in picked],
                 y=[gaps[i] for i in picked],
                 name=name,
-                marker={"color": colour},
+                marker={"color": colour, "pattern": {"shape": "x" if test is None else "", "fgcolor": "#FFFFFF", "size": 8}},
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
                 textposition="outside",
                 cliponaxis=False,

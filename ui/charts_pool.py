@@ -11,14 +11,14 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
+from ui.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
 
 # Okabe-Ito: the two schemes in blues/greens, what is left in orange.
 EMPLOYEE_COLOR = "#0072B2"  # blue
 RESIDENT_COLOR = "#009E73"  # bluish green
 REMAINING_COLOR = "#E69F00"  # orange
-SHORT_COLOR = STATUS_COLORS["off_track"]  # vermillion: the pool cannot close the gap
-ENOUGH_COLOR = "#0072B2"
+SHORT_COLOR = ALERT_COLORS["short"]  # the pool cannot close the gap (not a status: no status colour)
+ENOUGH_COLOR = ALERT_COLORS["enough"]
 NO_GAP_COLOR = STATUS_COLORS["none"]
 TOTAL_COLOR = "#000000"
 LABEL_ALL_UP_TO = 12  # sub-regions: up to this many, every point is named; beyond, only the flagged ones

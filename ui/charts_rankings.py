@@ -12,11 +12,17 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, base_layout
+from ui.charts import NOT_COMPARABLE_PATTERN, STATUS_COLORS, STATUS_MARKS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, base_layout
 from ui.formatting import format_rate
 
 BAR_HEIGHT = 24
 ZOOM_ABOVE = 0.5  # rates all above this: the axis starts near the lowest instead of at 0
+
+
+def _marked(key: str, label: str) -> str:
+    """``"✓ 已达标"``: the status mark before its label (once, even if the label already has it)."""
+    mark = STATUS_MARKS.get(key, "")
+    return label if not mark or label.startswith(mark) else f"{mark} {label}"
 
 
 def unique_labels(names: pd.Series, codes: pd.Series) -> list[str]:
@@ -45,16 +51,22 @@ def league_bar_figure(
 ) -> go.Figure:
     """``members``: ``region_code, region_name, value, target, status`` in rank order (best at the top).
 
-    ``status_labels``: status key (``none`` for no status) -> label.
+    ``status_labels``: status key (``none`` for no status, ``not_comparable``)
+    -> label. A region whose ``comparable`` is False (spec §3) is drawn in
+    the neutral grey, hatched, under the "not comparable" label, whatever
+    its status: its figure leaves out the persons an ancestor reports.
     ``highlight``: a region code drawn outlined (the selected region among its
     siblings). ``reference``: (label, value), a dotted line for the selected
     region above the league. ``axis_note``: a text with ``{start}``, shown
     when the axis does not start at 0.
     """
     labels = unique_labels(members["region_name"], members["region_code"])
-    status = members["status"].fillna("none")
+    status = members["status"].fillna("none").astype(object)
+    if "comparable" in members:
+        comparable = members["comparable"].map(lambda c: True if c is None or c is pd.NA or c != c else bool(c))
+        status = status.where(comparable.to_numpy(dtype=bool), "not_comparable")
     fig = go.Figure()
-    for key in (*STATUS_ORDER, "none"):
+    for key in (*STATUS_ORDER, "none", "not_comparable"):
         mask = (status == key).to_numpy()
         if not mask.any():
             continue
@@ -64,9 +76,10 @@ def league_bar_figure(
                 x=rows["value"],
                 y=[label for label, keep in zip(labels, mask) if keep],
                 orientation="h",
-                name=status_labels[key],
+                name=_marked(key, status_labels.get(key, key)),
                 marker={
                     "color": STATUS_COLORS[key],
+                    "pattern": {"shape": NOT_COMPARABLE_PATTERN if key == "not_comparable" else "", "fgcolor": "#FFFFFF", "size": 6},
                     "line": {
                         "color": ["#000000" if code == highlight else STATUS_COLORS[key] for code in rows["region_code"]],
                         "width": [3 if code == highlight else 0 for code in rows["region_code"]],

@@ -20,6 +20,10 @@ from metrics.trends import STATUS_CODES
 from ui.charts import (
     SERIES_COLORS,
     STATUS_COLORS,
+    STATUS_MARKS,
+    carried_markers,
+    estimated_flags,
+    estimated_legend,
     TARGET_COLOR,
     TRAJECTORY_COLOR,
     base_layout,
@@ -53,11 +57,13 @@ def comparison_figure(
     restarts: Sequence[int] = (),
     restart_label: str = "",
     height: int = 460,
+    estimated_name: str = "",
 ) -> go.Figure:
     """Several regions' values month by month, with the first region's target and trajectory.
 
     ``lines``: (name, ``period, value``) per region, the selected region
-    first (drawn thickest); ``path``: ``period, target, trajectory`` (from
+    first (drawn thickest), with ``carried`` where known: a month whose
+    figure counts carried rows is drawn hollow (an estimate, issue 8); ``path``: ``period, target, trajectory`` (from
     ``metrics.compute.trajectory_path``); ``milestones``: (month, value)
     drawn as labelled diamonds; ``restarts``: months where a year-to-date
     count starts afresh, marked by a vertical line.
@@ -91,9 +97,11 @@ def comparison_figure(
                 name=name,
                 mode="lines+markers",
                 line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3.5 if i == 0 else 2},
-                marker={"size": 5 if i == 0 else 4},
+                marker=carried_markers(series, size=5 if i == 0 else 4, color=SERIES_COLORS[i % len(SERIES_COLORS)]),
             )
         )
+    if estimated_name and any(any(estimated_flags(series)) for _, series in lines):
+        fig.add_trace(estimated_legend(estimated_name, TARGET_COLOR))
     if milestones:
         fig.add_trace(
             go.Scatter(
@@ -161,8 +169,15 @@ def panels_figure(
                 x=month_axis(series["period"]),
                 y=series["value"].to_numpy(dtype="float64"),
                 name=value_name,
-                mode="lines",
+                mode="lines+markers" if any(estimated_flags(series)) else "lines",
                 line={"color": SERIES_COLORS[0], "width": 2.2},
+                # only an estimated (carried) month gets a marker: a hollow one
+                marker={
+                    "symbol": ["circle-open" if c else "circle" for c in estimated_flags(series)],
+                    "size": [8 if c else 0 for c in estimated_flags(series)],
+                    "color": SERIES_COLORS[0],
+                    "line": {"width": 2, "color": SERIES_COLORS[0]},
+                },
                 legendgroup="value",
                 showlegend=first,
             ),
@@ -204,15 +219,19 @@ def status_heatmap(
     value_word: str,
     target_word: str,
     status_word: str,
+    greyed: Sequence[bool] = (),
 ) -> go.Figure:
-    """Regions × months coloured by status, a discrete Okabe-Ito scale.
+    """Regions × months coloured by status, a discrete Okabe-Ito scale, each cell with its status mark.
 
     ``status``: status codes (:data:`metrics.trends.STATUS_CODES`) indexed
     by region, columns month indexes; ``values`` and ``targets`` the same
     shape, for the hover; ``status_labels``: status key (``none`` included)
-    -> translated label.
+    -> translated label (and ``not_comparable``); ``greyed``: per row, True
+    where the region is not comparable (spec §3): the whole row is drawn in
+    the neutral grey, never in a status colour. Every cell carries its
+    status mark (``STATUS_MARKS``), so the statuses read without hue.
     """
-    keys = list(STATUS_CODES)  # code i -> status key
+    keys = [*STATUS_CODES, "not_comparable"]  # code i -> status key
     n = len(keys)
     scale = []
     for i, key in enumerate(keys):
@@ -220,9 +239,11 @@ def status_heatmap(
     months = [int(m) for m in status.columns]
     x = [period_label(m) for m in months]
     codes = status.to_numpy().tolist()
+    grey = keys.index("not_comparable")
+    codes = [[grey] * len(row) if i < len(greyed) and greyed[i] else row for i, row in enumerate(codes)]
     shown = values.to_numpy(dtype="float64").tolist()
     goals = targets.to_numpy(dtype="float64").tolist()
-    labels = [status_labels[k] for k in keys]
+    labels = [status_labels.get(k, k) for k in keys]
     hover = [
         [[format_rate(v, g), format_rate(g), labels[c]] for v, g, c in zip(value_row, goal_row, code_row)]
         for value_row, goal_row, code_row in zip(shown, goals, codes)
@@ -238,6 +259,9 @@ def status_heatmap(
             xgap=1,
             ygap=1,
             customdata=np.array(hover, dtype=object),
+            text=[[STATUS_MARKS[keys[c]] for c in row] for row in codes],
+            texttemplate="%{text}",
+            textfont={"size": 10, "color": "#FFFFFF"},
             hovertemplate=(
                 "%{y} · %{x}<br>"
                 + value_word + ": %{customdata[0]}<br>"
@@ -246,7 +270,7 @@ def status_heatmap(
             ),
             colorbar={
                 "tickvals": list(range(n)),
-                "ticktext": [status_labels[k] for k in keys],
+                "ticktext": [f"{STATUS_MARKS[k]} {status_labels.get(k, k)}".strip() for k in keys],
                 "title": {"text": status_word},
                 "thickness": 14,
                 "len": min(1.0, 300 / max(300, 18 * len(status.index) + 160)) if len(status.index) > 20 else 1.0,

@@ -145,8 +145,11 @@ def _report(
     codes: tuple[str, ...],
     compare_to: int | None,
 ) -> pd.DataFrame:
+    from ui.honest import report_with_notes
+
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        frame = metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        return report_with_notes(con, _targets, frame, period)
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
@@ -206,3 +209,16 @@ def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...],
 def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
     """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
     return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))
+
+
+@st.cache_data(show_spinner=False)
+def _region_changes(path: str, version: tuple[int, int]) -> pd.DataFrame | None:
+    if not hasattr(queries, "region_changes"):  # an engine without abolished regions
+        return None
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return queries.region_changes(con)
+
+
+def region_changes() -> pd.DataFrame | None:
+    """``code, name, abolished, successor, successor_name`` of the abolished regions (``data.queries.region_changes``)."""
+    return _region_changes(str(db_path()), db_version())

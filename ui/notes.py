@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import loaders
+from ui.honest import region_change_notes
 from ui.i18n import t
 
 
@@ -24,3 +25,9 @@ def schemes_reported_above_note(codes: list[str], period: int, metric: str) -> N
             t("note.schemes_reported_above", ancestor=ancestor, schemes=schemes, count=len(group)),
             icon=":material/info:",
         )
+
+
+def region_changes_note(codes: list[str]) -> None:
+    """Say which listed regions were abolished, and what became of them (issue 8): ``越州镇已于 2026-11 变更为越州街道（530302014）``."""
+    for note in region_change_notes(loaders.region_changes(), codes, t):
+        st.caption(f":material/swap_horiz: {note}")

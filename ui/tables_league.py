@@ -15,12 +15,13 @@ from functools import partial
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ui.charts import STATUS_COLORS
+from ui.charts import ALERT_COLORS
 from ui.exports import HIGHLIGHT_FILL, readable_text_color
 from ui.formatting import format_persons, format_points, format_rank_change, format_rate
 
-UP_COLOR = STATUS_COLORS["on_track"]
-DOWN_COLOR = STATUS_COLORS["off_track"]
+# A rank change reads by its arrow (▲/▼); green and vermillion mean statuses (issue 8).
+UP_COLOR = ALERT_COLORS["change"]
+DOWN_COLOR = ALERT_COLORS["change"]
 
 
 def _missing(value: object) -> bool:
