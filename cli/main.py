@@ -190,6 +190,8 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     for warning in result.warnings:
         print(f"warning: {warning.render(str(args.file))}", file=sys.stderr)
+    for note in result.notes:
+        print(f"{args.file}: {note}")
     print(
         f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
         f"{result.added} added, {result.replaced} replaced"

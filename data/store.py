@@ -15,7 +15,7 @@ import pandas as pd
 
 from data import queries
 from data.db import connect
-from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, read_table
+from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
     pass
@@ -62,7 +62,10 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return ImportResult(import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings))
+    return ImportResult(
+        import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings),
+        tuple(checked.notes),
+    )
 
 
 def _new_import(con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: int, is_demo: bool) -> int:
@@ -78,7 +81,9 @@ def _new_import(con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: in
 def check_file(con: duckdb.DuckDBPyConnection | None, kind: str, path: Path | str, sheet: str | None = None, source: str | None = None) -> Checked:
     source = source or str(path)
     table = read_table(path, KINDS[kind], sheet=sheet, source=source)
-    return check(con, KINDS[kind], table, source)
+    checked = check(con, KINDS[kind], table, source)
+    checked.notes = notes_of(table)
+    return checked
 
 
 def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None) -> ImportResult:

@@ -153,7 +153,7 @@ with tab_upload:
     st.caption(t(f"data.columns.{kind}"))
     uploaded = st.file_uploader(
         t("data.file"),
-        type=["csv", "xlsx"],
+        type=["csv", "xlsx", "xlsm", "xls", "ods"],
         key=f"data_upload_{st.session_state[ROUND_KEY]}",
         help=t("data.file_help"),
     )
