@@ -60,6 +60,8 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 131_072
 #: Rows of a workbook sheet (the row number of its last row); a year of a province's townships is ~55,000.
 MAX_WORKBOOK_ROWS = 100_000
+#: Lines of a CSV file (blank ones too): the benchmark's province is 540,001.
+MAX_CSV_LINES = 2_000_000
 #: Bytes decompressed from a workbook (all its parts together), whatever its parts declare.
 MAX_UNZIPPED_BYTES = 128 * 1024 * 1024
 #: The header is looked for in the first this many non-empty rows.
@@ -198,13 +200,9 @@ def sheet_names(data: bytes) -> list[str]:
             if "xl/workbook.xml" in archive.namelist():
                 return [name for name, _, _ in _Xlsx(archive, "upload", []).sheets]
         if data.startswith(b"PK\x03\x04") or data.startswith(_OLE):
-            import python_calamine as calamine
+            from data import calamine_child
 
-            workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            try:
-                return list(workbook.sheet_names)
-            finally:
-                workbook.close()
+            return [name for name, _ in calamine_child.read(data, "?", MAX_WORKBOOK_ROWS, MAX_COLUMNS).get("sheets", [])]
     except Exception:  # noqa: BLE001 - not a workbook: the preview says what it is
         return []
     return []
@@ -244,11 +242,14 @@ def read_bytes(data: bytes, name: str, kind: Kind, sheet: str | None, source: st
     if not data:
         raise _refuse(source, "file", "is empty (0 bytes); export the report again", "文件是空的（0 字节）；请重新导出报表")
     notes: list[str] = []
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        grid = _read_zip(data, suffix, sheet, source, notes, kind)
-        return _finish(_tabulate(grid, kind, source, notes), notes)
-    if data.startswith(_OLE):
-        grid = _read_ole(data, suffix, sheet, source, notes, kind)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", _OLE)):
+        reader = _read_zip if data.startswith(b"PK") else _read_ole
+        try:
+            grid = reader(data, suffix, sheet, source, notes, kind)
+        except ImportRefused:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever a damaged workbook does, a person reads one line
+            raise _damaged(source, type(error).__name__) from None
         return _finish(_tabulate(grid, kind, source, notes), notes)
     what = _text_kind(data)
     if what is not None:
@@ -354,6 +355,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.DataFrame:
     text = _decode(data, source)
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if lines > MAX_CSV_LINES:
+        raise _refuse(
+            source, "file",
+            f"has {lines:,} lines; at most {MAX_CSV_LINES:,} are read (split the file, e.g. one file per year)",
+            f"文件有 {lines:,} 行；最多读取 {MAX_CSV_LINES:,} 行（请拆分文件，例如每年一个文件）",
+        )  # fmt: skip
     if not text.strip():
         return _tabulate(Grid([]), kind, source, notes)
     try:
@@ -929,8 +937,10 @@ class _Xlsx:
                     yield chunk
         except KeyError:
             raise _damaged(self.source, f"{name} is missing") from None
-        except (zipfile.BadZipFile, EOFError, OSError, zlib_error()) as error:
-            raise _damaged(self.source, str(error)) from None
+        except (ImportRefused, _Stop):
+            raise
+        except Exception as error:  # noqa: BLE001 - a bad CRC, an unknown compression, a cut stream...
+            raise _damaged(self.source, f"{name}: {type(error).__name__}") from None
 
     def _parse(self, name: str, start, end=None, text=None) -> None:
         import xml.parsers.expat
@@ -1100,14 +1110,7 @@ class _Xlsx:
         else:
             with_header = [i for i in visible if _has_header(self._sheet(i, HEADER_SEARCH_ROWS + 1), kind)]
             if len(with_header) > 1:
-                listed = ", ".join(f"'{names[i]}'" for i in with_header)
-                raise _refuse(
-                    self.source, "sheet",
-                    f"{len(with_header)} sheets hold a {kind.name} table ({listed}); import one sheet at a time "
-                    "(--sheet NAME, or choose the sheet on the data page), or put the rows on one sheet",
-                    f"有 {len(with_header)} 个工作表包含{kind.name}表（{'、'.join(names[i] for i in with_header)}）；"
-                    "请一次导入一个工作表（--sheet 工作表名，或在数据页选择工作表），或把数据放在同一个工作表上",
-                )  # fmt: skip
+                raise _several_sheets(self.source, kind, [names[i] for i in with_header])
             if with_header:
                 chosen = with_header[0]
             elif self.active in visible:
@@ -1266,12 +1269,6 @@ class _Xlsx:
             )  # fmt: skip
 
 
-def zlib_error():
-    import zlib
-
-    return zlib.error
-
-
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 
 
@@ -1365,101 +1362,81 @@ def _read_ole(data: bytes, suffix: str, sheet: str | None, source: str, notes: l
 
 
 def _calamine_grid(data: bytes, source: str, sheet: str | None, notes: list[str], kind: Kind, what: str) -> Grid:
-    """An .xls or .ods sheet through python-calamine (the well-kept Rust reader), as a grid."""
-    import python_calamine as calamine
+    """An .xls or .ods sheet read by python-calamine (the well-kept Rust reader) in a child process with a
+    memory ceiling (:mod:`data.calamine_child`), as a grid; the sheet chosen as for an .xlsx."""
+    from data import calamine_child
 
-    try:
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except calamine.PasswordError:
-        raise _encrypted(source) from None
-    except Exception as error:  # noqa: BLE001 - calamine's own errors: a damaged file, said in one line
-        raise _damaged(source, str(error).splitlines()[0][:120] if str(error) else what) from None
-    try:
-        metadata = workbook.sheets_metadata
-        names = [m.name for m in metadata]
-        if sheet is not None:
-            if sheet not in names:
-                raise _refuse(source, "sheet", f"no sheet named '{sheet}' (sheets: {', '.join(names)})", f"没有名为“{sheet}”的工作表（工作表：{'、'.join(names)}）")
-            chosen = names.index(sheet)
-        else:
-            visible = [i for i, m in enumerate(metadata) if str(m.visible).lower().endswith("visible") and "hidden" not in str(m.visible).lower()]
-            if not visible:
-                raise _refuse(source, "sheet", "every sheet is hidden; unhide the report's sheet in Excel/WPS", "所有工作表都已隐藏；请在 Excel/WPS 中取消隐藏报表所在的工作表")
-            grids = {}
-            with_header = []
-            for i in visible:
-                grids[i] = _calamine_sheet(workbook, names[i], source)
-                if len(visible) > 1 and _has_header(grids[i], kind):
-                    with_header.append(i)
-            if len(with_header) > 1:
-                listed = ", ".join(f"'{names[i]}'" for i in with_header)
+    answer = calamine_child.read(data, sheet, MAX_WORKBOOK_ROWS, MAX_COLUMNS)
+    error = answer.get("error")
+    if error == "password":
+        raise _encrypted(source)
+    if error == "limit":
+        raise _refuse(
+            source, "file",
+            f"could not be read within {_mib(calamine_child.MEMORY_BYTES)} of memory and {calamine_child.SECONDS} s "
+            f"(a damaged .{what}?); open it in Excel/WPS and save it as .xlsx",
+            f"无法在 {_mib(calamine_child.MEMORY_BYTES)} 内存和 {calamine_child.SECONDS} 秒内读取（.{what} 文件已损坏？）；"
+            "请用 Excel/WPS 打开后另存为 .xlsx",
+        )  # fmt: skip
+    if error is not None:
+        raise _damaged(source, answer.get("detail") or what)
+    names = [name for name, _ in answer["sheets"]]
+    visible = [i for i, (_, shown) in enumerate(answer["sheets"]) if shown]
+    grids = {name: _json_grid(name, grid, source) for name, grid in answer["grids"].items()}
+    if sheet is not None:
+        if sheet not in grids:
+            raise _refuse(source, "sheet", f"no sheet named '{sheet}' (sheets: {', '.join(names)})", f"没有名为“{sheet}”的工作表（工作表：{'、'.join(names)}）")
+        return grids[sheet]
+    if not visible:
+        raise _refuse(source, "sheet", "every sheet is hidden; unhide the report's sheet in Excel/WPS", "所有工作表都已隐藏；请在 Excel/WPS 中取消隐藏报表所在的工作表")
+    with_header = [i for i in visible if len(visible) > 1 and _has_header(grids[names[i]], kind)]
+    if len(with_header) > 1:
+        raise _several_sheets(source, kind, [names[i] for i in with_header])
+    chosen = with_header[0] if with_header else visible[0]
+    if chosen != 0:
+        why = "the first sheet is hidden" if 0 not in visible else "the sheet holding the table"
+        notes.append(f"read sheet '{names[chosen]}' ({why})")
+    return grids[names[chosen]]
+
+
+def _json_grid(name: str, grid: dict, source: str) -> Grid:
+    height, width = grid["height"], grid["width"]
+    if height > MAX_WORKBOOK_ROWS:
+        raise _refuse(
+            source, "file",
+            f"sheet '{name}' has {height:,} rows; at most {MAX_WORKBOOK_ROWS:,} rows of a sheet are read",
+            f"工作表“{name}”有 {height:,} 行；每个工作表最多读取 {MAX_WORKBOOK_ROWS:,} 行",
+        )  # fmt: skip
+    if width > MAX_COLUMNS:
+        raise _refuse(
+            source, "file",
+            f"sheet '{name}' has {width:,} columns; at most {MAX_COLUMNS} are read (delete the empty columns on the right)",
+            f"工作表“{name}”有 {width:,} 列；最多读取 {MAX_COLUMNS} 列（请删除右侧的空列）",
+        )  # fmt: skip
+    for number, cells in grid["rows"]:
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
                 raise _refuse(
-                    source, "sheet",
-                    f"{len(with_header)} sheets hold a {kind.name} table ({listed}); import one sheet at a time "
-                    "(--sheet NAME, or choose the sheet on the data page), or put the rows on one sheet",
-                    f"有 {len(with_header)} 个工作表包含{kind.name}表（{'、'.join(names[i] for i in with_header)}）；"
-                    "请一次导入一个工作表（--sheet 工作表名，或在数据页选择工作表），或把数据放在同一个工作表上",
+                    source, "file",
+                    f"cell {_column_letter(index)}{number} is longer than {MAX_CELL_CHARS:,} characters, more than a report holds",
+                    f"单元格 {_column_letter(index)}{number} 超过 {MAX_CELL_CHARS:,} 个字符，超出报表应有的长度",
+                    row=number,
                 )  # fmt: skip
-            chosen = with_header[0] if with_header else visible[0]
-            if chosen != 0:
-                why = "the first sheet is hidden" if 0 not in visible else "the sheet holding the table"
-                notes.append(f"read sheet '{names[chosen]}' ({why})")
-            return grids[chosen]
-        return _calamine_sheet(workbook, names[chosen], source)
-    finally:
-        workbook.close()
+    return Grid([(number, cells) for number, cells in grid["rows"]], [tuple(m) for m in grid["merged"]], name)
 
 
-def _calamine_sheet(workbook, name: str, source: str) -> Grid:
-    try:
-        sheet = workbook.get_sheet_by_name(name)
-    except Exception as error:  # noqa: BLE001
-        raise _damaged(source, str(error).splitlines()[0][:120] if str(error) else "") from None
-    start = sheet.start or (0, 0)
-    height, width = sheet.height, sheet.width
-    if start[0] + height > MAX_WORKBOOK_ROWS:
-        raise _refuse(
-            source, "file",
-            f"sheet '{name}' has {start[0] + height:,} rows; at most {MAX_WORKBOOK_ROWS:,} rows of a sheet are read",
-            f"工作表“{name}”有 {start[0] + height:,} 行；每个工作表最多读取 {MAX_WORKBOOK_ROWS:,} 行",
-        )  # fmt: skip
-    if start[1] + width > MAX_COLUMNS:
-        raise _refuse(
-            source, "file",
-            f"sheet '{name}' has {start[1] + width:,} columns; at most {MAX_COLUMNS} are read (delete the empty columns on the right)",
-            f"工作表“{name}”有 {start[1] + width:,} 列；最多读取 {MAX_COLUMNS} 列（请删除右侧的空列）",
-        )  # fmt: skip
-    rows = []
-    for offset, values in enumerate(sheet.iter_rows()):
-        cells = [""] * start[1] + [_calamine_text(value) for value in values]
-        while cells and cells[-1] == "":
-            cells.pop()
-        if cells:
-            rows.append((start[0] + offset + 1, cells))
-    merged = []
-    for ranges in sheet.merged_cell_ranges or []:
-        (r0, c0), (r1, c1) = ranges
-        merged.append((r0 + 1, c0, r1 + 1, c1))
-    return Grid(rows, merged, name)
-
-
-def _calamine_text(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+def _several_sheets(source: str, kind: Kind, names: list[str]) -> ImportRefused:
+    listed = ", ".join(f"'{name}'" for name in names)
+    return _refuse(
+        source, "sheet",
+        f"{len(names)} sheets hold a {kind.name} table ({listed}); import one sheet at a time "
+        "(--sheet NAME, or choose the sheet on the data page), or put the rows on one sheet",
+        f"有 {len(names)} 个工作表包含{kind.name}表（{'、'.join(names)}）；"
+        "请一次导入一个工作表（--sheet 工作表名，或在数据页选择工作表），或把数据放在同一个工作表上",
+    )  # fmt: skip
 
 
 __all__ = [
-    "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_FILE_BYTES", "MAX_UNZIPPED_BYTES", "MAX_WORKBOOK_ROWS",
+    "MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_CSV_LINES", "MAX_FILE_BYTES", "MAX_UNZIPPED_BYTES", "MAX_WORKBOOK_ROWS",
     "HEADER_SEARCH_ROWS", "SUFFIXES", "notes_of", "read_bytes", "read_table", "read_upload", "header_key",
 ]  # fmt: skip
