@@ -355,7 +355,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.DataFrame:
     text = _decode(data, source)
-    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines = text.count("\n") if len(text) > MAX_CSV_LINES else 0
+    if len(text) > MAX_CSV_LINES and "\r" in text:
+        lines += text.count("\r") - text.count("\r\n")  # old Mac line ends
     if lines > MAX_CSV_LINES:
         raise _refuse(
             source, "file",
@@ -427,7 +429,7 @@ def _from_fast_frame(frame: pd.DataFrame, mapped: HeaderMatch, kind: Kind, sourc
     out = out.reset_index(drop=True)
     if any(word in text for word in _TOTAL_WORDS + _FOOTER_WORDS):
         out = _drop_totals(out, kind, notes)
-    return _normalise(out, kind, source, text.isascii())
+    return _normalise(out, kind, source, text.isascii(), scanned=True)
 
 
 def _read_csv_fast(text: str, header: list[str]) -> pd.DataFrame | None:
@@ -773,16 +775,30 @@ def _drop_totals(frame: pd.DataFrame, kind: Kind, notes: list[str]) -> pd.DataFr
     return frame[keep].reset_index(drop=True)
 
 
-def _normalise(frame: pd.DataFrame, kind: Kind, source: str, ascii_only: bool) -> pd.DataFrame:
-    """Refuse control characters and over-long cells; NFKC the non-name columns (full-width digits in a code
-    or a count become ASCII, so a code outside ASCII digits never reaches the check as it was typed)."""
+def _arrow(values: pd.Series) -> pa.Array:
+    try:
+        return pa.array(values.array)  # pandas 3 keeps str columns in Arrow: no copy
+    except (pa.ArrowException, TypeError, ValueError):
+        return pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+
+
+def _normalise(frame: pd.DataFrame, kind: Kind, source: str, ascii_only: bool, scanned: bool = False) -> pd.DataFrame:
+    """Refuse control characters and over-long cells (unless the whole text was ``scanned`` for them
+    already); NFKC the non-name columns (full-width digits in a code or a count become ASCII, so a code
+    outside ASCII digits never reaches the check as it was typed)."""
     columns = [c for c in frame.columns if c != "_row"]
     problems = []
     for column in columns:
         values = frame[column]
-        if len(values) == 0:
+        if len(values) == 0 or (ascii_only and scanned):
             continue
-        array = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+        array = _arrow(values)
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            array = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+        if scanned:
+            if column not in _NAMES and not pc.all(pc.string_is_ascii(array)).as_py():
+                frame[column] = values.map(lambda text: unicodedata.normalize("NFKC", text).strip())
+            continue
         bad = pc.match_substring_regex(array, r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").to_numpy(zero_copy_only=False)
         if bad.any():
             for row, text in zip(frame["_row"][bad], values[bad]):
