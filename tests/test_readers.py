@@ -641,3 +641,30 @@ def test_cli_summary_says_what_reading_skipped(capsys, db, tmp_path):
     assert main(["--db", str(db), "import", "snapshots", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{path}: row 50: 合计 row skipped (a total without a region code)"
+
+
+def test_arabic_indic_digits_in_a_code_become_ascii_digits(tmp_path):
+    path = tmp_path / "arabic.csv"
+    path.write_text(",".join(HEADER) + "\n2026-11,٥٣٠٣٠٢٠٠١,城乡居民,1,0,1\n", encoding="utf-8")
+    assert read_table(path, KINDS["snapshots"])["region_code"].tolist() == ["530302001"]
+
+
+def test_wide_layout_scheme_group_left_empty_reads_no_row_for_it_and_says_so(tmp_path):
+    book = wide_book()
+    sheet = book.active
+    for column in ("H", "I", "J"):  # 南宁街道's 机关事业 group
+        sheet[f"{column}3"] = None
+    table = read_table(save(book, tmp_path / "wide.xlsx"), KINDS["snapshots"])
+    assert table[table["_row"] == 3]["scheme"].tolist() == ["企业职工", "城乡居民"]
+    assert "row 3: 机关事业 left empty; no 机关事业 row read" in table.attrs["notes"]
+
+
+def test_every_refusal_of_the_reading_layer_carries_its_chinese_reason(db, tmp_path):
+    """The dashboard shows problems in Chinese by default: the reader writes both (Problem.reason_zh)."""
+    reasons = []
+    for name in HOSTILE_LINES:
+        with pytest.raises(ImportRefused) as refused:
+            read_table(hostile(tmp_path, name), KINDS["snapshots"])
+        reasons.extend(refused.value.problems)
+    assert all(problem.reason_zh for problem in reasons)
+    assert reasons[0].reason_zh == "文件是空的（0 字节）；请重新导出报表"
