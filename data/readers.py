@@ -327,11 +327,43 @@ def _decode(data: bytes, source: str, probe: bool = False) -> str | None:
     non_ascii = sum(1 for byte in body if byte >= 0x80) if len(body) < 1 << 16 else _count_non_ascii(body)
     utf8_bytes = sum(len(match) for match in _UTF8_MULTIBYTE.findall(body))
     if data.startswith(b"\xef\xbb\xbf") or utf8_bytes * 2 > non_ascii:
+        _refuse_mixed(body, source)
         raise _bad_byte(body, utf8_error.start, "UTF-8", source, len(data) - len(body))
     try:
-        return body.decode("gb18030")
+        text = body.decode("gb18030")
     except UnicodeDecodeError as error:
         raise _bad_byte(body, error.start, "GB18030", source, 0) from None
+    _refuse_mixed(body, source)
+    return text
+
+
+def _refuse_mixed(body: bytes, source: str) -> None:
+    """A GB18030 file some of whose lines are UTF-8 (two files pasted together): GB18030 would read those lines
+    as other characters without an error. A line of Chinese text in GB18030 is almost never valid UTF-8 as
+    well (about one line in 10,000 for four characters), so a line that is, after one that is not, is refused."""
+    first: tuple[int, str] | None = None
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            encoding = "UTF-8"
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+                encoding = "GB18030"
+            except UnicodeDecodeError:
+                continue  # a byte that fits neither: said by its line, after this
+        if first is None:
+            first = (number, encoding)
+        elif encoding != first[1]:
+            raise _refuse(
+                source, "file",
+                f"line {number} is {encoding} text but line {first[0]} is {first[1]} (two encodings in one file); "
+                "save the whole file again as 'CSV UTF-8'",
+                f"第 {number} 行是 {encoding} 编码，而第 {first[0]} 行是 {first[1]} 编码（一个文件里有两种编码）；请把整个文件另存为“CSV UTF-8”",
+                row=number,
+            )  # fmt: skip
 
 
 def _count_non_ascii(body: bytes) -> int:

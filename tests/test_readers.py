@@ -668,3 +668,15 @@ def test_every_refusal_of_the_reading_layer_carries_its_chinese_reason(db, tmp_p
         reasons.extend(refused.value.problems)
     assert all(problem.reason_zh for problem in reasons)
     assert reasons[0].reason_zh == "文件是空的（0 字节）；请重新导出报表"
+
+
+def test_a_gb18030_file_with_utf8_lines_pasted_in_is_refused_naming_the_line(db, tmp_path):
+    header = ",".join(HEADER).encode("gb18030")
+    rows = [",".join(map(str, r)) for r in long_rows()]
+    lines = [header] + [row.encode("gb18030") for row in rows[:10]] + [row.encode("utf-8") for row in rows[10:]]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert refusal(db, path) == [
+        f"{path}:12: file: line 12 is UTF-8 text but line 1 is GB18030 (two encodings in one file); "
+        "save the whole file again as 'CSV UTF-8'"
+    ]
