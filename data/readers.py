@@ -208,6 +208,26 @@ def sheet_names(data: bytes) -> list[str]:
     return []
 
 
+_NOTES_ZH = (
+    (re.compile(r"^row (\d+): (.+) row skipped \(a total without a region code\)$"), "第 {0} 行：{1}行已跳过（没有区划代码的合计行）"),
+    (re.compile(r"^row (\d+): footer line skipped$"), "第 {0} 行：表尾行已跳过"),
+    (re.compile(r"^rows (\d+-\d+): a column group per scheme \((.+)\); read as one row per scheme$"), "第 {0} 行：每个险种一组列（{1}），已按每个险种一行读取"),
+    (re.compile(r"^row (\d+): (.+) left empty; no .+ row read$"), "第 {0} 行：{1}未填写，未读取该险种"),
+    (re.compile(r"^read sheet '(.+)' \(the first sheet is hidden\)$"), "读取了工作表“{0}”（第一个工作表已隐藏）"),
+    (re.compile(r"^read sheet '(.+)' \(the sheet holding the table\)$"), "读取了工作表“{0}”（包含报表的工作表）"),
+    (re.compile(r"^the file is an old Excel 97-2003 workbook \(\.xls\) named (.+); read as \.xls$"), "该文件是改名为 {0} 的旧版 Excel 97-2003 工作簿（.xls），已按 .xls 读取"),
+)
+
+
+def note_zh(note: str) -> str:
+    """A reading note (:func:`notes_of`) in Chinese, for the dashboard; the English where none fits."""
+    for pattern, chinese in _NOTES_ZH:
+        match = pattern.match(note)
+        if match:
+            return chinese.format(*match.groups())
+    return note
+
+
 def notes_of(frame: pd.DataFrame) -> list[str]:
     """What reading the file did that its import summary says (``frame.attrs["notes"]``)."""
     return list(frame.attrs.get("notes", []))

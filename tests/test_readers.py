@@ -680,3 +680,26 @@ def test_a_gb18030_file_with_utf8_lines_pasted_in_is_refused_naming_the_line(db,
         f"{path}:12: file: line 12 is UTF-8 text but line 1 is GB18030 (two encodings in one file); "
         "save the whole file again as 'CSV UTF-8'"
     ]
+
+
+def test_every_reading_note_reads_in_chinese_on_the_dashboard(tmp_path):
+    from data.readers import note_zh
+
+    notes = [
+        "row 52: 合计 row skipped (a total without a region code)",
+        "row 54: footer line skipped",
+        "rows 1-2: a column group per scheme (企业职工, 机关事业, 城乡居民); read as one row per scheme",
+        "row 3: 机关事业 left empty; no 机关事业 row read",
+        "read sheet '本月' (the first sheet is hidden)",
+        "read sheet '10月' (the sheet holding the table)",
+        "the file is an old Excel 97-2003 workbook (.xls) named .xlsx; read as .xls",
+    ]
+    assert [note_zh(note) for note in notes] == [
+        "第 52 行：合计行已跳过（没有区划代码的合计行）",
+        "第 54 行：表尾行已跳过",
+        "第 1-2 行：每个险种一组列（企业职工, 机关事业, 城乡居民），已按每个险种一行读取",
+        "第 3 行：机关事业未填写，未读取该险种",
+        "读取了工作表“本月”（第一个工作表已隐藏）",
+        "读取了工作表“10月”（包含报表的工作表）",
+        "该文件是改名为 .xlsx 的旧版 Excel 97-2003 工作簿（.xls），已按 .xls 读取",
+    ]
