@@ -87,9 +87,15 @@ def check_file(con: duckdb.DuckDBPyConnection | None, kind: str, path: Path | st
 
 
 def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None) -> ImportResult:
-    """Check and land one file; raises :class:`ImportRefused` with every problem."""
+    """Check and land one file; raises :class:`ImportRefused` with every problem.
+
+    The file is read before the database is opened for writing (issue 10 point 6: reading a large or
+    hostile file never holds the write lock); checking and writing happen under it."""
+    source = str(path)
+    table = read_table(path, KINDS[kind], sheet=sheet, source=source)
     with connect(db_path, write=True) as con:
-        checked = check_file(con, kind, path, sheet)
+        checked = check(con, KINDS[kind], table, source)
+        checked.notes = notes_of(table)
         return write(con, checked)
 
 
