@@ -92,6 +92,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 NAME_COLUMN = "region_name"
 #: Columns whose text is NFKC-normalised (full-width digits, brackets, signs -> ASCII); names keep theirs.
 _NAMES = {"name", "region_name"}
+#: Label columns keep their text as typed (the checks map 企业职工, （一）个体工商户… themselves), but for any
+#: non-ASCII decimal digit, which becomes its ASCII digit.
+_LABELS = {"scheme", "group", "action", "level"}
 
 #: Group headers of the wide layout (what :data:`data.importer.SCHEME_NAMES` reads, short forms too).
 SCHEME_LABELS = (
@@ -851,7 +854,7 @@ def _normalise(frame: pd.DataFrame, kind: Kind, source: str, ascii_only: bool, s
             array = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
         if scanned:
             if column not in _NAMES and not pc.all(pc.string_is_ascii(array)).as_py():
-                frame[column] = values.map(_ascii_digits)
+                frame[column] = values.map(_digits_only if column in _LABELS else _ascii_digits)
             continue
         bad = pc.match_substring_regex(array, r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").to_numpy(zero_copy_only=False)
         if bad.any():
@@ -876,7 +879,7 @@ def _normalise(frame: pd.DataFrame, kind: Kind, source: str, ascii_only: bool, s
                 for row in frame["_row"][long]
             )
         if not ascii_only and column not in _NAMES and not pc.all(pc.string_is_ascii(array)).as_py():
-            frame[column] = values.map(_ascii_digits)
+            frame[column] = values.map(_digits_only if column in _LABELS else _ascii_digits)
     if problems:
         raise ImportRefused(source, problems)
     return frame
@@ -885,7 +888,11 @@ def _normalise(frame: pd.DataFrame, kind: Kind, source: str, ascii_only: bool, s
 def _ascii_digits(text: str) -> str:
     """NFKC (full-width letters, digits, brackets and signs -> ASCII), then every other decimal digit
     (Arabic-Indic, Devanagari...) -> its ASCII digit: a code or a count is compared in ASCII digits only."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    return _digits_only(unicodedata.normalize("NFKC", text).strip())
+
+
+def _digits_only(text: str) -> str:
+    """Every non-ASCII decimal digit (full-width, Arabic-Indic...) -> its ASCII digit; the rest as it is."""
     if text.isascii():
         return text
     return "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None else ch for ch in text)

@@ -703,3 +703,12 @@ def test_every_reading_note_reads_in_chinese_on_the_dashboard(tmp_path):
         "读取了工作表“10月”（包含报表的工作表）",
         "该文件是改名为 .xlsx 的旧版 Excel 97-2003 工作簿（.xls），已按 .xls 读取",
     ]
+
+
+def test_label_columns_keep_their_text_but_for_digits(tmp_path):
+    """Scheme, group, action and level texts are the checks' to map ((一) and （一） alike); only digits
+    are made ASCII."""
+    path = tmp_path / "pool.csv"
+    path.write_text("统计期,区划代码,群体,已识别人数,参加职工养老人数,参加居民养老人数\n2026-11,530302001,（一）个体工商户,５,1,1\n2026-11,530302001,４,5,1,1\n", encoding="utf-8")
+    table = read_table(path, KINDS["pool"])
+    assert table[["group", "identified"]].values.tolist() == [["（一）个体工商户", "5"], ["4", "5"]]
