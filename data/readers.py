@@ -406,6 +406,8 @@ def _bad_byte(body: bytes, position: int, encoding: str, source: str, offset: in
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same bytes: in UTF-8 and GB18030 alike they are never part of another character.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.DataFrame:
@@ -428,7 +430,7 @@ def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.Data
     if len(header) > MAX_COLUMNS and any(cell.strip() for cell in header[MAX_COLUMNS:]):
         raise _too_wide(source, 1, len(header))
     mapped = _match_header(header, kind)
-    if mapped.complete and not mapped.duplicates and not _CONTROL.search(text):
+    if mapped.complete and not mapped.duplicates and not _CONTROL_BYTES.search(data):
         frame = _read_csv_fast(text, header)
         if frame is not None:
             return _from_fast_frame(frame, mapped, kind, source, notes, text)
