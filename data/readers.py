@@ -219,6 +219,7 @@ _NOTES_ZH = (
     (re.compile(r"^read sheet '(.+)' \(the first sheet is hidden\)$"), "读取了工作表“{0}”（第一个工作表已隐藏）"),
     (re.compile(r"^read sheet '(.+)' \(the sheet holding the table\)$"), "读取了工作表“{0}”（包含报表的工作表）"),
     (re.compile(r"^the file is an old Excel 97-2003 workbook \(\.xls\) named (.+); read as \.xls$"), "该文件是改名为 {0} 的旧版 Excel 97-2003 工作簿（.xls），已按 .xls 读取"),
+    (re.compile(r"^the file is an (\.xlsx|\.ods) (?:workbook|spreadsheet) named (.+); read as .+$"), "该文件是改名为 {1} 的 {0} 工作簿，已按 {0} 读取"),
 )
 
 
@@ -941,6 +942,8 @@ def _read_zip(data: bytes, suffix: str, sheet: str | None, source: str, notes: l
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise _damaged(source) from None
     if "xl/workbook.xml" in names or "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        if suffix not in (".xlsx", ".xlsm"):
+            notes.append(f"the file is an .xlsx workbook named {suffix}; read as .xlsx")
         return _Xlsx(archive, source, notes).grid(sheet, kind)
     if "mimetype" in names:
         try:
@@ -949,6 +952,8 @@ def _read_zip(data: bytes, suffix: str, sheet: str | None, source: str, notes: l
             raise _damaged(source) from None
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
             _check_declared(archive, source)
+            if suffix != ".ods":
+                notes.append(f"the file is an .ods spreadsheet named {suffix}; read as .ods")
             return _calamine_grid(data, source, sheet, notes, kind, "ods")
         return _refuse_as(source, "an OpenDocument file that is not a spreadsheet", "不是电子表格的 OpenDocument 文件")
     if "word/document.xml" in names:

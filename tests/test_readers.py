@@ -486,6 +486,7 @@ HOSTILE_LINES = {
     "strict.xlsx": "is a 'Strict Open XML' workbook, which is not read; open it in Excel/WPS and save as 'Excel Workbook (.xlsx)'",
     "utf16.csv": "is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8' or as .xlsx",
     "archive.xlsx": "is a zip archive, not a workbook; unpack it and import the .xlsx or .csv inside",
+    "text.xlsx": "is a text (CSV) file named .xlsx, not a workbook; rename it .csv, or open it in Excel/WPS and save as .xlsx",
     "random.xlsx": "is not a workbook: its bytes are neither .xlsx, .xls, .ods nor text (named .xlsx); export the report again",
     "truncated.xlsx": "is a damaged or truncated workbook; open it in Excel/WPS and save it again, or export it again",
     "directory.csv": "is a directory, not a file",
@@ -511,6 +512,8 @@ def hostile(tmp_path: Path, name: str) -> Path:
     elif name == "archive.xlsx":
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("notes.txt", "not a workbook")
+    elif name == "text.xlsx":
+        path.write_text(",".join(HEADER) + "\n2026-11,530302001,城乡居民,1,0,1\n", encoding="utf-8")
     elif name == "random.xlsx":
         path.write_bytes(bytes(range(256)) * 8)
     elif name == "truncated.xlsx":
@@ -712,3 +715,13 @@ def test_label_columns_keep_their_text_but_for_digits(tmp_path):
     path.write_text("统计期,区划代码,群体,已识别人数,参加职工养老人数,参加居民养老人数\n2026-11,530302001,（一）个体工商户,５,1,1\n2026-11,530302001,４,5,1,1\n", encoding="utf-8")
     table = read_table(path, KINDS["pool"])
     assert table[["group", "identified"]].values.tolist() == [["（一）个体工商户", "5"], ["4", "5"]]
+
+
+def test_xlsx_workbook_named_csv_is_read_and_said(db, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [HEADER, *long_rows()]:
+        book.active.append(row)
+    path = save(book, tmp_path / "report.csv")
+    assert imported(db, path) == (TOTAL_INSURED, ("the file is an .xlsx workbook named .csv; read as .xlsx",))
