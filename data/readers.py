@@ -103,7 +103,7 @@ SCHEME_LABELS = (
     "城乡居民", "城乡居民养老保险", "城乡居民基本养老保险", "居保", "城居保",
 )  # fmt: skip
 
-_UNIT = re.compile(r"\((?:单位[:：]?)?(?:人|户|万人|个|%|人数)\)$")
+_UNIT = re.compile(r"\((?:单位[:：]?)?(?:人|人数)\)$")  # persons only: a header in 万人 is not read as persons
 _SPACE = re.compile(r"\s+")
 
 

@@ -725,3 +725,11 @@ def test_xlsx_workbook_named_csv_is_read_and_said(db, tmp_path):
         book.active.append(row)
     path = save(book, tmp_path / "report.csv")
     assert imported(db, path) == (TOTAL_INSURED, ("the file is an .xlsx workbook named .csv; read as .xlsx",))
+
+
+def test_a_count_header_in_ten_thousands_is_not_read_as_persons(db, tmp_path):
+    path = tmp_path / "wan.csv"
+    path.write_text("统计期,区划代码,险种,参保人数（万人）,领取待遇人数,实际缴费人数\n2026-11,530302001,城乡居民,2,0,1\n", encoding="utf-8")
+    assert refusal(db, path) == [
+        f"{path}:1: header: missing column(s) insured (参保人数); found: 统计期, 区划代码, 险种, 参保人数（万人）, 领取待遇人数, 实际缴费人数"
+    ]
