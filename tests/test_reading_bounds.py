@@ -193,3 +193,12 @@ def test_mutated_files_of_every_kind_are_imported_or_refused_whole_through_the_c
                 lines = err.splitlines()
                 assert lines[-1].startswith(f"{path}: refused, ")
                 assert all(line.startswith(f"{path}:") and line.count(": ") >= 2 for line in lines[:-1]), lines
+
+
+def test_the_dashboard_upload_limit_is_the_readers_file_limit():
+    import tomllib
+
+    from data.readers import MAX_FILE_BYTES
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
