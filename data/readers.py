@@ -353,11 +353,11 @@ def _decode(data: bytes, source: str, probe: bool = False) -> str | None:
     utf8_bytes = sum(len(match) for match in _UTF8_MULTIBYTE.findall(body))
     if data.startswith(b"\xef\xbb\xbf") or utf8_bytes * 2 > non_ascii:
         _refuse_mixed(body, source)
-        raise _bad_byte(body, utf8_error.start, "UTF-8", source, len(data) - len(body))
+        raise _bad_byte(body, utf8_error.start, "UTF-8", source)
     try:
         text = body.decode("gb18030")
     except UnicodeDecodeError as error:
-        raise _bad_byte(body, error.start, "GB18030", source, 0) from None
+        raise _bad_byte(body, error.start, "GB18030", source) from None
     _refuse_mixed(body, source)
     return text
 
@@ -395,7 +395,7 @@ def _count_non_ascii(body: bytes) -> int:
     return len(body) - len(body.translate(None, bytes(range(0x80, 0x100))))
 
 
-def _bad_byte(body: bytes, position: int, encoding: str, source: str, offset: int) -> ImportRefused:
+def _bad_byte(body: bytes, position: int, encoding: str, source: str) -> ImportRefused:
     line = body.count(b"\n", 0, position) + 1
     byte = body[position]
     return _refuse(
