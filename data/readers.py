@@ -220,6 +220,7 @@ _NOTES_ZH = (
     (re.compile(r"^read sheet '(.+)' \(the first sheet is hidden\)$"), "读取了工作表“{0}”（第一个工作表已隐藏）"),
     (re.compile(r"^read sheet '(.+)' \(the sheet holding the table\)$"), "读取了工作表“{0}”（包含报表的工作表）"),
     (re.compile(r"^the file is an old Excel 97-2003 workbook \(\.xls\) named (.+); read as \.xls$"), "该文件是改名为 {0} 的旧版 Excel 97-2003 工作簿（.xls），已按 .xls 读取"),
+    (re.compile(r"^the values are separated by tabs; read as tab-separated text$"), "数值以制表符分隔，已按制表符分隔文本读取"),
     (re.compile(r"^the file is an (\.xlsx|\.ods) (?:workbook|spreadsheet) named (.+); read as .+$"), "该文件是改名为 {1} 的 {0} 工作簿，已按 {0} 读取"),
 )
 
@@ -425,6 +426,10 @@ def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.Data
         )  # fmt: skip
     if not text.strip():
         return _tabulate(Grid([]), kind, source, notes)
+    sample = text[:8192]
+    if sample.count("\t") > sample.count(","):  # Excel's "Text (tab delimited)" saved as .csv
+        notes.append("the values are separated by tabs; read as tab-separated text")
+        return _tabulate(_csv_grid(text, source, "\t"), kind, source, notes)
     try:
         header = next(csv.reader(_lines(text), skipinitialspace=True))
     except csv.Error as error:
@@ -439,10 +444,10 @@ def _read_csv(data: bytes, kind: Kind, source: str, notes: list[str]) -> pd.Data
     return _tabulate(_csv_grid(text, source), kind, source, notes)
 
 
-def _csv_grid(text: str, source: str) -> Grid:
+def _csv_grid(text: str, source: str, delimiter: str = ",") -> Grid:
     """Every non-empty record of the CSV with its line number (the spreadsheet row of a user)."""
     rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, delimiter=delimiter)
     number = 0
     while True:
         try:

@@ -733,3 +733,9 @@ def test_a_count_header_in_ten_thousands_is_not_read_as_persons(db, tmp_path):
     assert refusal(db, path) == [
         f"{path}:1: header: missing column(s) insured (参保人数); found: 统计期, 区划代码, 险种, 参保人数（万人）, 领取待遇人数, 实际缴费人数"
     ]
+
+
+def test_tab_separated_text_named_csv_is_read_and_said(db, tmp_path):
+    path = tmp_path / "tabs.csv"
+    path.write_text("\n".join("\t".join(map(str, row)) for row in [HEADER, *long_rows()]) + "\n", encoding="utf-8")
+    assert imported(db, path) == (TOTAL_INSURED, ("the values are separated by tabs; read as tab-separated text",))
