@@ -739,3 +739,20 @@ def test_tab_separated_text_named_csv_is_read_and_said(db, tmp_path):
     path = tmp_path / "tabs.csv"
     path.write_text("\n".join("\t".join(map(str, row)) for row in [HEADER, *long_rows()]) + "\n", encoding="utf-8")
     assert imported(db, path) == (TOTAL_INSURED, ("the values are separated by tabs; read as tab-separated text",))
+
+
+def test_csv_with_a_title_line_a_unit_line_a_total_and_a_footer_is_read(db, tmp_path):
+    lines = [
+        "麒麟区2026年11月基本养老保险参保情况统计表,,,,,",
+        "填报单位：麒麟区人社局,,,,单位：人,",
+        ",".join(HEADER),
+        *(",".join(map(str, row)) for row in long_rows()),
+        "合计,,,563114,167461,342387",
+        "填表人：张三,审核人：李四,,,,",
+    ]
+    path = tmp_path / "title.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    assert imported(db, path) == (
+        TOTAL_INSURED,
+        ("row 52: 合计 row skipped (a total without a region code)", "row 53: footer line skipped"),
+    )
