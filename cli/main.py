@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = verbs.add_parser(
         "import",
-        help="import a CSV or XLSX file (all of it lands, or none)",
+        help="import a CSV, XLSX, XLS or ODS file (all of it lands, or none)",
         description="Import one file as one transaction. Headers in English or Chinese; a refused file "
         "prints every problem as FILE:ROW: field: reason and changes nothing. Rows whose key exists replace "
         "the earlier values, which `kuomian rollback` can restore.",
@@ -70,8 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=tuple(KINDS),
         help="; ".join(f"{kind.name}: {','.join(kind.columns)}" for kind in KINDS.values()),
     )
-    imp.add_argument("file", type=Path, metavar="FILE", help=".csv (UTF-8 or GB18030) or .xlsx")
-    imp.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
+    imp.add_argument(
+        "file", type=Path, metavar="FILE",
+        help=".csv (UTF-8 or GB18030), .xlsx, .xls or .ods; the layouts read are in docs/import.md",
+    )  # fmt: skip
+    imp.add_argument(
+        "--sheet", metavar="NAME",
+        help="the workbook sheet to read (default: the visible sheet that holds the table; several such sheets are refused)",
+    )  # fmt: skip
     _common(imp, top=False)
 
     met = verbs.add_parser(
@@ -201,6 +207,8 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     for warning in result.warnings:
         print(f"warning: {warning.render(str(args.file))}", file=sys.stderr)
+    for note in result.notes:
+        print(f"{args.file}: {note}")
     print(
         f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
         f"{result.added} added, {result.replaced} replaced"

@@ -1,8 +1,8 @@
 """Importing the townships' monthly spreadsheets: read, check, write, undo.
 
-A file is read as text (CSV in UTF-8, with or without BOM, or GB18030; or the
-first or a named sheet of an XLSX workbook), its headers mapped from English
-or Chinese, and every row checked. A file with any invalid row is refused as a
+A file is read as text by :mod:`data.readers` (CSV, XLSX, XLS, ODS; the
+layouts townships send), its headers mapped from English or Chinese, and every
+row checked. A file with any invalid row is refused as a
 whole: every problem is reported as ``FILE:ROW: field: reason`` (ROW counted
 as a spreadsheet user counts it, the header being row 1) and nothing is
 written. A file that passes lands in one transaction; rows whose key exists
@@ -12,14 +12,10 @@ replace the earlier values, which are kept in the ``replaced_*`` tables so that
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -28,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import checks
+from data.problems import ImportRefused, Problem
+from data.readers import notes_of, read_table, read_upload
 from metrics.periods import period_label
 from metrics.registry import LEVELS, POOL_ACTIONS, POOL_GROUPS, category_names
 
@@ -196,40 +194,9 @@ FIELD_ZH: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong (or worth a look) in a file: its spreadsheet row (1: the file as a whole), the field,
-    the reason in English and, where written, in Chinese (``reason_zh``)."""
-
-    row: int
-    field: str
-    reason: str
-    reason_zh: str = ""
-
-    def render(self, source: str, language: str = "en") -> str:
-        """``FILE:ROW: field: reason``; in Chinese (``language="zh"``) the field as the Chinese headers
-        name it (统计期, 区划代码, 参保人数...) and the Chinese reason (the English one where none is written)."""
-        if language == "zh":
-            return f"{source}:{self.row}: {field_zh(self.field)}: {self.reason_zh or self.reason}"
-        return f"{source}:{self.row}: {self.field}: {self.reason}"
-
-    def text(self, language: str = "en") -> str:
-        """The reason in ``language`` (English where no Chinese is written)."""
-        return (self.reason_zh or self.reason) if language == "zh" else self.reason
-
-
 def field_zh(field_name: str) -> str:
     """A problem's field in Chinese: ``region_code`` -> 区划代码; ``a+b`` part by part."""
     return "+".join(FIELD_ZH.get(part) or _CHINESE_FIELDS.get(part, part) for part in field_name.split("+"))
-
-
-class ImportRefused(ValueError):
-    """The file was refused; nothing was written."""
-
-    def __init__(self, source: str, problems: Sequence[Problem]):
-        self.source = source
-        self.problems = sorted(problems)
-        super().__init__("\n".join(problem.render(source) for problem in self.problems))
 
 
 @dataclass
@@ -241,6 +208,7 @@ class Checked:
     frame: pd.DataFrame  # canonical columns, typed; months as month indexes
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what reading did (a 合计 row skipped...): data/readers.py
 
     @property
     def ok(self) -> bool:
@@ -290,233 +258,6 @@ def months_summary(months: Sequence[tuple[int, int, int]], language: str = "en")
             else:
                 parts.append(f"{verb} {total} rows of {len(chosen)} months from {first} to {last}")
     return ("；" if language == "zh" else "; ").join(parts)
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_table(path: Path | str, kind: Kind, sheet: str | None = None, source: str | None = None) -> pd.DataFrame:
-    """The file's rows as text, canonical column names, ``_row`` = spreadsheet row number."""
-    path = Path(path)
-    source = source or str(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = _read_csv(path.read_bytes(), source)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw = _read_xlsx(path, sheet, source)
-    else:
-        raise ImportRefused(source, [Problem(1, "file", f"'{path.suffix}' files are not read; use .csv or .xlsx")])
-    return _canonical(raw, kind, source)
-
-
-def read_upload(data: bytes, name: str, kind: Kind, sheet: str | None = None) -> pd.DataFrame:
-    """As :func:`read_table`, for bytes uploaded through the dashboard."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        raw = _read_csv(data, name)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw = _read_xlsx(io.BytesIO(data), sheet, name)
-    else:
-        raise ImportRefused(name, [Problem(1, "file", f"'{suffix}' files are not read; use .csv or .xlsx")])
-    return _canonical(raw, kind, name)
-
-
-def _read_csv(data: bytes, source: str) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    if not text.strip():
-        return pd.DataFrame()  # no header at all: reported as missing columns
-    frame = _read_csv_fast(text)
-    return frame if frame is not None else _read_csv_rows(text, source)
-
-
-def _read_csv_rows(text: str, source: str) -> pd.DataFrame:
-    """The reference reading, with the csv module: what any faster reading must give."""
-    # Read with the csv module rather than pandas, which cannot read a row with
-    # more values than the header (it raises, or takes the first column for an
-    # index): such rows are refused by number. Trailing empty values (a
-    # spreadsheet's stray commas) are harmless. Blank lines stay rows here (and
-    # are dropped later), so the numbers are the spreadsheet's.
-    rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
-    header, body = rows[0], rows[1:]
-    width = len(header)
-    overlong = [
-        Problem(number, "row", f"has {len(record)} values, the header has {width} columns")
-        for number, record in enumerate(body, start=2)
-        if len(record) > width and any(cell.strip() for cell in record[width:])
-    ]
-    if overlong:
-        raise ImportRefused(source, overlong)
-    records = [(record + [""] * width)[:width] for record in body]
-    frame = pd.DataFrame(records, columns=_unique(header), dtype=str)
-    frame.index = frame.index + 2
-    return frame
-
-
-def _read_csv_fast(text: str) -> pd.DataFrame | None:
-    """The file read by pyarrow's CSV reader (about 0.1 s for 540,000 rows), or failing that pandas' C parser
-    (0.3 s), as :func:`_read_csv_rows` would read it (2 s); ``None`` where neither can, and that reads it.
-
-    Both read the header row as data (pandas with ``header=None``: with ``header=0`` it would silently shift or
-    drop the columns of a file whose every row has one value more than the header), so a row longer than the
-    header is an error here, and a row shorter than it gets empty values, as in the csv module's reading.
-    Their cells differ from the csv module's only in spaces that :func:`_canonical` strips; the header is the
-    csv module's own reading of the first record.
-    """
-    if "\x00" in text:
-        return None
-    try:
-        header = next(csv.reader(_lines(text), skipinitialspace=True))
-    except Exception:  # e.g. a field over the csv module's size limit: the reference path says so
-        return None
-    if not header:  # a blank first line: the header has no columns
-        return None
-    cells = None
-    if ' "' not in text:  # pyarrow does not skip the spaces before a quoted value, as the csv module does
-        cells = _read_csv_arrow(text, len(header))
-    if cells is None:
-        cells = _read_csv_pandas(text)
-    if cells is None or cells.shape[1] != len(header) or len(cells) < 1:
-        return None
-    limit = csv.field_size_limit()
-    if any(cells[column].str.len().max() > limit for column in cells.columns):
-        return None  # the csv module refuses a field that long: the reference path says so
-    frame = cells.iloc[1:]
-    if frame.isna().any(axis=None):  # pandas gives <NA> for the values missing at the end of a short row
-        frame = frame.fillna("")
-    frame.columns = _unique(header)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
-
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their ends, as ``io.StringIO(text, newline="")`` gives them, one at a time
-    (reading the header does not copy the whole file)."""
-    start = 0
-    for end in _NEWLINE.finditer(text):
-        yield text[start : end.end()]
-        start = end.end()
-    if start < len(text):
-        yield text[start:]
-
-
-def _read_csv_arrow(text: str, width: int) -> pd.DataFrame | None:
-    from pyarrow import csv as pa_csv
-
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except Exception:  # a row wider or narrower than the first, an open quote...: the next reader tries
-        return None
-    if table.num_columns != width or any(not pa.types.is_string(t) for t in table.schema.types):
-        return None
-    return table.to_pandas()
-
-
-def _read_csv_pandas(text: str) -> pd.DataFrame | None:
-    try:
-        return pd.read_csv(
-            io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False,
-            skipinitialspace=True,
-        )
-    except Exception:  # e.g. a row wider than the header: the csv module reads it, and says what is wrong
-        return None
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Header names made unique as pandas does (a repeated ``x`` becomes ``x.1``): the first one counts."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        unique.append(name if count == 0 else f"{name}.{count}")
-    return unique
-
-
-def _read_xlsx(path, sheet: str | None, source: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            names = ", ".join(workbook.sheetnames)
-            raise ImportRefused(source, [Problem(1, "sheet", f"no sheet named '{sheet}' (sheets: {names})")])
-        rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return pd.DataFrame()
-        columns = [_cell_text(cell) for cell in header]
-        records = [[_cell_text(cell) for cell in row] for row in rows]
-    finally:
-        workbook.close()
-    width = len(columns)
-    records = [(record + [""] * width)[:width] for record in records]
-    frame = pd.DataFrame(records, columns=_unique(columns), dtype=str)
-    frame.index = frame.index + 2
-    return frame
-
-
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return str(cell)
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, (dt.datetime, dt.date)):
-        return cell.strftime("%Y-%m-%d")
-    return str(cell).strip()
-
-
-def _header_name(name: object) -> str:
-    return str(name).replace("\ufeff", "").strip()
-
-
-def _canonical(raw: pd.DataFrame, kind: Kind, source: str) -> pd.DataFrame:
-    mapping: dict[str, str] = {}
-    for column in raw.columns:
-        name = _header_name(column)
-        canonical = kind.chinese.get(name) or (name.lower() if name.lower() in (*kind.columns, *kind.optional) else None)
-        if canonical and canonical not in mapping.values():
-            mapping[column] = canonical
-    missing = [column for column in kind.columns if column not in mapping.values() and column not in kind.optional]
-    if missing:
-        zh = {v: k for k, v in kind.chinese.items()}
-        wanted = ", ".join(f"{column} ({zh[column]})" for column in missing)
-        found = ", ".join(_header_name(c) for c in raw.columns) or "none"
-        raise ImportRefused(
-            source, [Problem(1, "header", f"missing column(s) {wanted}; found: {found}")]
-        )
-    frame = raw[list(mapping)].rename(columns=mapping)
-    for column in kind.optional:
-        if column in kind.columns and column not in frame.columns:
-            frame[column] = ""
-    present = [column for column in kind.optional if column in frame.columns and column not in kind.columns]
-    frame = frame[[*kind.columns, *present]]
-    frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
-    frame = frame[(frame != "").any(axis=1)]  # blank lines are not rows
-    frame.insert(0, "_row", frame.index.astype("int64"))
-    return frame.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- checking
@@ -1220,3 +961,6 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             )
         )
     return warnings
+
+# ImportRefused, Problem, notes_of, read_table and read_upload are re-exported: callers import them from here.
+_REEXPORTED = (ImportRefused, Problem, notes_of, read_table, read_upload)

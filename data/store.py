@@ -16,7 +16,7 @@ import pandas as pd
 
 from data import quality, queries
 from data.db import DatabaseMissing, connect
-from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, read_table
+from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
     pass
@@ -68,7 +68,7 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         con.execute("ROLLBACK")
         raise
     return ImportResult(
-        import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings), months
+        import_id, kind, checked.source, len(staged), len(staged) - replaced, replaced, tuple(checked.warnings), months, tuple(checked.notes)
     )
 
 
@@ -98,7 +98,9 @@ def _new_import(con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: in
 def check_file(con: duckdb.DuckDBPyConnection | None, kind: str, path: Path | str, sheet: str | None = None, source: str | None = None) -> Checked:
     source = source or str(path)
     table = read_table(path, KINDS[kind], sheet=sheet, source=source)
-    return check(con, KINDS[kind], table, source)
+    checked = check(con, KINDS[kind], table, source)
+    checked.notes = notes_of(table)
+    return checked
 
 
 def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
@@ -139,6 +141,7 @@ def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: s
             seen = content_version(con) if has_tables else None
     except DatabaseMissing:
         checked, seen = check(None, KINDS[kind], table, source), None
+    checked.notes = notes_of(table)
     return Prepared(kind, source, table, checked, seen)
 
 
@@ -154,6 +157,7 @@ def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = N
         checked = prepared.checked
         if prepared.seen is None or content_version(con) != prepared.seen:
             checked = check(con, KINDS[prepared.kind], prepared.table, prepared.source)  # another write landed
+            checked.notes = notes_of(prepared.table)
         return write(con, checked)
 
 

@@ -12,18 +12,17 @@ changes nothing. The commit waits for the lock as long as the CLI does.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from data import quality
-from data.db import DatabaseMissing, connect
-from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, read_upload
+from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
+from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, notes_of, read_upload
 from data.store import land, prepare_table
 
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Preview:
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     will_replace: int = 0
+    notes: tuple[str, ...] = ()  # what reading did: a 合计 row skipped, which sheet was read (data/readers.py)
 
     @property
     def ok(self) -> bool:
@@ -73,18 +73,11 @@ class Committed:
 
 def sheet_names(data: bytes, name: str) -> list[str]:
     """The sheets of an uploaded workbook (empty for a CSV or an unreadable file)."""
-    if Path(name).suffix.lower() not in (".xlsx", ".xlsm"):
+    if Path(name).suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
         return []
-    from openpyxl import load_workbook
+    from data.readers import sheet_names as names
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:  # not a workbook: the preview says so
-        return []
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
+    return names(data)
 
 
 def _read(data: bytes, name: str, kind: str, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -123,7 +116,7 @@ def preview(
             replace = quality.existing_keys(con, kind, checked.frame) if checked.ok and quality.has_schema(con) else 0
     except DatabaseMissing:
         checked, replace = _check(None, kind, table, name), 0
-    return Preview(kind, name, table, tuple(checked.problems), tuple(checked.warnings), replace)
+    return Preview(kind, name, table, tuple(checked.problems), tuple(checked.warnings), replace, tuple(notes_of(table)))
 
 
 def commit(

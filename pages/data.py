@@ -15,6 +15,7 @@ import streamlit as st
 from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, Problem, field_zh, months_summary
+from data.readers import note_zh
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
@@ -154,7 +155,7 @@ with tab_upload:
     st.caption(t(f"data.columns.{kind}"))
     uploaded = st.file_uploader(
         t("data.file"),
-        type=["csv", "xlsx"],
+        type=["csv", "xlsx", "xlsm", "xls", "ods"],
         key=f"data_upload_{st.session_state[ROUND_KEY]}",
         help=t("data.file_help"),
     )
@@ -189,6 +190,8 @@ with tab_upload:
                 st.success(t("data.accepted", kind=kind_label(kind)), icon=":material/task_alt:")
                 if preview.will_replace:
                     st.info(t("data.replace_note", count=preview.will_replace), icon=":material/info:")
+            for note in preview.notes:  # what reading did: a 合计 row skipped, which sheet was read
+                st.info(note_zh(note) if language() == "zh" else note, icon=":material/info:")
             if preview.warnings:
                 st.warning(t("data.warnings", count=len(preview.warnings)), icon=":material/warning:")
                 st.dataframe(problem_table(preview.warnings), hide_index=True, width="stretch", column_config=problem_columns())

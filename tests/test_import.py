@@ -159,7 +159,8 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gb18030(capsys, db, tmp_
     assert snapshot_rows(db) == [("2025-12", "530102001", "resident", 900, 300, 500)]
 
 
-def test_xlsx_first_sheet_is_read_by_default(capsys, db, tmp_path):
+def test_xlsx_with_several_sheets_holding_the_table_is_refused_naming_them(capsys, db, tmp_path):
+    """Issue 9: several sheets with the kind's header are never read half silently (the first alone)."""
     file = write_xlsx(
         tmp_path / "snapshots.xlsx",
         {
@@ -167,9 +168,10 @@ def test_xlsx_first_sheet_is_read_by_default(capsys, db, tmp_path):
             "十一月": [SNAPSHOTS_HEADER, ["2025-11", "530102001", "resident", 890, 300, 450]],
         },
     )
-    status, _, err = import_(capsys, db, "snapshots", file)
-    assert (status, err) == (0, "")
-    assert snapshot_rows(db) == [("2025-12", "530102001", "resident", 900, 300, 500)]
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:1: sheet: 2 sheets hold a snapshots table ('十二月', '十一月'); import one sheet at a time "
+        "(--sheet NAME, or choose the sheet on the data page), or put the rows on one sheet"
+    ]
 
 
 def test_xlsx_sheet_named_by_option_is_read(capsys, db, tmp_path):
@@ -342,9 +344,15 @@ def test_missing_column_is_refused_on_the_header_row(capsys, db, tmp_path):
     ]
 
 
-def test_empty_file_is_refused_as_missing_every_column(capsys, db, tmp_path):
+def test_empty_file_is_refused_as_empty(capsys, db, tmp_path):
     file = tmp_path / "population.csv"
     file.write_bytes(b"")
+    assert refused(capsys, db, "population", file) == [f"{file}:1: file: is empty (0 bytes); export the report again"]
+
+
+def test_file_of_blank_lines_is_refused_as_missing_every_column(capsys, db, tmp_path):
+    file = tmp_path / "population.csv"
+    file.write_bytes(b"\n\n")
     assert refused(capsys, db, "population", file) == [
         f"{file}:1: header: missing column(s) period (统计期), region_code (区划代码), required (应参保人数); found: none"
     ]
@@ -368,7 +376,7 @@ def test_trailing_empty_values_are_harmless(capsys, db, tmp_path):
 def test_file_that_is_neither_csv_nor_xlsx_is_refused(capsys, db, tmp_path):
     file = tmp_path / "snapshots.txt"
     file.write_text("period,region_code,scheme,insured,receiving,paid\n", encoding="utf-8")
-    assert refused(capsys, db, "snapshots", file) == [f"{file}:1: file: '.txt' files are not read; use .csv or .xlsx"]
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:1: file: '.txt' files are not read; use .csv, .xlsx, .xls or .ods"]
 
 
 def test_missing_file_is_refused(capsys, db, tmp_path):
