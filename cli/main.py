@@ -207,7 +207,7 @@ def _import(db: Path, args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     for warning in result.warnings:
         print(f"warning: {warning.render(str(args.file))}", file=sys.stderr)
-    for note in result.notes:
+    for note in result.notes:  # what the reader skipped or chose (合计 rows, the sheet read)
         print(f"{args.file}: {note}")
     print(
         f"imported {args.file} as import {result.import_id}: {result.row_count} {args.kind} row(s), "
@@ -215,8 +215,6 @@ def _import(db: Path, args: argparse.Namespace) -> int:
     )
     if result.months:
         print(result.summary())
-    for note in result.notes:  # what the reader skipped or chose (合计 rows, the sheet read)
-        print(note)
     return EXIT_OK
 
 
