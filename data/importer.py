@@ -476,7 +476,9 @@ def _check_names(table: pd.DataFrame, out: pd.DataFrame, known: pd.DataFrame, fl
     """A fact file's ``region_name`` column, where it has one, names the region its code does (issue 9,
     "names that disagree with codes"): compared after NFKC with every space removed."""
     names = table["region_name"]
-    bad = names.map(checks.control_character).notna() & (names != "")
+    if not (names != "").any():  # a name column left empty (or none: the reader fills it with "")
+        return
+    bad = _per_value(names, lambda distinct: distinct.map(checks.control_character).notna()) & (names != "")
     flag(
         bad,
         "region_name",
@@ -608,7 +610,10 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
 def _check_abolished(codes: pd.Series, periods: pd.Series, known: pd.DataFrame, flag) -> None:
     """A snapshot row for a region at or after the month it was abolished is refused (cli.md, "Regions that
     change"): its figures belong to its successor."""
-    abolished = codes.map(known["abolished"].dropna())
+    ended = known["abolished"].dropna()
+    if ended.empty:  # no region has been abolished: nothing to look up row by row
+        return
+    abolished = _per_value(codes, lambda distinct: distinct.map(ended))
     if abolished.isna().all():
         return
     late = (abolished.notna() & periods.notna() & (periods >= abolished)).fillna(False).astype(bool)
