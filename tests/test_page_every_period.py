@@ -70,6 +70,9 @@ def use_odd_db(odd_db, monkeypatch):
     monkeypatch.setenv("KUOMIAN_DB", str(odd_db))
 
 
+OVERDUE_ICON = ":material/alarm:"
+
+
 def periods_held(db: Path) -> list[int]:
     with connect(db) as con:
         return [row[0] for row in con.execute("SELECT DISTINCT period FROM snapshots ORDER BY 1").fetchall()]
@@ -86,7 +89,10 @@ def walk(period: int, scope: dict[str, str]) -> dict[str, list[str]]:
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         failures[page] = [f"{e.value}\n{''.join(e.stack_trace[-4:])}" for e in at.exception]
-        assert not at.error or page == "data", (page, [e.value for e in at.error])
+        # An error box means a page could not draw, except the gaps page's overdue alarm (issue 8 point 4),
+        # which is content: a passed deadline, shown red on purpose.
+        broken = [e.value for e in at.error if e.icon != OVERDUE_ICON]
+        assert not broken or page == "data", (page, broken)
     return {page: errors for page, errors in failures.items() if errors}
 
 
