@@ -30,3 +30,15 @@ def test_points_are_signed_and_persons_have_thousands_separators():
 @pytest.mark.parametrize(("change", "shown"), [(3, "▲3"), (-2, "▼2"), (0, "–"), (None, "—")])
 def test_rank_change_reads_as_an_arrow_and_a_size(change, shown):
     assert format_rank_change(change) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1.915, "191.5% ⚠"),  # a 合计 row counted twice: coverage above 100%
+        (1.0, "100.0%"),  # exactly everyone: plausible
+        (1.0 + 1e-12, "100.0%"),  # float noise is not a mark
+    ],
+)
+def test_a_rate_above_100_percent_carries_the_implausible_mark(value, shown):
+    assert format_rate(value) == shown

@@ -43,12 +43,24 @@ def rate_decimals(value: float, target: float | None = None, decimals: int = 1) 
     return MAX_DECIMALS
 
 
+#: The mark a rate above 100% carries wherever it is shown (issue 9 point 1): no share of persons can
+#: exceed the whole, so such a figure is implausible (a total row counted twice, a stale population).
+IMPLAUSIBLE_MARK = "⚠"
+
+
+def is_implausible_rate(value: float | None) -> bool:
+    """True for a rate (a fraction) above 1 beyond float noise: a share of persons above 100%."""
+    return not _missing(value) and float(value) > 1 + 1e-9
+
+
 def format_rate(value: float | None, target: float | None = None, decimals: int = 1, none: str = "—") -> str:
-    """``0.9496`` with target ``0.95`` -> ``"94.96%"``; ``0.953`` -> ``"95.3%"``."""
+    """``0.9496`` with target ``0.95`` -> ``"94.96%"``; ``0.953`` -> ``"95.3%"``; a rate above 100%
+    carries :data:`IMPLAUSIBLE_MARK` (``1.915`` -> ``"191.5% ⚠"``)."""
     if _missing(value):
         return none
     places = rate_decimals(float(value), None if _missing(target) else float(target), decimals)
-    return f"{float(value) * 100:.{places}f}%"
+    shown = f"{float(value) * 100:.{places}f}%"
+    return f"{shown} {IMPLAUSIBLE_MARK}" if is_implausible_rate(value) else shown
 
 
 def format_points(gap_pp: float | None, decimals: int = 2, none: str = "—") -> str:
