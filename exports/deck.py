@@ -36,7 +36,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -52,7 +52,7 @@ from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
 from ui.charts import SERIES_COLORS, STATUS_MARKS, TARGET_COLOR, TRAJECTORY_COLOR, status_color
 from ui.formatting import format_month, format_rank_change, format_rate
-from ui.honest import carried_footnotes, is_comparable
+from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
 
 FONT = "Noto Sans CJK SC"  # the house font (ui.charts.FONT_FAMILY's first choice), Latin and East Asian alike
 SLIDE_WIDTH, SLIDE_HEIGHT = 12_192_000, 6_858_000  # 13.333 in × 7.5 in: PowerPoint's 16:9
@@ -62,6 +62,7 @@ CARD_FILL = "F4F5F7"
 HEADER_FILL = "F2F2F2"
 INCH = 914_400
 MARGIN = int(0.45 * INCH)
+TABLE_ROWS = 16  # a league slide's table lists at most this many regions (the first and last half)
 
 
 def _rgb(color: str) -> RGBColor:
@@ -178,6 +179,8 @@ def _table(slide, left: int, top: int, width: int, header: Sequence[str], rows: 
             fill = fills[i - 1] if j == len(row) - 1 and i - 1 < len(fills) else None
             cell.fill.solid()
             cell.fill.fore_color.rgb = _rgb(fill or "FFFFFF")
+            if not text:
+                continue
             run = cell.text_frame.paragraphs[0].runs[0]
             run.font.size = Pt(size)
             run.font.bold = (i - 1) in bold_rows
@@ -298,14 +301,15 @@ def _briefing_slide(presentation, b: Briefing, tx: Texts) -> None:
     _text_box(slide, MARGIN, table_top, SLIDE_WIDTH - 2 * MARGIN, int(0.35 * INCH), [(heading, 14, True, INK)])
     header = [tx.t("word.rank"), tx.t("word.region"), tx.metric(metric), tx.t("briefing.col.rank_change"), tx.t("word.status")]
     half = (SLIDE_WIDTH - 2 * MARGIN - gap) // 2
-    table_top += int(0.4 * INCH)
+    table_top += int(0.35 * INCH)
     if len(best) + len(worst) and not (b.league_siblings and total <= 1):
         for k, (label, rows) in enumerate(((tx.t("briefing.best", n=len(best)), best), (tx.t("briefing.worst", n=len(worst)), worst))):
             if rows.empty:
                 continue
             left = MARGIN + k * (half + gap)
             body, fills, bold = _league_rows(b, tx, rows)
-            _table(slide, left, table_top, half, [f"{header[0]}（{label}）" if tx.language == "zh" else f"{header[0]} ({label})", *header[1:]], body, widths=(1.3, 2.2, 1.2, 1.0, 1.5), fills=fills, bold_rows=bold, size=11)
+            _text_box(slide, left, table_top, half, int(0.3 * INCH), [(label, 12, True, INK)])
+            _table(slide, left, table_top + int(0.32 * INCH), half, header, body, widths=(0.8, 2.2, 1.2, 1.0, 1.5), fills=fills, bold_rows=bold, size=11)
         missing = unranked_count(b.league, metric)
         if missing:
             _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.75 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(tx.t("briefing.unranked", count=missing), 10, False, SOFT)])
@@ -333,6 +337,22 @@ def _series_line(series, color: str, *, width: float, dash=None, markers: bool =
         series.marker.format.line.color.rgb = _rgb(color)
     else:
         series.marker.style = XL_MARKER_STYLE.NONE
+
+
+def _skip_labels(axis: etree._Element, step: int) -> None:
+    """A label and a tick every ``step`` categories (``c:tickLblSkip``, ``c:tickMarkSkip``, in schema order)."""
+    for tag in ("c:tickLblSkip", "c:tickMarkSkip"):
+        found = axis.find(qn(tag))
+        if found is not None:
+            axis.remove(found)
+    later = next((axis.find(qn(t)) for t in ("c:noMultiLvlLbl", "c:extLst") if axis.find(qn(t)) is not None), None)
+    for tag in ("c:tickLblSkip", "c:tickMarkSkip"):
+        element = etree.Element(qn(tag))
+        element.set("val", str(step))
+        if later is not None:
+            later.addprevious(element)
+        else:
+            axis.append(element)
 
 
 def _trend_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
@@ -382,12 +402,7 @@ def _trend_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
     categories = chart.category_axis
     categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     step = 1 if len(months) <= 12 else 3 if len(months) <= 24 else 6 if len(months) <= 60 else 12
-    categories_xml = categories._element  # noqa: SLF001 - python-pptx has no tick-label skip
-    for tag, value in (("c:tickLblSkip", step), ("c:tickMarkSkip", step)):
-        element = categories_xml.find(qn(tag))
-        if element is None:
-            element = etree.SubElement(categories_xml, qn(tag))
-        element.set("val", str(value))
+    _skip_labels(categories._element, step)  # noqa: SLF001 - python-pptx has no tick-label skip
 
     # the key figures beside the chart, as on the tile
     tile = tile_text(b, tx, metric)
@@ -455,15 +470,21 @@ def _league_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
         chart.has_legend = False
         plot = chart.plots[0]
         plot.gap_width = 40
-        plot.has_data_labels = True
-        plot.data_labels.number_format = "0.0%"
-        plot.data_labels.number_format_is_linked = False
         series = plot.series[0]
         for i, (_, row) in enumerate(bars.iterrows()):
             status = None if _missing(row["status"]) else str(row["status"])
             point = series.points[i]
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(status_color(status, is_comparable(row)))
+            if not _missing(row["value"]):
+                # the label says what the table says: 94.96% beside an orange bar is never rounded up to 95.0% (issue 8)
+                label = point.data_label
+                label.has_text_frame = True
+                label.text_frame.text = format_rate(row["value"], None if _missing(row["target"]) else float(row["target"]))
+                label.position = XL_LABEL_POSITION.OUTSIDE_END
+                for run in label.text_frame.paragraphs[0].runs:
+                    run.font.size = Pt(10 if len(bars) <= 15 else 8)
+                    _set_fonts(run.font._rPr)  # noqa: SLF001
         lo, hi = _rate_range(bars["value"])
         axis = chart.value_axis
         axis.minimum_scale, axis.maximum_scale = max(0.0, lo - (hi - lo) * 0.2), hi
@@ -471,15 +492,24 @@ def _league_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
         axis.tick_labels.number_format_is_linked = False
     table_left = MARGIN + chart_width + int(0.2 * INCH)
     body, fills, bold = _league_rows(b, tx, members)
-    shown = body[:16]
+    if len(body) <= TABLE_ROWS:
+        shown, shown_fills, shown_bold = body, fills, bold
+    else:  # the first and the last, as the page's best and worst; the chart beside shows every bar
+        half_rows = TABLE_ROWS // 2
+        kept = list(range(half_rows)) + list(range(len(body) - half_rows, len(body)))
+        shown = [body[i] for i in kept[:half_rows]] + [["…", "…", "", "", ""]] + [body[i] for i in kept[half_rows:]]
+        shown_fills = [fills[i] for i in kept[:half_rows]] + [None] + [fills[i] for i in kept[half_rows:]]
+        shown_bold = [kept.index(i) + (1 if kept.index(i) >= half_rows else 0) for i in bold if i in kept]
     header = [tx.t("word.rank"), tx.t("word.region"), tx.metric(metric), tx.t("briefing.col.rank_change"), tx.t("word.status")]
-    _table(slide, table_left, top, SLIDE_WIDTH - MARGIN - table_left, header, shown, widths=(0.8, 2.2, 1.3, 1.0, 1.6), fills=fills[:16], bold_rows=[i for i in bold if i < 16], size=9 if len(shown) > 12 else 10)
+    _table(slide, table_left, top, SLIDE_WIDTH - MARGIN - table_left, header, shown, widths=(0.8, 2.2, 1.3, 1.0, 1.6), fills=shown_fills, bold_rows=shown_bold, size=9 if len(shown) > 12 else 10)
     target = None if own is None or _missing(own["target"]) else float(own["target"])
     reference = []
     if own is not None and not _missing(own["value"]):
         reference.append(f"{b.region_name} {format_rate(own['value'], target)}")
     if target is not None:
         reference.append(f"{tx.t('word.target')} {format_rate(target)}")
+    # the regions that are not comparable: which ancestor reports which schemes (issue 8), as on the page
+    reference += not_comparable_notes(b.league, metric, tx.t)
     footer = say(tx, "sep").join(reference)
     _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.5 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(footer or say(tx, "source"), 10, False, SOFT)])
 
