@@ -225,6 +225,8 @@ class _Renderer:
         if self.loop.is_running():
             self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        if not self.loop.is_running() and not self.loop.is_closed():
+            self.loop.close()
         for folder in self.folders:
             for _ in range(20):  # a late child may still write into the profile for a moment
                 shutil.rmtree(folder, ignore_errors=True)
