@@ -230,7 +230,7 @@ def _card(slide, b: Briefing, tx: Texts, metric: str, left: int, top: int, width
     stripe.fill.fore_color.rgb = _rgb(color)
     stripe.line.fill.background()
     status = _status_words(tx, tile.status, comparable)
-    lines: list[tuple[str, float, bool, str]] = [(f"{tile.label}　{status}", 16, True, INK)]
+    lines: list[tuple[str, float, bool, str]] = [(f"{tile.label}　{status}", 16 if tx.language == "zh" else 14, True, INK)]
     if tile.value is None:
         lines.append(("—", 40, True, SOFT))
     else:
@@ -283,7 +283,7 @@ def _briefing_slide(presentation, b: Briefing, tx: Texts) -> None:
 
     gap = int(0.2 * INCH)
     width = (SLIDE_WIDTH - 2 * MARGIN - 2 * gap) // 3
-    top, height = int(1.35 * INCH), int(2.0 * INCH)
+    top, height = int(1.3 * INCH), int(2.2 * INCH)
     notes = [say(tx, "notes.figures", period=format_month(b.period), as_of=month_end(b.period))]
     for i, metric in enumerate(METRIC_KEYS):
         notes += _card(slide, b, tx, metric, MARGIN + i * (width + gap), top, width, height)
@@ -297,7 +297,7 @@ def _briefing_slide(presentation, b: Briefing, tx: Texts) -> None:
         heading = tx.t("briefing.league_title_siblings", unit=unit, metric=tx.metric(metric), count=total)
     else:
         heading = tx.t("briefing.league_title", unit=unit, metric=tx.metric(metric), best=len(best), worst=len(worst), count=total)
-    table_top = top + height + int(0.2 * INCH)
+    table_top = top + height + int(0.15 * INCH)
     _text_box(slide, MARGIN, table_top, SLIDE_WIDTH - 2 * MARGIN, int(0.35 * INCH), [(heading, 14, True, INK)])
     header = [tx.t("word.rank"), tx.t("word.region"), tx.metric(metric), tx.t("briefing.col.rank_change"), tx.t("word.status")]
     half = (SLIDE_WIDTH - 2 * MARGIN - gap) // 2
