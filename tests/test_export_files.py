@@ -304,6 +304,20 @@ def test_the_deck_needs_no_browser(monkeypatch, city):
     assert briefing_deck(city, Texts("en"))[:2] == b"PK"
 
 
+@needs_browser
+def test_one_warm_browser_serves_every_image_and_a_dead_one_is_replaced(city):
+    figure = briefing_figure(city, Texts("zh"))
+    render.png(figure, width=192, height=108)
+    first = render._renderer  # noqa: SLF001
+    render.png(figure, width=192, height=108)
+    assert render._renderer is first  # noqa: SLF001 - the same browser, kept warm
+    first.kaleido.subprocess.kill()
+    first.kaleido.subprocess.wait(10)
+    image = Image.open(io.BytesIO(render.png(figure, width=192, height=108)))
+    assert image.size == (192, 108)
+    assert render._renderer is not first and render._renderer.alive()  # noqa: SLF001
+
+
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig not installed")
 def test_a_chinese_font_is_there_for_the_glyphs():
     found = subprocess.run(["fc-match", "sans-serif:lang=zh-cn"], capture_output=True, text=True, check=True).stdout
