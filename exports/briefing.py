@@ -318,7 +318,7 @@ def _tiles(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
         if tile.change is not None:
             canvas.text(x1 - 24, y0 + 100, tx.t("briefing.change_label"), size=16, color=SOFT, anchor="right")
             canvas.text(x1 - 24, y0 + 130, tile.change, size=21, anchor="right", bold=True)
-        no_target = tile.line_kind == "" and tile.line is None and tile.target_line == tx.t("briefing.no_target")
+        no_target = tile.target_line == tx.t("briefing.no_target")
         canvas.text(x0 + 36, y0 + 180, tile.target_line, size=19, color=SOFT if no_target else INK)
         if tile.line is None:
             continue

@@ -51,6 +51,7 @@ from metrics.league import league_members, league_table
 from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
 from ui.charts import SERIES_COLORS, STATUS_MARKS, TARGET_COLOR, TRAJECTORY_COLOR, status_color
+from ui.exports import readable_text_color
 from ui.formatting import format_month, format_rank_change, format_rate
 from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
 
@@ -191,8 +192,6 @@ def _table(slide, left: int, top: int, width: int, header: Sequence[str], rows: 
 
 
 def _readable(background: str) -> str:
-    from ui.exports import readable_text_color
-
     return readable_text_color("#" + background.lstrip("#")).lstrip("#")
 
 

@@ -123,7 +123,11 @@ class _Renderer:
         self.print_tab = None
         self.workdir = Path(tempfile.mkdtemp(prefix="kuomian-render-"))
         self.folders: list[Path] = [self.workdir]
-        self.call(self._open, START_TIMEOUT_SECONDS)
+        try:
+            self.call(self._open, START_TIMEOUT_SECONDS)
+        except BaseException:
+            self.close()  # no loop, thread or folder left behind by a browser that would not start
+            raise
 
     # ---- on the loop's thread
 
