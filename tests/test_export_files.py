@@ -3,7 +3,11 @@
 Rendering needs the system Chromium (kaleido); each file is rendered once for
 the whole module. The layout checks run on the Figure itself, for a city, a
 county and a township in both languages: nothing may run off the canvas or
-into its neighbour.
+into its neighbour. Issue 11: the PDF's text layer is read back with
+``pdftotext`` (the figures and the Chinese title as text), the native deck
+with python-pptx (titles in placeholders, tables, charts, notes, the East
+Asian font on every run, the same words as the picture), and the command is
+run again and again to see that it leaves quietly.
 """
 
 from __future__ import annotations
