@@ -45,8 +45,9 @@ def register(verbs, add_common) -> None:
         "export",
         help="render the one-page briefing as PNG, PDF or a PowerPoint deck",
         description="Render the vice-mayor's 16:9 briefing (1920×1080) for one region and month: as a PNG "
-        "(--scale 2 for 3840×2160), a one-page PDF, or a PowerPoint deck (the briefing, the trend of each "
-        "metric, the league of each metric). Needs Chromium (apt-get install chromium).",
+        "(--scale 2 for 3840×2160), a one-page PDF with its text as text, or an editable PowerPoint deck (the "
+        "briefing, the trend of each metric, the league of each metric, as native text, tables and charts). "
+        "PNG and PDF need Chromium (apt-get install chromium); the deck does not.",
     )
     export.add_argument("what", choices=("briefing",), help="what to export")
     export.add_argument("--region", metavar="CODE", help="the region (default: the only root region)")
@@ -54,7 +55,7 @@ def register(verbs, add_common) -> None:
     export.add_argument("--metric", choices=METRIC_KEYS, default=METRIC_KEYS[0], help="the metric whose trend and league the page shows (default: %(default)s)")
     export.add_argument("--format", choices=FORMATS, help="png, pdf or pptx (default: from the --out suffix)")
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
-    export.add_argument("--scale", type=int, choices=(1, 2), default=1, help="pixels per layout pixel for PNG and the deck's pictures (default: 1)")
+    export.add_argument("--scale", type=int, choices=(1, 2), default=1, help="pixels per layout pixel for PNG (default: 1)")
     export.add_argument("--language", choices=("zh", "en"), default=None, help="the text's language (default: KUOMIAN_LANGUAGE, else zh)")
     add_common(export)
     export.set_defaults(handler=export_briefing)
@@ -122,18 +123,19 @@ def export_briefing(args: argparse.Namespace, db: Path, targets_path: Path) -> i
     if fmt not in FORMATS:
         _say(f"kuomian export: give --format ({', '.join(FORMATS)}) or an --out ending in .png, .pdf or .pptx")
         return EXIT_USAGE
-    if fmt == "pdf" and args.scale != 1:
-        _say("kuomian export: --scale applies to png and pptx; a PDF is drawn in vectors")
+    if fmt != "png" and args.scale != 1:
+        _say(f"kuomian export: --scale applies to png; a {fmt.upper()} is drawn in vectors")
 
     from data import queries
     from data.db import connect
     from exports import render
-    from exports.briefing import briefing_figure, slides
     from exports.source import briefing_from_connection
     from exports.texts import Texts
 
-    if not render.available():
+    if fmt != "pptx" and not render.available():  # the deck is native: it needs no browser
         raise Refused("kuomian export: cannot render: " + render._missing_message())  # noqa: SLF001
+    if fmt != "pptx":
+        render.warm_up()  # the browser starts while the database is read
     targets = load_targets(targets_path)
     started = time.perf_counter()
     with connect(db) as con:
@@ -149,20 +151,22 @@ def export_briefing(args: argparse.Namespace, db: Path, targets_path: Path) -> i
         _say(f"reading {name} ({code}), {period_label(period)} …")
         briefing = briefing_from_connection(con, targets, code, period, args.metric)
     tx = Texts(_language(args))
-    _say(f"read in {time.perf_counter() - started:.1f} s; rendering {fmt.upper()} with Chromium …")
 
     try:
-        if fmt == "pptx":
-            deck = slides(briefing, tx)
+        if fmt == "pptx":  # native slides: nothing to render (issue 11)
+            from exports.deck import briefing_deck
 
-            def progress(done: int, total: int, title: str) -> None:
-                _say(f"  slide {done}/{total}: {title} ({time.perf_counter() - started:.1f} s)")
-
-            data = render.deck(deck, title=deck[0].title, scale=args.scale, progress=progress)
-        elif fmt == "pdf":
-            data = render.pdf(briefing_figure(briefing, tx))
+            _say(f"read in {time.perf_counter() - started:.1f} s; building the PPTX …")
+            data = briefing_deck(briefing, tx)
         else:
-            data = render.png(briefing_figure(briefing, tx), scale=args.scale)
+            from exports.briefing import briefing_figure
+
+            _say(f"read in {time.perf_counter() - started:.1f} s; rendering {fmt.upper()} with Chromium …")
+            figure = briefing_figure(briefing, tx)
+            if fmt == "pdf":
+                data = render.pdf(figure, title=tx.t("briefing.title", region=briefing.region_name))
+            else:
+                data = render.png(figure, scale=args.scale)
     except render.RendererMissing as error:
         raise Refused(f"kuomian export: cannot render: {error}") from None
     except render.RenderFailed as error:

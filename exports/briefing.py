@@ -22,18 +22,18 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from exports.render import HEIGHT, WIDTH, Slide
+from exports.render import HEIGHT, WIDTH
 from exports.texts import Texts
+from exports.words import say
 from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
-from metrics.league import league_members, league_table
 from metrics.periods import period_label, year_of
 from metrics.registry import METRIC_KEYS
-from ui.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
-from ui.charts_rankings import league_bar_figure
+from ui.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color
 from ui.exports import readable_text_color
 from ui.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
 from ui.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
@@ -245,65 +245,90 @@ def _header(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     canvas.line(MARGIN, HEADER_RULE_Y, WIDTH - MARGIN, HEADER_RULE_Y)
 
 
+@dataclass(frozen=True)
+class TileText:
+    """What a metric's tile says, shared by the picture and the native deck so the two never disagree.
+
+    ``line_kind`` tells how the last line reads: ``overdue`` (a missed
+    deadline, issue 8), ``not_comparable`` (the ancestor and schemes),
+    ``gap`` (short of the target), ``ahead`` (above it) or ``""`` (none).
+    """
+
+    metric: str
+    label: str  # the metric's name
+    status: str | None  # achieved, on_track, behind, off_track or None
+    status_label: str  # the status in words, e.g. 已达标
+    value: str | None  # e.g. "95.11%"; None where the month has no figure
+    estimate: str  # "（估算）" where the figure counts carried rows, else ""
+    change: str | None  # the month-on-month change in words ("持平", "+0.05 个百分点")
+    target_line: str  # "目标 95.0%（2035-12 到期）", or that no target is set
+    line: str | None  # the last line (see line_kind)
+    line_kind: str
+
+
+def tile_text(b: Briefing, tx: Texts, metric: str) -> TileText:
+    """The words of ``metric``'s tile in briefing ``b`` (value, status, change, target, gap or overdue or note)."""
+    own = b.own.set_index("metric")
+    row = own.loc[metric] if metric in own.index else None
+    status = None if row is None or _missing(row["status"]) else str(row["status"])
+    value = None if row is None else row["value"]
+    target = None if row is None or _missing(row["target"]) else float(row["target"])
+    base = {"metric": metric, "label": tx.metric(metric), "status": status, "status_label": tx.status(status)}
+    if _missing(value):
+        return TileText(**base, value=None, estimate="", change=None, target_line=tx.t("briefing.no_value"), line=None, line_kind="")
+    change = change_parts(b.month_change.get(metric), tx.t)
+    common = {**base, "value": format_rate(value, target), "estimate": estimated_suffix(row, tx.t), "change": None if change is None else change[0]}
+    if target is None:
+        return TileText(**common, target_line=tx.t("briefing.no_target"), line=None, line_kind="")
+    target_line = tx.t("briefing.target_line", target=format_rate(target), target_by=format_month(row["target_by"]))
+    overdue = overdue_text(row, tx.t)
+    if overdue:
+        return TileText(**common, target_line=target_line, line=overdue, line_kind="overdue")
+    note = region_not_comparable_note(row, tx.t)
+    if note:
+        return TileText(**common, target_line=target_line, line=note, line_kind="not_comparable")
+    gap = row["gap_pp"]
+    if _missing(gap):
+        return TileText(**common, target_line=target_line, line=None, line_kind="")
+    if float(gap) > 1e-12:
+        line = tx.t("briefing.gap_line", gap_pp=format_points(gap)[1:], gap_persons=format_persons(row["gap_persons"]))
+        return TileText(**common, target_line=target_line, line=line, line_kind="gap")
+    return TileText(**common, target_line=target_line, line=tx.t("briefing.ahead_line", gap_pp=format_points(-float(gap))[1:]), line_kind="ahead")
+
+
 def _tiles(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     width = (WIDTH - 2 * MARGIN - 2 * TILE_GAP) / 3
-    own = b.own.set_index("metric")
     for i, metric in enumerate(METRIC_KEYS):
         x0 = MARGIN + i * (width + TILE_GAP)
         x1 = x0 + width
         y0 = TILE_TOP
-        row = own.loc[metric] if metric in own.index else None
-        status = None if row is None or _missing(row["status"]) else str(row["status"])
-        color = status_color(status)
+        tile = tile_text(b, tx, metric)
+        color = status_color(tile.status)
         canvas.rect(x0, y0, x1, y0 + TILE_HEIGHT, fill=TILE_FILL)
         canvas.rect(x0, y0, x0 + 12, y0 + TILE_HEIGHT, fill=color)
-        pill_left = canvas.pill(x1 - 24, y0 + 40, tx.status(status), color)
-        label = tx.metric(metric)
-        if metric == b.metric:
-            label = f"{label}"
-        canvas.text(x0 + 36, y0 + 40, label, size=fit_size(label, pill_left - x0 - 52, 24, 16, bold=True), bold=True)
-
-        value = None if row is None else row["value"]
-        target = None if row is None or _missing(row["target"]) else float(row["target"])
-        if _missing(value):
+        pill_left = canvas.pill(x1 - 24, y0 + 40, tile.status_label, color)
+        canvas.text(x0 + 36, y0 + 40, tile.label, size=fit_size(tile.label, pill_left - x0 - 52, 24, 16, bold=True), bold=True)
+        if tile.value is None:
             canvas.text(x0 + 36, y0 + 118, "—", size=68, bold=True, color=FAINT)
-            canvas.text(x0 + 36, y0 + 180, tx.t("briefing.no_value"), size=19, color=SOFT)
+            canvas.text(x0 + 36, y0 + 180, tile.target_line, size=19, color=SOFT)
             continue
-        shown = format_rate(value, target)
-        canvas.text(x0 + 36, y0 + 118, shown, size=68, bold=True)
-        estimate = estimated_suffix(row, tx.t)
-        if estimate:  # a figure that counts carried rows is an estimate and says so (issue 8)
-            canvas.text(x0 + 36 + text_width(shown, 68) * BOLD_WIDER + 8, y0 + 136, estimate, size=20, color=WARN_TEXT, bold=True)
-        change = change_parts(b.month_change.get(metric), tx.t)
-        if change is not None:
+        canvas.text(x0 + 36, y0 + 118, tile.value, size=68, bold=True)
+        if tile.estimate:  # a figure that counts carried rows is an estimate and says so (issue 8)
+            canvas.text(x0 + 36 + text_width(tile.value, 68) * BOLD_WIDER + 8, y0 + 136, tile.estimate, size=20, color=WARN_TEXT, bold=True)
+        if tile.change is not None:
             canvas.text(x1 - 24, y0 + 100, tx.t("briefing.change_label"), size=16, color=SOFT, anchor="right")
-            canvas.text(x1 - 24, y0 + 130, change[0], size=21, anchor="right", bold=True)
-        if target is None:
-            canvas.text(x0 + 36, y0 + 180, tx.t("briefing.no_target"), size=19, color=SOFT)
+            canvas.text(x1 - 24, y0 + 130, tile.change, size=21, anchor="right", bold=True)
+        no_target = tile.target_line == tx.t("briefing.no_target")
+        canvas.text(x0 + 36, y0 + 180, tile.target_line, size=19, color=SOFT if no_target else INK)
+        if tile.line is None:
             continue
-        canvas.text(
-            x0 + 36, y0 + 180,
-            tx.t("briefing.target_line", target=format_rate(target), target_by=format_month(row["target_by"])),
-            size=19, color=INK,
-        )
-        gap = row["gap_pp"]
-        note = region_not_comparable_note(row, tx.t)
-        overdue = overdue_text(row, tx.t)
-        if overdue:  # a missed deadline, never "months to go" (issue 8)
-            canvas.text(x0 + 36, y0 + 214, overdue, size=fit_size(overdue, width - 60, 19, 14, bold=True), color=INK, bold=True)
-            continue
-        if note:
-            canvas.text(x0 + 36, y0 + 214, note, size=fit_size(note, width - 60, 17, 11), color=SOFT)
-            continue
-        if _missing(gap):
-            continue
-        if float(gap) > 1e-12:
-            line = tx.t("briefing.gap_line", gap_pp=format_points(gap)[1:], gap_persons=format_persons(row["gap_persons"]))
-            gap_color = INK
+        if tile.line_kind == "overdue":  # a missed deadline, never "months to go" (issue 8)
+            canvas.text(x0 + 36, y0 + 214, tile.line, size=fit_size(tile.line, width - 60, 19, 14, bold=True), color=INK, bold=True)
+        elif tile.line_kind == "not_comparable":
+            canvas.text(x0 + 36, y0 + 214, tile.line, size=fit_size(tile.line, width - 60, 17, 11), color=SOFT)
         else:
-            line = tx.t("briefing.ahead_line", gap_pp=format_points(-float(gap))[1:])
-            gap_color = SOFT
-        canvas.text(x0 + 36, y0 + 214, line, size=fit_size(line, width - 60, 19, 14), color=gap_color)
+            color_line = INK if tile.line_kind == "gap" else SOFT
+            canvas.text(x0 + 36, y0 + 214, tile.line, size=fit_size(tile.line, width - 60, 19, 14), color=color_line)
 
 
 def _month_ticks(months: Sequence[int]) -> tuple[list[int], list[str]]:
@@ -507,7 +532,7 @@ def _footer(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     canvas.line(MARGIN, FOOTER_RULE_Y, WIDTH - MARGIN, FOOTER_RULE_Y)
     lines = [tx.definition(metric, b.schemes.get(metric)) for metric in METRIC_KEYS]
     lines.append(tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}"))
-    lines.append(tx.t("briefing.source"))
+    lines.append(say(tx, "source"))  # no repository path on a file that leaves the office (issue 11)
     y = FOOTER_RULE_Y + 21
     for line in lines:
         canvas.text(MARGIN, y, line, size=fit_size(line, WIDTH - 2 * MARGIN, 15, 11), color=SOFT)
@@ -539,91 +564,3 @@ def briefing_figure(b: Briefing, tx: Texts, *, scale: float = 1.0) -> go.Figure:
     fig.layout.annotations = [*canvas.annotations, *fig.layout.annotations]
     fig.layout.shapes = [*canvas.shapes, *fig.layout.shapes]
     return fig
-
-
-# --------------------------------------------------------------------------- the deck's other slides
-
-
-def _export_style(fig: go.Figure, title: str) -> go.Figure:
-    """A dashboard chart made fit for a full slide: 1920×1080, larger type, the title naming region, metric and period."""
-    fig.update_layout(
-        width=WIDTH,
-        height=HEIGHT,
-        title={"text": f"<b>{title}</b>", "x": _x(MARGIN), "xanchor": "left", "y": _y(56), "yanchor": "middle", "font": {"size": 34}},
-        font={"family": FONT_FAMILY, "size": 20, "color": INK},
-        margin={"l": 120, "r": 110, "t": 150, "b": 150},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.1, "yanchor": "top", "font": {"size": 20}},
-    )
-    return fig
-
-
-def trend_slide(b: Briefing, tx: Texts, metric: str) -> go.Figure:
-    trend = b.trends[metric]
-    title = tx.t("briefing.slide.trend", region=b.region_name, metric=tx.metric(metric), period=format_month(b.period))
-    fig = trend_figure(
-        trend.series,
-        trend.path,
-        title=title,
-        value_name=tx.metric(metric),
-        target_name=tx.t("word.target"),
-        trajectory_name=tx.t("word.trajectory"),
-        milestones=list(trend.milestones),
-        milestone_name=tx.t("word.milestone"),
-        estimated_name=tx.t("honest.estimated_legend"),
-    )
-    notes = carried_footnotes(trend.series, tx.t)
-    if notes:  # the months counted through carried rows, under the chart (issue 8)
-        line = ("；" if tx.language == "zh" else "; ").join(notes[-3:])
-        fig.add_annotation(
-            text="○ " + line, xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom",
-            showarrow=False, font={"size": 18, "color": WARN_TEXT},
-        )
-    fig.update_traces(line={"width": 4}, selector={"mode": "lines+markers"})
-    fig.update_traces(textfont={"size": 18}, selector={"mode": "markers+text"})
-    lo, hi = _rate_range(trend.series["value"], trend.path["target"], trend.path["trajectory"])
-    fig.update_yaxes(range=[lo, hi], tickformat=".1%" if hi - lo < 0.04 else ".0%")
-    months = len(trend.path)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M1" if months <= 12 else "M3" if months <= 30 else "M6" if months <= 60 else "M12", tickangle=0)
-    return _export_style(fig, title)
-
-
-def league_slide(b: Briefing, tx: Texts, metric: str) -> go.Figure:
-    unit = tx.unit(b.league_level)
-    title = tx.t("briefing.slide.league", region=b.region_name, unit=unit, metric=tx.metric(metric), period=format_month(b.period))
-    if b.league.empty:
-        members = pd.DataFrame(columns=["region_code", "region_name", "value", "target", "status"])
-    else:
-        table = league_table(b.league, b.own, metric, b.region_code)
-        members = league_members(table)
-    own = b.row(metric) if metric in set(b.own["metric"]) else None
-    fig = league_bar_figure(
-        members,
-        title=title,
-        status_labels={key: tx.status(None if key == "none" else key) for key in (*STATUS_ORDER, "none")},
-        target_name=tx.t("word.target"),
-        highlight=b.region_code if b.league_siblings else None,
-        reference=None if b.league_siblings or own is None else (b.region_name, own["value"]),
-        axis_note=tx.t("briefing.axis_note"),
-    )
-    bars = max(len(members), 1)
-    size = 22 if bars <= 15 else 19 if bars <= 30 else 13
-    fig.update_yaxes(tickfont={"size": size})
-    fig.update_annotations(font={"size": size}, selector={"yref": "y"})
-    if not b.league_siblings and own is not None:
-        # the selected region's line is labelled a line above the target's, so the two never overlap
-        fig.update_annotations(yshift=28, selector=lambda a: a.yref == "paper" and str(a.text).startswith(b.region_name))
-    fig = _export_style(fig, title)
-    fig.update_layout(showlegend=True, margin={"l": 260, "r": 140, "t": 190, "b": 150}, legend={"y": -0.08})
-    return fig
-
-
-def slides(b: Briefing, tx: Texts) -> list[Slide]:
-    """The deck: the briefing, then the trend of each metric, then the league of each metric."""
-    deck = [Slide(tx.t("briefing.slide.briefing", region=b.region_name, period=format_month(b.period)), briefing_figure(b, tx))]
-    for metric in METRIC_KEYS:
-        fig = trend_slide(b, tx, metric)
-        deck.append(Slide(fig.layout.title.text.removeprefix("<b>").removesuffix("</b>"), fig))
-    for metric in METRIC_KEYS:
-        fig = league_slide(b, tx, metric)
-        deck.append(Slide(fig.layout.title.text.removeprefix("<b>").removesuffix("</b>"), fig))
-    return deck

@@ -14,7 +14,8 @@ import time
 import streamlit as st
 
 from exports import render
-from exports.briefing import briefing_figure, slides
+from exports.briefing import briefing_figure
+from exports.deck import briefing_deck, slide_titles
 from exports.texts import Texts
 from metrics.briefing import gather
 from ui import loaders
@@ -76,13 +77,12 @@ def prepare() -> dict | None:
             for name, label, work in (
                 ("png", t("briefing.download_png"), lambda: render.png(figure)),
                 ("png2", t("briefing.download_png2"), lambda: render.png(figure, scale=2)),
-                ("pdf", t("briefing.download_pdf"), lambda: render.pdf(figure)),
+                ("pdf", t("briefing.download_pdf"), lambda: render.pdf(figure, title=tx.t("briefing.title", region=briefing.region_name))),
             ):
                 files[name], seconds = render.timed(work)
                 status.write(t("briefing.step", what=label, seconds=f"{seconds:.1f}"))
-            deck = slides(briefing, tx)
-            deck[0] = render.Slide(deck[0].title, deck[0].figure, picture=files["png"])  # the briefing is rendered already
-            files["pptx"], seconds = render.timed(lambda: render.deck(deck, title=deck[0].title))
+            deck = slide_titles(briefing, tx)
+            files["pptx"], seconds = render.timed(lambda: briefing_deck(briefing, tx))  # native slides: nothing rendered
             status.write(t("briefing.step", what=t("briefing.download_pptx", count=len(deck)), seconds=f"{seconds:.1f}"))
         except render.RendererMissing:
             status.update(state="error", expanded=False)

@@ -3,15 +3,22 @@
 Rendering needs the system Chromium (kaleido); each file is rendered once for
 the whole module. The layout checks run on the Figure itself, for a city, a
 county and a township in both languages: nothing may run off the canvas or
-into its neighbour.
+into its neighbour. Issue 11: the PDF's text layer is read back with
+``pdftotext`` (the figures and the Chinese title as text), the native deck
+with python-pptx (titles in placeholders, tables, charts, notes, the East
+Asian font on every run, the same words as the picture), and the command is
+run again and again to see that it leaves quietly.
 """
 
 from __future__ import annotations
 
 import ast
 import io
+import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +29,8 @@ from data.db import connect
 from data.report import metrics_report
 from data.store import load_demo
 from exports import render
-from exports.briefing import HEIGHT, WIDTH, briefing_figure, slides, text_width
+from exports.briefing import HEIGHT, WIDTH, briefing_figure, text_width, tile_text
+from exports.deck import FONT, briefing_deck
 from exports.source import briefing_from_connection
 from exports.texts import Texts
 from metrics.periods import month_index
@@ -73,8 +81,7 @@ def files(city):
     return {
         "png": render.png(figure),
         "png2": render.png(figure, scale=2),
-        "pdf": render.pdf(figure),
-        "pptx": render.deck(slides(city, tx)),
+        "pdf": render.pdf(figure, title=tx.t("briefing.title", region=city.region_name)),
     }
 
 
@@ -114,25 +121,205 @@ def test_the_pdf_is_one_16_by_9_page_that_is_not_blank(files, tmp_path):
     assert not_blank(image)
 
 
+# --------------------------------------------------------------------------- the PDF's text (issue 11)
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
 @needs_browser
-def test_the_deck_holds_the_briefing_then_each_metrics_trend_then_each_league(files, city):
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_pdf_text_layer_holds_the_three_headline_figures_and_the_chinese_title(files, city, tmp_path):
+    text = pdf_text(files["pdf"], tmp_path)
+    own = city.own.set_index("metric")
+    for metric in METRIC_KEYS:
+        assert format_rate(own.at[metric, "value"], own.at[metric, "target"]) in text, metric
+    assert "95.1%" in text
+    assert "曲靖市 · 基本养老保险扩面进度简报" in text
+    assert "职工养老保险占比" in text
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_pdf_text_has_no_look_alike_radicals(files, tmp_path):
+    """Chromium once mapped 老 to the Kangxi radical ⽼ (U+2F7C) in the text layer: nothing from that block is left."""
+    text = pdf_text(files["pdf"], tmp_path)
+    assert not [ch for ch in text if 0x2E80 <= ord(ch) <= 0x2FDF]
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_the_pdfs_title_is_the_briefings_title(files, tmp_path):
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(files["pdf"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Title:           曲靖市 · 基本养老保险扩面进度简报\n" in info
+
+
+def test_no_footer_cites_a_repository_path(city):
+    for language in ("zh", "en"):
+        shown = texts_of(briefing_figure(city, Texts(language)))
+        assert not [s for s in shown if "docs/" in s or ".md" in s]
+    assert "数据来源：各乡镇（街道）月报，kuomian 汇总计算" in texts_of(briefing_figure(city, Texts("zh")))
+
+
+# --------------------------------------------------------------------------- the native deck (issue 11)
+
+
+@pytest.fixture(scope="module")
+def deck(city):
     from pptx import Presentation
+
+    return Presentation(io.BytesIO(briefing_deck(city, Texts("zh"))))
+
+
+def deck_texts(deck) -> list[str]:
+    """Every text of every slide: text boxes, titles and table cells."""
+    out = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                out += [p.text for p in shape.text_frame.paragraphs]
+            if shape.has_table:
+                out += [cell.text for row in shape.table.rows for cell in row.cells]
+    return out
+
+
+def test_the_deck_holds_the_briefing_then_each_metrics_trend_then_each_league_in_title_placeholders(deck):
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    assert (deck.slide_width, deck.slide_height) == (12_192_000, 6_858_000)  # 16:9
+    titles = []
+    for slide in deck.slides:
+        title = slide.shapes.title
+        assert title.is_placeholder and title.placeholder_format.type == PP_PLACEHOLDER.TITLE
+        titles.append(title.text_frame.text)
+    assert titles == [
+        "曲靖市 扩面进度简报 · 2026-10",
+        "曲靖市 · 参保率走势 · 2026-10",
+        "曲靖市 · 职工养老保险占比走势 · 2026-10",
+        "曲靖市 · 缴费率走势 · 2026-10",
+        "曲靖市 县（市、区）参保率排名 · 2026-10",
+        "曲靖市 县（市、区）职工养老保险占比排名 · 2026-10",
+        "曲靖市 县（市、区）缴费率排名 · 2026-10",
+    ]
+    assert deck.core_properties.title == titles[0]
+
+
+def test_the_deck_is_native_tables_and_charts_without_pictures(deck):
+    from pptx.enum.chart import XL_CHART_TYPE
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-    deck = Presentation(io.BytesIO(files["pptx"]))
-    assert (deck.slide_width, deck.slide_height) == (12_192_000, 6_858_000)  # 16:9
-    titles = [slide.shapes.title.text for slide in deck.slides]
-    assert len(titles) == 1 + 2 * len(METRIC_KEYS)
-    assert titles[0] == "曲靖市 扩面进度简报 · 2026-10"
-    assert titles[1:4] == ["曲靖市 · 参保率走势 · 2026-10", "曲靖市 · 职工养老保险占比走势 · 2026-10", "曲靖市 · 缴费率走势 · 2026-10"]
-    assert titles[4] == "曲靖市 县（市、区）参保率排名 · 2026-10"
-    for slide in deck.slides:
-        pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == 1
-        picture = pictures[0]
-        assert (picture.left, picture.top, picture.width, picture.height) == (0, 0, deck.slide_width, deck.slide_height)
-        image = Image.open(io.BytesIO(picture.image.blob))
-        assert image.size == (1920, 1080) and not_blank(image)
+    kinds = [[shape.shape_type for shape in slide.shapes] for slide in deck.slides]
+    assert not [k for slide in kinds for k in slide if k == MSO_SHAPE_TYPE.PICTURE]
+    assert sum(slide.count(MSO_SHAPE_TYPE.TABLE) for slide in kinds) == 2 + 3  # best and worst, then one per league
+    charts = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert [c.chart_type for c in charts] == [XL_CHART_TYPE.LINE] * 3 + [XL_CHART_TYPE.BAR_CLUSTERED] * 3  # markers on the value only
+    assert [s.name for s in charts[0].plots[0].series] == ["参保率", "目标", "进度线"]
+
+
+def test_the_trend_chart_ends_on_the_months_figure(deck, city):
+    chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
+    values = [v for v in chart.plots[0].series[0].values if v is not None]
+    assert values[-1] == pytest.approx(float(city.row("coverage_rate")["value"]))
+    categories = list(chart.plots[0].categories)
+    assert categories[0] == "2022-12" and categories[-1] == "2035-12"  # on to the last milestone
+
+
+def test_the_cards_say_what_the_briefing_tiles_say(deck, city):
+    shown = deck_texts(deck)
+    tx = Texts("zh")
+    for metric in METRIC_KEYS:
+        tile = tile_text(city, tx, metric)
+        assert tile.value + tile.estimate in shown
+        assert tile.target_line in shown
+        assert tile.line in shown
+    assert "参保率　✓ 已达标" in shown
+    assert "较上月 持平" in shown  # an unchanged value reads 持平, never -0.00 (issue 8)
+
+
+def test_a_league_bar_reads_what_the_table_reads(deck):
+    """马龙区 is behind at 94.96%: its bar's label is never rounded up to 95.0% beside an orange bar (issue 8)."""
+    chart = next(shape.chart for shape in deck.slides[4].shapes if shape.has_chart)
+    names = list(chart.plots[0].categories)
+    point = chart.plots[0].series[0].points[names.index("马龙区")]
+    assert point.data_label.text_frame.text == "94.96%"
+    assert str(point.format.fill.fore_color.rgb) == "E69F00"  # the orange of "behind"
+    assert "94.96%" in deck_texts(deck)
+
+
+def test_every_slide_has_notes_with_the_numbers_and_their_definitions(deck):
+    notes = [slide.notes_slide.notes_text_frame.text for slide in deck.slides]
+    assert all(notes)
+    assert "参保率：95.1%；✓ 已达标；较上月 持平；目标 95.0%（2035-12 到期）；高于目标 0.11 个百分点" in notes[0]
+    assert "参保率 = 参保人数 ÷ 应参保人数" in notes[0]
+    assert "缴费率 = 实际缴费人数 ÷ 缴费阶段人数（仅统计城乡居民，当年累计、每年 1 月重新开始）" in notes[3]
+    assert "6 马龙区 94.96% ! 略有滞后" in notes[4]
+
+
+def test_every_run_names_the_house_font_for_latin_and_east_asian_text(deck):
+    from pptx.oxml.ns import qn
+
+    parts = [slide.shapes._spTree for slide in deck.slides] + [slide.notes_slide.shapes._spTree for slide in deck.slides]
+    runs = [run for part in parts for run in part.iter(qn("a:r"))]
+    assert len(runs) > 200
+    for run in runs:
+        rpr = run.find(qn("a:rPr"))
+        assert rpr is not None, run.findtext(qn("a:t"))
+        assert rpr.find(qn("a:ea")).get("typeface") == FONT, run.findtext(qn("a:t"))
+        assert rpr.find(qn("a:latin")).get("typeface") == FONT
+    for shape in (shape for slide in deck.slides for shape in slide.shapes if shape.has_chart):
+        assert shape.chart.font._rPr.find(qn("a:ea")).get("typeface") == FONT
+
+
+def test_the_deck_of_a_carried_month_says_estimated_and_rings_the_month(demo_db, targets):
+    """师宗县 at 2026-08: the card reads （估算）, the trend's marker for 2026-08 is hollow, the footnote says why."""
+    from pptx import Presentation
+
+    with connect(demo_db) as con:
+        b = briefing_from_connection(con, targets, "530323", month_index("2026-08"), "coverage_rate")
+    deck = Presentation(io.BytesIO(briefing_deck(b, Texts("zh"))))
+    card = [p for shape in deck.slides[0].shapes if shape.has_text_frame for p in shape.text_frame.paragraphs]
+    assert [r.text for p in card for r in p.runs if r.text == "（估算）"]
+    carried = int(b.row("coverage_rate")["carried"])
+    assert f"○ 2026-08：{carried} 项报表未报，沿用此前数据（估算）" in deck_texts(deck)
+    chart = next(shape.chart for shape in deck.slides[1].shapes if shape.has_chart)
+    months = list(chart.plots[0].categories)
+    marker = chart.plots[0].series[0].points[months.index("2026-08")].marker
+    assert str(marker.format.fill.fore_color.rgb) == "FFFFFF"
+
+
+def test_an_overdue_target_reads_overdue_on_the_card(briefings):
+    """上村乡 missed the 2025-12 milestone: 逾期 N 个月 with the persons needed now, as on the picture (issue 8)."""
+    from pptx import Presentation
+
+    b = briefings[(TOWNSHIP, "coverage_rate")]
+    tile = tile_text(b, Texts("zh"), "coverage_rate")
+    assert tile.line_kind == "overdue" and tile.line.startswith("逾期 ")
+    deck = Presentation(io.BytesIO(briefing_deck(b, Texts("zh"))))
+    assert tile.line in deck_texts(deck)
+
+
+def test_the_deck_needs_no_browser(monkeypatch, city):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    assert briefing_deck(city, Texts("en"))[:2] == b"PK"
+
+
+@needs_browser
+def test_one_warm_browser_serves_every_image_and_a_dead_one_is_replaced(city):
+    figure = briefing_figure(city, Texts("zh"))
+    render.png(figure, width=192, height=108)
+    first = render._renderer  # noqa: SLF001
+    render.png(figure, width=192, height=108)
+    assert render._renderer is first  # noqa: SLF001 - the same browser, kept warm
+    first.kaleido.subprocess.kill()
+    first.kaleido.subprocess.wait(10)
+    image = Image.open(io.BytesIO(render.png(figure, width=192, height=108)))
+    assert image.size == (192, 108)
+    assert render._renderer is not first and render._renderer.alive()  # noqa: SLF001
 
 
 @pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig not installed")
@@ -313,3 +500,35 @@ def test_the_briefing_of_a_carried_month_is_estimated_hollow_and_footnoted(demo_
     assert ring.marker.color == "white"
     # the trend runs on to the last milestone
     assert int(b.trends["coverage_rate"].path["period"].iloc[-1]) == month_index("2035-12")
+
+
+def test_kuomian_export_builds_the_deck_without_a_browser(demo_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    out = tmp_path / "deck.pptx"
+    assert main(["--db", str(demo_db), "export", "briefing", "--out", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert "wrote PPTX" in capsys.readouterr().err
+
+
+PROGRESS = re.compile(r"^(reading .+ \(\d+\), \d{4}-\d{2} …|read in \d+\.\d s; (rendering (PNG|PDF) with Chromium|building the PPTX) …|wrote (PNG \(\d+×\d+\)|PDF \(\d+ KB\)|PPTX \(\d+ KB\)) in \d+\.\d s)$")
+
+
+@needs_browser
+def test_kuomian_export_leaves_quietly_run_after_run(demo_db, tmp_path):
+    """Issue 11: one run in four printed a traceback at exit (``Directory not empty: 'Default'``).
+
+    Every run of the real command exits 0 and writes nothing on stderr but its
+    own three progress lines: no traceback, no warning, no browser chatter.
+    """
+    environment = {**os.environ, "KUOMIAN_DB": str(demo_db), "PYTHONWARNINGS": "default"}
+    for i, suffix in enumerate(("pdf", "png", "pdf", "pptx", "png")):
+        out = tmp_path / f"run{i}.{suffix}"
+        done = subprocess.run(
+            [sys.executable, "-m", "cli.main", "export", "briefing", "--out", str(out)],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == str(out)
+        lines = done.stderr.splitlines()
+        assert len(lines) == 3 and all(PROGRESS.match(line) for line in lines), done.stderr
+        assert out.stat().st_size > 10_000

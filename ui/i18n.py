@@ -337,7 +337,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "briefing.download_png2": ("PNG 2 倍 3840×2160", "PNG 2× 3840×2160"),
     "briefing.download_pdf": ("PDF 一页", "PDF, one page"),
     "briefing.download_pptx": ("PPT 演示文稿（{count} 页）", "PowerPoint deck ({count} slides)"),
-    "briefing.deck_note": ("PPT 依次为：简报、三项指标的走势、三项指标的{unit}排名，每页一张全幅图片，页标题为中文。", "The deck holds the briefing, the trend of each metric and the league of the {unit} for each metric, one full-slide picture per slide, each slide titled."),
+    "briefing.deck_note": ("PPT 依次为：简报、三项指标的走势、三项指标的{unit}排名；标题、文字、表格和图表均可直接编辑，备注中有各项数字及口径。", "The deck holds the briefing, the trend of each metric and the league of the {unit} for each metric; titles, text, tables and charts can be edited, and the speaker notes give the figures and their definitions."),
     "briefing.no_renderer": ("服务器上没有找到用于导出的 Chromium 浏览器，暂时无法生成 PNG、PDF 和 PPT。请管理员运行 `scripts/setup --with-browser`（或 `apt-get install chromium`）后刷新本页。在此之前，可用预览图右上角的相机按钮下载 PNG。", "No Chromium browser was found on the server, so the PNG, PDF and PowerPoint files cannot be made. Ask the administrator to run `scripts/setup --with-browser` (or `apt-get install chromium`), then refresh this page. Meanwhile the camera button at the preview's top right saves a PNG."),
     "briefing.render_failed": ("生成失败：{reason}。请稍后重试；如仍失败，请联系管理员。", "Rendering failed: {reason}. Try again in a moment; if it keeps failing, tell the administrator."),
     "briefing.title": ("{region} · 基本养老保险扩面进度简报", "{region} · pension coverage campaign briefing"),
