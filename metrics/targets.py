@@ -186,10 +186,18 @@ class TargetProblem:
     place: str  # e.g. "targets.payment_rate.milestones[1].value"
     line: int | None  # 1-based line in the file
     message: str  # e.g. "1.2 is not a fraction in (0, 1]"
+    message_zh: str = ""  # the same in Chinese for the dashboard ("" where none is written)
 
-    def render(self, source: str) -> str:
+    def render(self, source: str, language: str = "en") -> str:
+        """``FILE:LINE: place: message``, the line left out where unknown.
+
+        In Chinese (``language="zh"``, the dashboard; issue 9) the place stays as written in the file
+        (``targets.payment_rate.milestones[1].value``) and the message is the Chinese one, the English
+        one where none is written. The CLI keeps the English.
+        """
         where = source if self.line is None else f"{source}:{self.line}"
-        return f"{where}: {self.place}: {self.message}"
+        message = (self.message_zh or self.message) if language == "zh" else self.message
+        return f"{where}: {self.place}: {message}"
 
 
 class TargetsError(ValueError):
@@ -199,8 +207,8 @@ class TargetsError(ValueError):
         self.problems: list[TargetProblem] = list(problems)
         super().__init__(self.render("targets"))
 
-    def render(self, source: str) -> str:
-        return "\n".join(p.render(source) for p in self.problems)
+    def render(self, source: str, language: str = "en") -> str:
+        return "\n".join(p.render(source, language) for p in self.problems)
 
 
 # --------------------------------------------------------------------------
@@ -215,9 +223,14 @@ def parse_targets(text: str) -> Targets:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         message = exc.problem or exc.context or "invalid YAML"
-        raise TargetsError([TargetProblem("yaml", line, f"invalid YAML: {message}")]) from None
+        raise TargetsError([TargetProblem(
+            "yaml", line, f"invalid YAML: {message}",
+            f"YAML 格式有误（请检查缩进、冒号和引号）：{message}",
+        )]) from None
     except YAMLError as exc:  # pragma: no cover - ruamel marks nearly everything
-        raise TargetsError([TargetProblem("yaml", None, f"invalid YAML: {exc}")]) from None
+        raise TargetsError([TargetProblem(
+            "yaml", None, f"invalid YAML: {exc}", f"YAML 格式有误（请检查缩进、冒号和引号）：{exc}",
+        )]) from None
     walker = _Walker()
     result = walker.top(root)
     if walker.problems:
@@ -244,6 +257,17 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return str(value)
+
+
+def _show_zh(value: Any) -> str:
+    """``_show`` for the Chinese messages."""
+    if value is None:
+        return "空值"
+    if isinstance(value, dict):
+        return "一组键值（映射）"
+    if isinstance(value, list):
+        return "一个列表"
+    return _show(value)
 
 
 def _line_of(node: Any) -> int | None:
@@ -280,8 +304,8 @@ class _Walker:
     def __init__(self) -> None:
         self.problems: list[TargetProblem] = []
 
-    def problem(self, place: str, line: int | None, message: str) -> None:
-        self.problems.append(TargetProblem(place, line, message))
+    def problem(self, place: str, line: int | None, message: str, message_zh: str = "") -> None:
+        self.problems.append(TargetProblem(place, line, message, message_zh))
 
     # -- helpers -------------------------------------------------------------
 
@@ -292,40 +316,59 @@ class _Walker:
                     f"{prefix}{key}",
                     _key_line(mapping, key),
                     f"unknown {what} '{key}'; allowed: {', '.join(allowed)}",
+                    f"未知的{'指标' if what == 'metric' else '键'}“{key}”；可用的有：{'、'.join(allowed)}",
                 )
 
     def month(self, value: Any, place: str, line: int | None) -> int | None:
         if isinstance(value, str) and _MONTH.match(value):
             return month_index(value)
-        self.problem(place, line, f"{_show(value)} is not a month written YYYY-MM")
+        self.problem(
+            place, line, f"{_show(value)} is not a month written YYYY-MM",
+            f"{_show_zh(value)} 不是 YYYY-MM 格式的月份（如 2025-12）",
+        )
         return None
 
     def fraction(self, value: Any, place: str, line: int | None) -> float | None:
         if isinstance(value, str):
             match = _PERCENT.match(value.strip())
             if not match:
-                self.problem(place, line, f"{_show(value)} is not a fraction in (0, 1] or a percentage like '95%'")
+                self.problem(
+                    place, line, f"{_show(value)} is not a fraction in (0, 1] or a percentage like '95%'",
+                    f"{_show_zh(value)} 不是 (0, 1] 之间的小数，也不是“95%”这样的百分数",
+                )
                 return None
             number = Decimal(match.group(1))
             if -number.as_tuple().exponent > _MAX_PERCENT_DECIMALS:
-                self.problem(place, line, f"{value} has more than {_MAX_PERCENT_DECIMALS} decimals")
+                self.problem(
+                    place, line, f"{value} has more than {_MAX_PERCENT_DECIMALS} decimals",
+                    f"{value} 的小数超过 {_MAX_PERCENT_DECIMALS} 位",
+                )
                 return None
             if not 0 < number <= 100:
-                self.problem(place, line, f"{value} is not a percentage in (0%, 100%]")
+                self.problem(
+                    place, line, f"{value} is not a percentage in (0%, 100%]",
+                    f"{value} 不是 (0%, 100%] 之间的百分数",
+                )
                 return None
             return float(number / 100)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(place, line, f"{_show(value)} is not a number")
+            self.problem(place, line, f"{_show(value)} is not a number", f"{_show_zh(value)} 不是数字")
             return None
         try:
             exact = Decimal(repr(float(value)))
         except InvalidOperation:  # nan, inf
             exact = None
         if exact is None or not exact.is_finite() or not 0 < exact <= 1:
-            self.problem(place, line, f"{_show(value)} is not a fraction in (0, 1]")
+            self.problem(
+                place, line, f"{_show(value)} is not a fraction in (0, 1]",
+                f"{_show(value)} 不是 (0, 1] 之间的小数，也不是“95%”这样的百分数",
+            )
             return None
         if -exact.as_tuple().exponent > _MAX_DECIMALS:
-            self.problem(place, line, f"{_show(value)} has more than {_MAX_DECIMALS} decimals")
+            self.problem(
+                place, line, f"{_show(value)} has more than {_MAX_DECIMALS} decimals",
+                f"{_show(value)} 的小数超过 {_MAX_DECIMALS} 位",
+            )
             return None
         return float(value)
 
@@ -334,12 +377,16 @@ class _Walker:
     def top(self, root: Any) -> Targets | None:
         if not isinstance(root, dict):
             what = "the file is empty" if root is None else f"got {_show(root)}"
-            self.problem("(file)", 1, f"expected a mapping with keys {', '.join(_TOP_KEYS)}; {what}")
+            self.problem(
+                "(file)", 1, f"expected a mapping with keys {', '.join(_TOP_KEYS)}; {what}",
+                f"文件应是以 {'、'.join(_TOP_KEYS)} 为键的映射；"
+                + ("文件是空的" if root is None else f"实际是：{_show_zh(root)}"),
+            )
             return None
         self.unknown_keys(root, "", _TOP_KEYS)
         for key in ("baseline", "warning_band", "targets"):
             if key not in root:
-                self.problem(key, _line_of(root), f"'{key}' is required")
+                self.problem(key, _line_of(root), f"'{key}' is required", f"缺少必填项“{key}”")
 
         baseline = None
         if "baseline" in root:
@@ -349,9 +396,12 @@ class _Walker:
         if "warning_band" in root:
             value, line = root["warning_band"], _value_line(root, "warning_band")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.problem("warning_band", line, f"{_show(value)} is not a number")
+                self.problem("warning_band", line, f"{_show(value)} is not a number", f"{_show_zh(value)} 不是数字")
             elif not 0 <= value < 1:
-                self.problem("warning_band", line, f"{_show(value)} is not a number in [0, 1)")
+                self.problem(
+                    "warning_band", line, f"{_show(value)} is not a number in [0, 1)",
+                    f"{_show(value)} 不是 [0, 1) 之间的数（如 0.02 表示 2 个百分点）",
+                )
             else:
                 band = float(value)
 
@@ -390,6 +440,7 @@ class _Walker:
             self.problem(
                 "reporting", _value_line(root, "reporting"),
                 f"expected a mapping with keys {', '.join(_REPORTING_KEYS)}, got {_show(node)}",
+                f"应是以 {'、'.join(_REPORTING_KEYS)} 为键的映射，实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, "reporting.", _REPORTING_KEYS)
@@ -401,6 +452,7 @@ class _Walker:
             self.problem(
                 "reporting.carry_forward_months", _value_line(node, "carry_forward_months"),
                 f"{_show(value)} is not a whole number from 0 to {MAX_CARRY_FORWARD_MONTHS}",
+                f"{_show_zh(value)} 不是 0 到 {MAX_CARRY_FORWARD_MONTHS} 之间的整数",
             )
             return None
         return int(value) if ok else None
@@ -411,7 +463,11 @@ class _Walker:
         if node is None:  # "bulletin:" with everything under it commented out
             return BulletinRules()
         if not isinstance(node, dict):
-            self.problem("bulletin", _value_line(root, "bulletin"), f"expected a mapping with keys {', '.join(_BULLETIN_KEYS)}, got {_show(node)}")
+            self.problem(
+                "bulletin", _value_line(root, "bulletin"),
+                f"expected a mapping with keys {', '.join(_BULLETIN_KEYS)}, got {_show(node)}",
+                f"应是以 {'、'.join(_BULLETIN_KEYS)} 为键的映射，实际是：{_show_zh(node)}",
+            )
             return None
         self.unknown_keys(node, "bulletin.", _BULLETIN_KEYS)
         ok = all(key in _BULLETIN_KEYS for key in node)
@@ -422,7 +478,10 @@ class _Walker:
             rule = node[key]
             place = f"bulletin.{key}"
             if not isinstance(rule, dict):
-                self.problem(place, _value_line(node, key), f"expected a mapping with keys {', '.join(allowed)}, got {_show(rule)}")
+                self.problem(
+                    place, _value_line(node, key), f"expected a mapping with keys {', '.join(allowed)}, got {_show(rule)}",
+                    f"应是以 {'、'.join(allowed)} 为键的映射，实际是：{_show_zh(rule)}",
+                )
                 ok = False
                 continue
             self.unknown_keys(rule, f"{place}.", allowed)
@@ -449,17 +508,23 @@ class _Walker:
 
     def statuses(self, node: Any, place: str, line: int | None, seq: Any) -> tuple[str, ...] | None:
         if not isinstance(node, list) or not node:
-            self.problem(place, line, f"expected a non-empty list of statuses ({', '.join(STATUS_KEYS)}), got {_show(node)}")
+            self.problem(
+                place, line, f"expected a non-empty list of statuses ({', '.join(STATUS_KEYS)}), got {_show(node)}",
+                f"应是非空的状态列表（可用 {'、'.join(STATUS_KEYS)}），实际是：{_show_zh(node)}",
+            )
             return None
         ok = True
         seen: set[str] = set()
         for i, status in enumerate(node):
             item_line = _item_line(seq, i)
             if not isinstance(status, str) or status not in STATUS_KEYS:
-                self.problem(f"{place}[{i}]", item_line, f"unknown status '{_show(status)}'; allowed: {', '.join(STATUS_KEYS)}")
+                self.problem(
+                    f"{place}[{i}]", item_line, f"unknown status '{_show(status)}'; allowed: {', '.join(STATUS_KEYS)}",
+                    f"未知的状态“{_show_zh(status)}”；可用的有：{'、'.join(STATUS_KEYS)}",
+                )
                 ok = False
             elif status in seen:
-                self.problem(f"{place}[{i}]", item_line, f"status '{status}' is listed twice")
+                self.problem(f"{place}[{i}]", item_line, f"status '{status}' is listed twice", f"状态“{status}”重复列出")
                 ok = False
             else:
                 seen.add(status)
@@ -467,7 +532,10 @@ class _Walker:
 
     def count(self, value: Any, place: str, line: int | None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_LISTED:
-            self.problem(place, line, f"{_show(value)} is not a whole number from 0 to {_MAX_LISTED}")
+            self.problem(
+                place, line, f"{_show(value)} is not a whole number from 0 to {_MAX_LISTED}",
+                f"{_show_zh(value)} 不是 0 到 {_MAX_LISTED} 之间的整数",
+            )
             return None
         return int(value)
 
@@ -475,7 +543,10 @@ class _Walker:
         """``parent[key]``: a mapping of metric key -> entry."""
         node = parent[key]
         if not isinstance(node, dict):
-            self.problem(place, _value_line(parent, key), f"expected a mapping of metric -> milestones, got {_show(node)}")
+            self.problem(
+                place, _value_line(parent, key), f"expected a mapping of metric -> milestones, got {_show(node)}",
+                f"应是“指标: 目标节点”的映射，实际是：{_show_zh(node)}",
+            )
             return None
         self.unknown_keys(node, f"{place}.", METRIC_KEYS, what="metric")
         result: dict[str, MetricTarget] = {}
@@ -502,26 +573,31 @@ class _Walker:
             self.problem(
                 place, line,
                 f"expected a list of milestones or a mapping with 'milestones', got {_show(node)}",
+                f"应是目标节点列表，或含“milestones”的映射，实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, f"{place}.", _ENTRY_KEYS)
         ok = all(k in _ENTRY_KEYS for k in node)
         milestones = None
         if "milestones" not in node:
-            self.problem(f"{place}.milestones", line, "'milestones' is required")
+            self.problem(f"{place}.milestones", line, "'milestones' is required", "缺少必填项“milestones”")
         else:
             ms_node = node["milestones"]
             ms_line = _value_line(node, "milestones")
             if isinstance(ms_node, list):
                 milestones = self.milestones(ms_node, f"{place}.milestones", ms_line)
             else:
-                self.problem(f"{place}.milestones", ms_line, f"expected a list of milestones, got {_show(ms_node)}")
+                self.problem(
+                    f"{place}.milestones", ms_line, f"expected a list of milestones, got {_show(ms_node)}",
+                    f"应是目标节点列表，实际是：{_show_zh(ms_node)}",
+                )
         schemes: tuple[str, ...] | None = None
         if "schemes" in node and metric == "employee_share":
             # metrics.md §3: employee_share always sums over all three schemes.
             self.problem(
                 f"{place}.schemes", _key_line(node, "schemes"),
                 "employee_share has a fixed definition (employee and public among all schemes); remove 'schemes'",
+                "employee_share（职工养老保险占比）的口径是固定的（企业职工与机关事业单位占全部险种）；请删除“schemes”",
             )
             ok = False
         elif "schemes" in node:
@@ -535,20 +611,29 @@ class _Walker:
         node = parent["schemes"]
         line = _value_line(parent, "schemes")
         if not isinstance(node, list):
-            self.problem(place, line, f"expected a list of schemes ({', '.join(SCHEMES)}), got {_show(node)}")
+            self.problem(
+                place, line, f"expected a list of schemes ({', '.join(SCHEMES)}), got {_show(node)}",
+                f"应是险种列表（可用 {'、'.join(SCHEMES)}），实际是：{_show_zh(node)}",
+            )
             return None
         if not node:
-            self.problem(place, line, "must not be empty (leave 'schemes' out to mean all schemes)")
+            self.problem(
+                place, line, "must not be empty (leave 'schemes' out to mean all schemes)",
+                "不能为空（不写“schemes”即为全部险种）",
+            )
             return None
         ok = True
         seen: set[str] = set()
         for i, scheme in enumerate(node):
             item_line = _item_line(node, i)
             if not isinstance(scheme, str) or scheme not in SCHEMES:
-                self.problem(f"{place}[{i}]", item_line, f"unknown scheme '{_show(scheme)}'; allowed: {', '.join(SCHEMES)}")
+                self.problem(
+                    f"{place}[{i}]", item_line, f"unknown scheme '{_show(scheme)}'; allowed: {', '.join(SCHEMES)}",
+                    f"未知的险种“{_show_zh(scheme)}”；可用的有：{'、'.join(SCHEMES)}",
+                )
                 ok = False
             elif scheme in seen:
-                self.problem(f"{place}[{i}]", item_line, f"scheme '{scheme}' is listed twice")
+                self.problem(f"{place}[{i}]", item_line, f"scheme '{scheme}' is listed twice", f"险种“{scheme}”重复列出")
                 ok = False
             else:
                 seen.add(scheme)
@@ -556,7 +641,7 @@ class _Walker:
 
     def milestones(self, node: list, place: str, line: int | None) -> tuple[Milestone, ...] | None:
         if not node:
-            self.problem(place, line, "needs at least one milestone")
+            self.problem(place, line, "needs at least one milestone", "至少需要一个目标节点")
             return None
         result: list[Milestone] = []
         ok = True
@@ -565,7 +650,10 @@ class _Walker:
             item_place = f"{place}[{i}]"
             item_line = _item_line(node, i)
             if not isinstance(item, dict):
-                self.problem(item_place, item_line, f"expected a milestone {{by: YYYY-MM, value: ...}}, got {_show(item)}")
+                self.problem(
+                    item_place, item_line, f"expected a milestone {{by: YYYY-MM, value: ...}}, got {_show(item)}",
+                    f"应是目标节点 {{by: YYYY-MM, value: ...}}，实际是：{_show_zh(item)}",
+                )
                 ok = False
                 previous = None
                 continue
@@ -574,7 +662,7 @@ class _Walker:
             by = value = None
             for key in _MILESTONE_KEYS:
                 if key not in item:
-                    self.problem(f"{item_place}.{key}", item_line, f"'{key}' is required")
+                    self.problem(f"{item_place}.{key}", item_line, f"'{key}' is required", f"缺少必填项“{key}”")
                     ok = False
             if "by" in item:
                 by = self.month(item["by"], f"{item_place}.by", _value_line(item, "by"))
@@ -582,6 +670,7 @@ class _Walker:
                     self.problem(
                         f"{item_place}.by", _value_line(item, "by"),
                         f"{period_label(by)} is not after the previous milestone ({period_label(previous)})",
+                        f"{period_label(by)} 不晚于上一个目标节点（{period_label(previous)}），节点须按月份从早到晚排列",
                     )
                     by = None
                     ok = False
@@ -602,18 +691,24 @@ class _Walker:
         if node is None:  # "overrides:" with nothing under it (all examples commented out)
             return {}
         if not isinstance(node, dict):
-            self.problem("overrides", _value_line(root, "overrides"), f"expected a mapping of region code -> metrics, got {_show(node)}")
+            self.problem(
+                "overrides", _value_line(root, "overrides"), f"expected a mapping of region code -> metrics, got {_show(node)}",
+                f"应是“区划代码: 指标”的映射，实际是：{_show_zh(node)}",
+            )
             return None
         result: dict[str, dict[str, MetricTarget]] = {}
         ok = True
         for code in node:
             text = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
             if not isinstance(text, str) or not _REGION.match(text):
-                self.problem(f"overrides.{_show(code)}", _key_line(node, code), f"{_show(code)} is not a region code (2 to 12 digits)")
+                self.problem(
+                    f"overrides.{_show(code)}", _key_line(node, code), f"{_show(code)} is not a region code (2 to 12 digits)",
+                    f"{_show_zh(code)} 不是区划代码（应为 2 到 12 位数字）",
+                )
                 ok = False
                 continue
             if text in result:
-                self.problem(f"overrides.{text}", _key_line(node, code), f"region {text} is given twice")
+                self.problem(f"overrides.{text}", _key_line(node, code), f"region {text} is given twice", f"地区 {text} 重复设定")
                 ok = False
                 continue
             metrics = self.metric_map(node, code, f"overrides.{text}")

@@ -11,7 +11,7 @@ from ui import loaders
 from ui.charts import chart_config, file_stem
 from ui.charts_targets import milestone_steps_figure
 from ui.formatting import format_month
-from ui.i18n import metric_label, t
+from ui.i18n import language, metric_label, t
 
 state = loaders.targets_state()
 targets = state.targets
@@ -22,7 +22,7 @@ st.caption(t("targets.check_hint"))
 
 # ---- a broken file: every problem, the promise that the last valid targets stay, the text
 if state.problems:
-    lines = "\n".join(f"- `{problem.render(state.path)}`" for problem in state.problems)
+    lines = "\n".join(f"- `{problem.render(state.path, language())}`" for problem in state.problems)
     st.error(f"{t('targets.problems', count=len(state.problems))}\n\n{lines}", icon=":material/error:")
     if targets is not None:
         st.warning(t("targets.kept"), icon=":material/history:")

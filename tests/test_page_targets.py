@@ -164,6 +164,27 @@ def test_editing_the_targets_file_takes_effect_without_restarting(targets_file):
     assert milestone_tables(at)[1] == [("2025-12", "30%"), ("2035-12", "55%")]
 
 
+def test_a_broken_file_reads_in_chinese_by_default_and_in_english_when_switched(targets_file):
+    """An officer who mistyped a percentage and a month sees what is wrong in Chinese, with the line and
+    the place as written in the file (issue 9); switching to English shows the CLI's words."""
+    broken = TARGETS.replace("value: 0.50}", "value: 1.5}").replace("by: 2026-08", "by: 2026-13")
+    write(targets_file, broken, stamp=2)
+    at = open_targets()
+    errors = at.error[0].value.splitlines()
+    assert errors[0] == "目标文件有 2 处问题："
+    assert errors[2:] == [
+        f"- `{targets_file}:10: targets.employee_share[1].value: 1.5 不是 (0, 1] 之间的小数，也不是“95%”这样的百分数`",
+        f"- `{targets_file}:15: targets.payment_rate.milestones[1].by: 2026-13 不是 YYYY-MM 格式的月份（如 2025-12）`",
+    ]
+
+    at.session_state["language"] = "en"
+    at.run()
+    assert at.error[0].value.splitlines()[2:] == [
+        f"- `{targets_file}:10: targets.employee_share[1].value: 1.5 is not a fraction in (0, 1]`",
+        f"- `{targets_file}:15: targets.payment_rate.milestones[1].by: 2026-13 is not a month written YYYY-MM`",
+    ]
+
+
 def test_english_switch_changes_the_pages_words(targets_file):
     at = open_targets()
     at.session_state["language"] = "en"

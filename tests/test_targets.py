@@ -651,6 +651,96 @@ def test_targets_error_is_a_value_error_listing_all_problems():
     assert "2022-13" in str(caught.value)
 
 
+def test_problems_read_in_chinese_for_the_dashboard_with_the_place_as_written():
+    # issue 9: the dashboard shows every targets-file problem in the user's language.
+    error = problems_of(
+        "baseline: 2022-13\n"
+        "warning_band: 0.02\n"
+        "targets:\n"
+        "  coverage_rate:\n"
+        "    - {by: 2025-12, value: 1.2}\n"
+        "    - {by: 2024-12, value: 0.95}\n"
+        "  payment_rate:\n"
+        "    schemes: [resident, farmer]\n"
+        "    milestones: []\n"
+        "overrides:\n"
+        "  \"5303x\": {coverage_rate: [{by: 2030-12, value: 0.9}]}\n"
+        "colour: red\n"
+    )
+    assert "\n".join(p.render("targets.yaml", "zh") for p in error).splitlines() == [
+        "targets.yaml:1: baseline: 2022-13 不是 YYYY-MM 格式的月份（如 2025-12）",
+        "targets.yaml:5: targets.coverage_rate[0].value: 1.2 不是 (0, 1] 之间的小数，也不是“95%”这样的百分数",
+        "targets.yaml:6: targets.coverage_rate[1].by: 2024-12 不晚于上一个目标节点（2025-12），节点须按月份从早到晚排列",
+        "targets.yaml:8: targets.payment_rate.schemes[1]: 未知的险种“farmer”；可用的有：employee、public、resident",
+        "targets.yaml:9: targets.payment_rate.milestones: 至少需要一个目标节点",
+        "targets.yaml:11: overrides.5303x: 5303x 不是区划代码（应为 2 到 12 位数字）",
+        "targets.yaml:12: colour: 未知的键“colour”；可用的有：baseline、warning_band、targets、overrides、bulletin、reporting",
+    ]
+
+
+def test_targets_error_renders_in_chinese_and_stays_english_by_default():
+    with pytest.raises(TargetsError) as caught:
+        parse_targets("baseline: 2022-12\nwarning_band: 0.02\ntargets:\n  coverage_rate: [\n")
+    assert caught.value.render("t.yaml", "zh") == (
+        "t.yaml:5: yaml: YAML 格式有误（请检查缩进、冒号和引号）：expected the node content, but found '<stream end>'"
+    )
+    assert caught.value.render("t.yaml") == "t.yaml:5: yaml: invalid YAML: expected the node content, but found '<stream end>'"
+
+
+def test_problem_without_a_chinese_message_reads_its_english_one_in_chinese():
+    assert TargetProblem("(file)", None, "file not found").render("t.yaml", "zh") == "t.yaml: (file): file not found"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "baseline:\nwarning_band: x\ntargets: 3\noverrides: 4\nbulletin: 5\nreporting: 6\n",
+        doc("""\
+            targets:
+              coverage_rate: 7
+              employee_share:
+                schemes: [employee]
+                milestones: 8
+              payment_rate:
+                schemes: []
+                extra: 1
+            overrides:
+              "12": {coverage_rate: {schemes: 9, milestones: [1, {by: 2025-12}, {by: 2025-12, value: 2%x, x: 1}]}}
+              12: {coverage_rate: [{by: 2025-12, value: "101%"}, {by: 2026-12, value: 0.12345}]}
+            bulletin:
+              praise: {statuses: [], top: -1}
+              name: {statuses: [achieved, achieved, nope]}
+              extra: 1
+            reporting: {carry_forward_months: 13, extra: 1}
+            """),
+        doc("""\
+            targets:
+              coverage_rate:
+                schemes: [employee, employee]
+                milestones: [{by: 2025-12, value: "95.123%"}, {by: 2026-12, value: true}]
+              employee_share: [{by: 2025-12, value: .nan}]
+              payment_rate: {schemes: 1}
+            bulletin: {praise: 1}
+            """),
+        doc("""\
+            warning_band: 2
+            targets:
+              coverage_rate: []
+              payment_rate: {schemes: [farmer], milestones: [{by: 2025-12, value: 0.9}]}
+            overrides:
+              "12": {coverage_rate: [{by: 2025-12, value: 0.9}]}
+              12: {coverage_rate: [{by: 2025-12, value: 0.9}]}
+              x1: {coverage_rate: [{by: 2025-12, value: 0.9}]}
+            """, header="colour: 1\n"),
+    ],
+)
+def test_every_problem_has_a_chinese_message(text):
+    problems = problems_of(text)
+    assert problems
+    assert [p for p in problems if not p.message_zh] == []
+
+
 def test_targets_model_is_the_result_type():
     targets = parse_targets(coverage())
     assert isinstance(targets, Targets)

@@ -71,7 +71,7 @@ def targets_state() -> TargetsState:
     try:
         mtime = os.stat(path).st_mtime_ns
     except FileNotFoundError:
-        return TargetsState(_last_valid_targets().get(path), (TargetProblem("(file)", None, "file not found"),), path, "")
+        return TargetsState(_last_valid_targets().get(path), (TargetProblem("(file)", None, "file not found", "找不到文件"),), path, "")
     targets, problems, text = _parse(path, mtime)
     if targets is not None:
         _last_valid_targets()[path] = targets
