@@ -264,7 +264,7 @@ def _show_zh(value: Any) -> str:
     if value is None:
         return "空值"
     if isinstance(value, dict):
-        return "一组键值（映射）"
+        return "一组配置项"
     if isinstance(value, list):
         return "一个列表"
     return _show(value)
@@ -316,7 +316,7 @@ class _Walker:
                     f"{prefix}{key}",
                     _key_line(mapping, key),
                     f"unknown {what} '{key}'; allowed: {', '.join(allowed)}",
-                    f"未知的{'指标' if what == 'metric' else '键'}“{key}”；可用的有：{'、'.join(allowed)}",
+                    f"未知的{'指标' if what == 'metric' else '配置项'}“{key}”；可用的有：{'、'.join(allowed)}",
                 )
 
     def month(self, value: Any, place: str, line: int | None) -> int | None:
@@ -379,7 +379,7 @@ class _Walker:
             what = "the file is empty" if root is None else f"got {_show(root)}"
             self.problem(
                 "(file)", 1, f"expected a mapping with keys {', '.join(_TOP_KEYS)}; {what}",
-                f"文件应是以 {'、'.join(_TOP_KEYS)} 为键的映射；"
+                f"文件应由 {'、'.join(_TOP_KEYS)} 等配置项组成；"
                 + ("文件是空的" if root is None else f"实际是：{_show_zh(root)}"),
             )
             return None
@@ -440,7 +440,7 @@ class _Walker:
             self.problem(
                 "reporting", _value_line(root, "reporting"),
                 f"expected a mapping with keys {', '.join(_REPORTING_KEYS)}, got {_show(node)}",
-                f"应是以 {'、'.join(_REPORTING_KEYS)} 为键的映射，实际是：{_show_zh(node)}",
+                f"应在其下写 {'、'.join(_REPORTING_KEYS)} 配置项，实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, "reporting.", _REPORTING_KEYS)
@@ -466,7 +466,7 @@ class _Walker:
             self.problem(
                 "bulletin", _value_line(root, "bulletin"),
                 f"expected a mapping with keys {', '.join(_BULLETIN_KEYS)}, got {_show(node)}",
-                f"应是以 {'、'.join(_BULLETIN_KEYS)} 为键的映射，实际是：{_show_zh(node)}",
+                f"应在其下写 {'、'.join(_BULLETIN_KEYS)} 等配置项，实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, "bulletin.", _BULLETIN_KEYS)
@@ -480,7 +480,7 @@ class _Walker:
             if not isinstance(rule, dict):
                 self.problem(
                     place, _value_line(node, key), f"expected a mapping with keys {', '.join(allowed)}, got {_show(rule)}",
-                    f"应是以 {'、'.join(allowed)} 为键的映射，实际是：{_show_zh(rule)}",
+                    f"应在其下写 {'、'.join(allowed)} 等配置项，实际是：{_show_zh(rule)}",
                 )
                 ok = False
                 continue
@@ -545,7 +545,7 @@ class _Walker:
         if not isinstance(node, dict):
             self.problem(
                 place, _value_line(parent, key), f"expected a mapping of metric -> milestones, got {_show(node)}",
-                f"应是“指标: 目标节点”的映射，实际是：{_show_zh(node)}",
+                f"应按指标列出目标节点（如 coverage_rate: [...]），实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, f"{place}.", METRIC_KEYS, what="metric")
@@ -573,7 +573,7 @@ class _Walker:
             self.problem(
                 place, line,
                 f"expected a list of milestones or a mapping with 'milestones', got {_show(node)}",
-                f"应是目标节点列表，或含“milestones”的映射，实际是：{_show_zh(node)}",
+                f"应是目标节点列表，或在其下写“milestones”，实际是：{_show_zh(node)}",
             )
             return None
         self.unknown_keys(node, f"{place}.", _ENTRY_KEYS)
@@ -693,7 +693,7 @@ class _Walker:
         if not isinstance(node, dict):
             self.problem(
                 "overrides", _value_line(root, "overrides"), f"expected a mapping of region code -> metrics, got {_show(node)}",
-                f"应是“区划代码: 指标”的映射，实际是：{_show_zh(node)}",
+                f"应按区划代码列出各指标的目标（如 \"530302\": {{coverage_rate: [...]}}），实际是：{_show_zh(node)}",
             )
             return None
         result: dict[str, dict[str, MetricTarget]] = {}
