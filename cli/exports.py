@@ -130,7 +130,7 @@ def export_briefing(args: argparse.Namespace, db: Path, targets_path: Path) -> i
     from exports import render
     from exports.briefing import briefing_figure, slides
     from exports.source import briefing_from_connection
-    from exports.texts import Texts
+    from present.texts import Texts
 
     if not render.available():
         raise Refused("kuomian export: cannot render: " + render._missing_message())  # noqa: SLF001
@@ -182,7 +182,7 @@ def write_bulletin(args: argparse.Namespace, db: Path, targets_path: Path) -> in
     from data.db import connect
     from exports.bulletin import workbook_bytes
     from exports.source import bulletin_from_connection
-    from exports.texts import Texts
+    from present.texts import Texts
     from metrics.bulletin import quarter_end, quarter_label
 
     if args.out.suffix.lower() != ".xlsx":

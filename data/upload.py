@@ -23,9 +23,6 @@ from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, read_upload
 from data.store import land, prepare_table
 
-SUFFIXES = (".csv", ".xlsx")
-
-
 @dataclass(frozen=True)
 class Preview:
     """What an upload would do, without doing it."""

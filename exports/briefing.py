@@ -13,7 +13,7 @@ Layout, top to bottom::
     trend against target and trajectory  │  best five / worst five
     definitions, status rule, source
 
-Pure: a :class:`metrics.briefing.Briefing` and a :class:`exports.texts.Texts`
+Pure: a :class:`metrics.briefing.Briefing` and a :class:`present.texts.Texts`
 in, figures out.
 """
 
@@ -27,16 +27,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.render import HEIGHT, WIDTH, Slide
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
 from metrics.league import league_members, league_table
 from metrics.periods import period_label, year_of
 from metrics.registry import METRIC_KEYS
-from ui.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
-from ui.charts_rankings import league_bar_figure
-from ui.exports import readable_text_color
-from ui.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
-from ui.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
+from present.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color, trend_figure
+from present.charts_rankings import league_bar_figure
+from present.downloads import readable_text_color
+from present.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
+from present.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
 
 MARGIN = 48
 INK = "#1A1A1A"

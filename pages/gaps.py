@@ -11,19 +11,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
-from metrics.registry import METRIC_BY_KEY
+from metrics.gaps import PACE_FLAGS, concentration, gap_counts, gap_table, pace_flags, pace_months
+from metrics.registry import METRIC_BY_KEY, counts_year_to_date
 from ui import loaders
-from ui.charts import chart_config, file_stem
-from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
-from ui.exports import csv_bytes
-from ui.formatting import format_month, format_persons, format_rate
+from present.charts import chart_config, file_stem
+from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
+from present.downloads import csv_bytes
+from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, metric_label, t
-from ui.honest import not_comparable_notes, overdue_text
+from present.honest import not_comparable_notes, overdue_text
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
-from ui.tables_league import gaps_styler
+from present.tables_league import gaps_styler
 
 selection = current()
 targets, period, metric = selection.targets, selection.period, selection.metric
@@ -144,7 +144,7 @@ st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")
 
 # ---- the table: gap, shares and paces, region by region
 st.subheader(t("gaps.table_title"))
-kept_column = t("gaps.col.kept_year" if metric in YEAR_TO_DATE_METRICS else "gaps.col.kept_12")
+kept_column = t("gaps.col.kept_year" if counts_year_to_date(metric) else "gaps.col.kept_12")
 headers = {
     "region_name": t("word.region"),
     "gap_persons": t("word.gap_persons"),
@@ -200,7 +200,7 @@ st.dataframe(
 )
 numerator = METRIC_BY_KEY[metric].numerator_zh if language() == "zh" else METRIC_BY_KEY[metric].numerator_en
 st.caption(
-    t("gaps.pace_note", window=t("gaps.window_year" if metric in YEAR_TO_DATE_METRICS else "gaps.window_12"), numerator=numerator)
+    t("gaps.pace_note", window=t("gaps.window_year" if counts_year_to_date(metric) else "gaps.window_12"), numerator=numerator)
 )
 if counts["without_gap"] or counts["no_data"] or counts["no_target"]:
     st.caption(t("gaps.rest", achieved=counts["without_gap"], missing=counts["no_data"] + counts["no_target"], unit=unit(league_level)))

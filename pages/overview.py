@@ -8,12 +8,12 @@ from metrics.briefing import TREND_MONTHS
 from metrics.compute import trajectory_path
 from metrics.trends import whole_path_months
 from metrics.periods import year_of
-from metrics.registry import METRIC_KEYS
+from metrics.registry import METRIC_KEYS, counts_year_to_date
 from metrics.summary import change_since, status_counts
 from ui import loaders
-from ui.charts import chart_config, file_stem, status_bar, status_color, trend_figure
-from ui.formatting import format_month, format_persons, format_points, format_rate
-from ui.honest import change_parts, estimated_suffix, not_comparable_notes, overdue_text, region_not_comparable_note
+from present.charts import chart_config, file_stem, status_bar, status_color, trend_figure
+from present.formatting import format_month, format_persons, format_points, format_rate
+from present.honest import change_parts, estimated_suffix, not_comparable_notes, overdue_text, region_not_comparable_note
 from ui.i18n import metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
@@ -102,7 +102,7 @@ for tab, metric in zip(tabs, METRIC_KEYS):
         metric_history = history[(history["metric"] == metric) & (history["period"] <= period)]
         entry = targets.for_region(metric, region_lineage)
         months = [m for m in selection.periods if m <= period]
-        if metric == "payment_rate":  # year to date: the current year tells the story
+        if counts_year_to_date(metric):  # year to date: the current year tells the story
             months = [m for m in months if year_of(m) == year_of(period)]
             metric_history = metric_history[metric_history["period"].isin(months)]
         else:  # from the trajectory's start (at most four years back), so a month's marker stays readable

@@ -23,17 +23,18 @@ from metrics.league import (
 from metrics.registry import STATUSES
 from ui import loaders
 from ui.bulletin_button import bulletin_button
-from ui.charts import STATUS_COLORS, chart_config, file_stem
-from ui.charts_rankings import league_bar_figure
-from ui.exports import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
-from ui.formatting import format_month, format_rate, rate_decimals
-from ui.i18n import metric_label, status_label, t
-from ui.honest import estimated_suffix, is_comparable, not_comparable_notes, overdue_text
+from present.charts import STATUS_COLORS, chart_config, file_stem
+from present.charts_rankings import league_bar_figure
+from present.downloads import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
+from present.formatting import format_month, rate_decimals
+from ui.i18n import language, metric_label, status_label, t
+from present.honest import estimated_suffix, is_comparable, not_comparable_notes, overdue_text
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
-from ui.tables_league import league_styler
+from present.rankings import bulletin_lines, rule_hints
+from present.tables_league import league_styler
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -95,20 +96,21 @@ if members["value"].isna().all():
     st.stop()
 
 # ---- praise and name, as the bulletin does
-praised, named = bulletin(table)
+praised, named = bulletin(table, targets.bulletin)
+praise_hint, name_hint = rule_hints(targets.bulletin, language())
 boxes = st.columns(2)
 with boxes[0], st.container(border=True):
-    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {t('rankings.praise_hint', n=3)}")
+    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {praise_hint}")
     if praised.empty:
         st.caption(t("rankings.praise_none"))
-    for row in praised.itertuples():
-        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+    for line in bulletin_lines(praised, targets.bulletin, language()):
+        st.markdown(line)
 with boxes[1], st.container(border=True):
-    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {t('rankings.name_hint', n=3)}")
+    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {name_hint}")
     if named.empty:
         st.caption(t("rankings.name_none"))
-    for row in named.itertuples():
-        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+    for line in bulletin_lines(named, targets.bulletin, language()):
+        st.markdown(line)
 
 # ---- the table: filters, then the reference row and the league
 st.subheader(t("rankings.table_title"))

@@ -22,10 +22,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from data.db import connect
-from data.store import load_demo
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.periods import month_index
-from ui.formatting import is_missing
+from present.formatting import is_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
@@ -51,10 +50,9 @@ SCOPES = {
 
 
 @pytest.fixture(scope="module")
-def odd_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("every-period") / "demo.duckdb"
+def odd_db(demo_copy) -> Path:
+    path = demo_copy("every-period")
     with connect(path, write=True) as con:
-        load_demo(con)
         newest = con.execute("SELECT MAX(period) FROM snapshots").fetchone()[0]
         con.execute(
             "INSERT INTO snapshots SELECT ?, region_code, scheme, insured, receiving, paid, import_id"
@@ -86,7 +84,9 @@ def walk(period: int, scope: dict[str, str]) -> dict[str, list[str]]:
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         failures[page] = [f"{e.value}\n{''.join(e.stack_trace[-4:])}" for e in at.exception]
-        assert not at.error or page == "data", (page, [e.value for e in at.error])
+        # The gaps page's overdue notice (alarm icon) is news about the data, not a failure of the page.
+        errors = [e.value for e in at.error if e.icon != ":material/alarm:"]
+        assert not errors or page == "data", (page, errors)
     return {page: errors for page, errors in failures.items() if errors}
 
 
