@@ -299,6 +299,14 @@ def test_kuomian_bulletin_writes_the_workbook_and_prints_its_path(demo_db, tmp_p
     assert load_workbook(out).sheetnames == SHEETS
 
 
+def test_kuomian_language_is_the_bulletins_default_language_and_the_option_wins(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUOMIAN_LANGUAGE", "en")
+    assert main(["--db", str(demo_db), "bulletin", "--quarter", "2025Q4", "--out", str(tmp_path / "en.xlsx")]) == 0
+    assert load_workbook(tmp_path / "en.xlsx").sheetnames[:3] == ["Coverage rate", "Employee-scheme share", "Payment rate"]
+    assert main(["--db", str(demo_db), "bulletin", "--quarter", "2025Q4", "--language", "zh", "--out", str(tmp_path / "zh.xlsx")]) == 0
+    assert load_workbook(tmp_path / "zh.xlsx").sheetnames == SHEETS
+
+
 def test_kuomian_bulletin_can_rank_every_township_under_the_root(demo_db, tmp_path):
     out = tmp_path / "townships.xlsx"
     assert main(["--db", str(demo_db), "bulletin", "--quarter", "2026Q3", "--root", "530381", "--level", "township", "--out", str(out)]) == 0
