@@ -124,3 +124,10 @@ def test_the_bulletin_and_the_briefing_export_run_without_loading_streamlit(demo
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [[0, 0], []]
     assert (tmp_path / "bulletin.xlsx").stat().st_size > 0 and (tmp_path / "briefing.pptx").stat().st_size > 0
+
+
+def test_ui_holds_only_streamlit_glue():
+    """What needs no streamlit belongs in present/ (or metrics/), so the exports can use it (issue 11)."""
+    glue_without_streamlit = {"__init__.py", "serve.py"}  # serve starts the streamlit server by its CLI
+    pure = [p.name for p in python_files("ui") if p.name not in glue_without_streamlit and "streamlit" not in imported_modules(p)]
+    assert pure == []
