@@ -32,3 +32,21 @@ def test_each_line_names_the_region_its_value_its_rank_and_why_it_is_listed():
         "越州镇　95.1%（第 1 名，已达标、进度正常，数值居前）",
         "东山镇　80.0%（第 7 名，名次上升最多）",
     ]
+
+
+def test_the_league_view_greys_a_region_that_is_not_comparable_and_says_its_own_status():
+    from metrics.league import league_table
+    from present.rankings import league_view
+    from tests.test_honest_pictures import report_rows
+
+    view = league_view(league_table(report_rows(), report_rows(), "coverage_rate", "5303"), "coverage_rate", "zh", siblings=False)
+    shown = view.display
+    assert list(shown.columns) == ["排名", "名次变化", "地区", "参保率", "目标", "差距（百分点）", "差距（人）", "状态", "区划代码", "说明"]
+    assert shown[["地区", "状态", "说明"]].values.tolist() == [
+        ["越州镇", "已达标", ""],
+        ["东山镇", "明显滞后", ""],
+        ["宛水街道", "≠ 不可比", "不可比（已达标）"],
+        ["西宁街道", "≠ 不可比", "不可比（明显滞后）"],
+    ]
+    assert list(view.exported.columns) == ["排名", "名次变化", "区划代码", "地区", "参保率", "目标", "目标期限", "差距（百分点）", "差距（人）", "状态"]
+    assert view.status_fills["≠ 不可比"] == view.status_fills[view.status_names["not_comparable"]]
