@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.targets import BulletinRules, NameRule, PraiseRule
+from present.charts import STATUS_COLORS
 from present.rankings import bulletin_lines, rule_hints
 
 RULES = BulletinRules(
@@ -49,4 +50,5 @@ def test_the_league_view_greys_a_region_that_is_not_comparable_and_says_its_own_
         ["西宁街道", "≠ 不可比", "不可比（明显滞后）"],
     ]
     assert list(view.exported.columns) == ["排名", "名次变化", "区划代码", "地区", "参保率", "目标", "目标期限", "差距（百分点）", "差距（人）", "状态"]
-    assert view.status_fills["≠ 不可比"] == view.status_fills[view.status_names["not_comparable"]]
+    assert view.status_fills["≠ 不可比"] == STATUS_COLORS["not_comparable"]
+    assert view.status_fills["已达标"] == STATUS_COLORS["achieved"]
