@@ -55,7 +55,7 @@ def measure_in_process(db: Path, runs: int) -> list[tuple[str, float]]:
     from exports.briefing import briefing_figure
     from exports.deck import briefing_deck
     from exports.source import briefing_from_connection
-    from exports.texts import Texts
+    from present.texts import Texts
     from metrics.periods import month_index
 
     targets = load_targets(ROOT / "config" / "targets.yaml")

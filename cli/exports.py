@@ -130,7 +130,7 @@ def export_briefing(args: argparse.Namespace, db: Path, targets_path: Path) -> i
     from data.db import connect
     from exports import render
     from exports.source import briefing_from_connection
-    from exports.texts import Texts
+    from present.texts import Texts
 
     if fmt != "pptx" and not render.available():  # the deck is native: it needs no browser
         raise Refused("kuomian export: cannot render: " + render._missing_message())  # noqa: SLF001
@@ -186,7 +186,7 @@ def write_bulletin(args: argparse.Namespace, db: Path, targets_path: Path) -> in
     from data.db import connect
     from exports.bulletin import workbook_bytes
     from exports.source import bulletin_from_connection
-    from exports.texts import Texts
+    from present.texts import Texts
     from metrics.bulletin import quarter_end, quarter_label
 
     if args.out.suffix.lower() != ".xlsx":

@@ -135,19 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions():
-    """The ``register(verbs, add_common)`` functions of the optional verb modules."""
-    import importlib
+    """The ``register(verbs, add_common)`` functions of the verb modules beside this one."""
+    from cli import exports  # it imports this module's names, so it loads after them
 
-    found = []
-    for name in ("cli.exports", "cli.pool"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        found.append(module.register)
-    return found
+    return [exports.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -306,7 +297,7 @@ def _csv_cell(value) -> str:
     """Numbers as numbers (a negative ``gap_pp`` stays ``-0.012``); ``comparable`` as ``true``/``false``
     (cli.md); text that a spreadsheet would run as a formula (``= + - @``, tab, CR first) behind a quote,
     as the dashboard's downloads write it (issue 9, "Also")."""
-    from ui.exports import defuse
+    from present.downloads import defuse
 
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -22,9 +22,6 @@ from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, notes_of, read_upload
 from data.store import land, prepare_table
 
-SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
-
-
 @dataclass(frozen=True)
 class Preview:
     """What an upload would do, without doing it."""

@@ -13,7 +13,7 @@ Layout, top to bottom::
     trend against target and trajectory  │  best five / worst five
     definitions, status rule, source
 
-Pure: a :class:`metrics.briefing.Briefing` and a :class:`exports.texts.Texts`
+Pure: a :class:`metrics.briefing.Briefing` and a :class:`present.texts.Texts`
 in, figures out.
 """
 
@@ -28,15 +28,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.render import HEIGHT, WIDTH
-from exports.texts import Texts
 from exports.words import say
+from present.texts import Texts
 from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
 from metrics.periods import period_label, year_of
-from metrics.registry import METRIC_KEYS
-from ui.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color
-from ui.exports import readable_text_color
-from ui.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
-from ui.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
+from metrics.registry import METRIC_KEYS, counts_year_to_date
+from present.charts import ALERT_COLORS, FONT_FAMILY, carried_markers, SERIES_COLORS, STATUS_COLORS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, status_color
+from present.downloads import readable_text_color
+from present.formatting import format_month, format_persons, format_points, format_rank_change, format_rate
+from present.honest import carried_footnotes, change_parts, estimated_suffix, overdue_text, region_not_comparable_note
 
 MARGIN = 48
 INK = "#1A1A1A"
@@ -355,7 +355,7 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     metric = b.metric
     trend: Trend = b.trends[metric]
     months = list(trend.path["period"]) or [b.period]
-    if metric == "payment_rate":
+    if counts_year_to_date(metric):
         title = tx.t("briefing.trend_title_ytd", metric=tx.metric(metric), year=year_of(b.period))
     else:
         title = tx.t("briefing.trend_title", metric=tx.metric(metric), first=period_label(months[0]), last=period_label(months[-1]))
@@ -408,7 +408,7 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
                 marker={"size": 16 * s, "color": "white" if hollow else color, "line": {"color": color if hollow else "white", "width": (4 if hollow else 2) * s}},
             )
         )
-        above = target is None or value < target or metric == "payment_rate"
+        above = target is None or value < target or counts_year_to_date(metric)
         fig.add_annotation(
             x=b.period, y=value, xref="x", yref="y", text=f"<b>{format_rate(value, target)}</b>",
             showarrow=True, arrowhead=0, arrowwidth=1.5 * s, arrowcolor=color, ax=-64 * s, ay=(-44 if above else 44) * s,

@@ -22,15 +22,15 @@ from collections.abc import Sequence
 import pandas as pd
 import xlsxwriter
 
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.bulletin import Bulletin, praise_and_name
 from metrics.league import league_table
 from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
-from ui.charts import STATUS_COLORS
-from ui.exports import HIGHLIGHT_FILL, PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, percent_format, readable_text_color
-from ui.formatting import format_rate, rate_decimals
-from ui.honest import estimated_suffix, is_comparable, overdue_text, region_not_comparable_note
+from present.charts import STATUS_COLORS
+from present.downloads import HIGHLIGHT_FILL, PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, percent_format, readable_text_color
+from present.formatting import format_rate, rate_decimals
+from present.honest import estimated_suffix, is_comparable, overdue_text, region_not_comparable_note
 
 HEADER_FILL = "#F2F2F2"
 PRAISE_FILL = "#DCEBF7"  # a tint of the "achieved" blue
@@ -128,9 +128,6 @@ def _decimals(value: object, target: object) -> int:
 
 
 # --------------------------------------------------------------------------- sheets
-
-
-LEAGUE_KEYS = ("rank", "rank_change", "region_code", "region_name", "value", "target", "target_by", "gap_pp", "gap_persons", "status")
 
 
 def _league_headers(tx: Texts, metric: str) -> list[str]:
@@ -334,6 +331,6 @@ def workbook_bytes(b: Bulletin, tx: Texts) -> bytes:
 
 
 def file_name(b: Bulletin, tx: Texts) -> str:
-    from ui.charts import file_stem
+    from present.charts import file_stem
 
     return file_stem(b.root_name, tx.t("bulletin.file_kind"), b.label) + ".xlsx"

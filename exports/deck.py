@@ -18,10 +18,10 @@ slides, tables, charts and notes, names its font for Latin and East Asian
 text (``<a:latin>`` and ``<a:ea>``), so that Chinese stays in the house font
 wherever the deck is opened. The speaker notes carry the numbers and their
 definitions. The words come from the same functions as the picture
-(:func:`exports.briefing.tile_text`, ``ui.honest``), so the deck and the
+(:func:`exports.briefing.tile_text`, ``present.honest``), so the deck and the
 briefing page say the same thing.
 
-Pure: a :class:`metrics.briefing.Briefing` and a :class:`exports.texts.Texts`
+Pure: a :class:`metrics.briefing.Briefing` and a :class:`present.texts.Texts`
 in, bytes out.
 """
 
@@ -44,18 +44,18 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from exports.briefing import _rate_range, month_end, tile_text
-from exports.texts import Texts
+from present.texts import Texts
 from exports.words import say
 from metrics.briefing import Briefing, best_and_worst, unranked_count
 from metrics.league import league_members, league_table
 from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
-from ui.charts import SERIES_COLORS, STATUS_MARKS, TARGET_COLOR, TRAJECTORY_COLOR, status_color
-from ui.exports import readable_text_color
-from ui.formatting import format_month, format_rank_change, format_rate
-from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
+from present.charts import SERIES_COLORS, STATUS_MARKS, TARGET_COLOR, TRAJECTORY_COLOR, status_color
+from present.downloads import readable_text_color
+from present.formatting import format_month, format_rank_change, format_rate
+from present.honest import carried_footnotes, is_comparable, not_comparable_notes
 
-FONT = "Noto Sans CJK SC"  # the house font (ui.charts.FONT_FAMILY's first choice), Latin and East Asian alike
+FONT = "Noto Sans CJK SC"  # the house font (present.charts.FONT_FAMILY's first choice), Latin and East Asian alike
 SLIDE_WIDTH, SLIDE_HEIGHT = 12_192_000, 6_858_000  # 13.333 in × 7.5 in: PowerPoint's 16:9
 TITLE_ONLY_LAYOUT = 5  # python-pptx's default template: "Title Only"
 INK, SOFT, WARN = "1A1A1A", "555555", "A14A00"

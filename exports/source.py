@@ -18,7 +18,7 @@ from metrics.bulletin import Bulletin
 from metrics.bulletin import gather as gather_bulletin
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
-from ui.honest import report_with_notes
+from present.honest import report_with_notes
 
 
 def briefing_from_connection(con: duckdb.DuckDBPyConnection, targets: Targets, code: str, period: int, metric: str) -> Briefing:

@@ -3,12 +3,12 @@
 They belong in the dashboard's catalog (``ui.i18n.CATALOG``); they live here
 while that catalog moves into its streamlit-free package (issue 11 point 1),
 so that the two changes do not collide. :func:`say` reads them in the
-language of a :class:`exports.texts.Texts`.
+language of a :class:`present.texts.Texts`.
 """
 
 from __future__ import annotations
 
-from exports.texts import Texts
+from present.texts import Texts
 
 WORDS: dict[str, tuple[str, str]] = {
     # the footer: no repository path in a file that leaves the office (issue 11)

@@ -22,7 +22,7 @@ import pandas as pd
 from metrics.compute import target_at, trajectory_path
 from metrics.league import league_codes
 from metrics.periods import year_of
-from metrics.registry import METRIC_KEYS
+from metrics.registry import METRIC_KEYS, counts_year_to_date
 from metrics.summary import change_since
 from metrics.targets import Targets
 
@@ -51,7 +51,6 @@ class Briefing:
     region_name: str
     region_level: str
     period: int
-    data_as_of: int  # the latest month the database holds
     metric: str  # the metric whose trend and league the page shows
     own: pd.DataFrame  # the region's report, one row per metric, in METRIC_KEYS order
     month_change: dict[str, float | None]  # value now minus the month before, per metric
@@ -105,7 +104,7 @@ def trend_months(
     whole path to the last milestone is drawn (issue 8, the 2035 deadline
     was off the chart).
     """
-    if metric == "payment_rate":
+    if counts_year_to_date(metric):
         january = 12 * year_of(period) + 1
         return list(range(january, january + 12))
     start = max(int(baseline), int(period) - TREND_MONTHS + 1, int(first_month))
@@ -187,7 +186,6 @@ def gather(
         region_name=str(info["name"]),
         region_level=str(info["level"]),
         period=int(period),
-        data_as_of=int(max(periods)) if len(periods) else int(period),
         metric=metric,
         own=own,
         month_change=changes,

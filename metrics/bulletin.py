@@ -33,7 +33,6 @@ from metrics.targets import BulletinRules, Milestone, Targets
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 KINDS: tuple[str, ...] = ("praise", "name")
-REASONS: tuple[str, ...] = ("top", "most_improved", "bottom", "fallen_furthest")
 SELECTION_COLUMNS: tuple[str, ...] = (
     "kind",
     "reason",

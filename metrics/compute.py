@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.periods import december_before, period_label, year_of
-from metrics.registry import EMPLOYEE_SCHEMES, METRIC_KEYS, SCHEMES
+from metrics.registry import EMPLOYEE_SCHEMES, METRIC_KEYS, SCHEMES, counts_year_to_date
 from metrics.targets import MetricTarget, Targets
 
 TOLERANCE = 1e-9
@@ -330,7 +330,7 @@ def target_at(metric: str, target: MetricTarget | None, period: int) -> tuple[fl
     if target is None or not target.milestones:
         return None, None
     milestones = [(m.by, m.value) for m in target.milestones]
-    if metric == "payment_rate":
+    if counts_year_to_date(metric):
         milestones = [(by, value) for by, value in milestones if year_of(by) == year_of(period)]
         if not milestones:
             return None, None
@@ -403,7 +403,7 @@ def trajectory_at(
     """
     if target is None or not target.milestones:
         return None
-    if metric == "payment_rate":
+    if counts_year_to_date(metric):
         points = [(m.by, m.value) for m in target.milestones if year_of(m.by) == year_of(period)]
         if not points:
             return None
@@ -427,7 +427,7 @@ def overdue_since(metric: str, target: MetricTarget | None, period: int) -> int 
     if goal is None or target is None:
         return None
     for milestone in target.milestones:
-        if metric == "payment_rate" and year_of(milestone.by) != year_of(period):
+        if counts_year_to_date(metric) and year_of(milestone.by) != year_of(period):
             continue
         if milestone.by < period and milestone.value >= goal - TOLERANCE:
             return milestone.by
@@ -563,7 +563,7 @@ def _evaluate_metric(
     start = np.full(size, np.nan)
     start_value = np.full(size, np.nan)
     span = (grid.periods >= targets.baseline) & (grid.periods <= period)
-    if metric != "payment_rate" and span.any():
+    if not counts_year_to_date(metric) and span.any():
         values = grid.value[metric][:, span]
         known = ~np.isnan(values)
         first = known.argmax(axis=1)
@@ -586,7 +586,7 @@ def _evaluate_metric(
         overdue[rows] = np.nan if since is None else since
         if entry is None:
             continue
-        if metric == "payment_rate":
+        if counts_year_to_date(metric):
             path = trajectory_at(metric, entry, period, None, None)
             trajectory[rows] = np.nan if path is None else path
             continue
@@ -610,7 +610,7 @@ def _evaluate_metric(
     reference = np.where(np.isnan(trajectory), target, trajectory)
     status = status_of(value, target, reference, targets.warning_band)
 
-    first_month = 12 * year_of(period) + 1 if metric == "payment_rate" else period - PROJECTION_WINDOW + 1
+    first_month = 12 * year_of(period) + 1 if counts_year_to_date(metric) else period - PROJECTION_WINDOW + 1
     window = (grid.periods >= first_month) & (grid.periods <= period)
     projected, eta = fit_projection(grid.periods[window], grid.value[metric][:, window], period, target, target_by)
 

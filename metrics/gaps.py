@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.periods import december_before
+from metrics.registry import counts_year_to_date
 
 PACE_WINDOW = 12
-YEAR_TO_DATE_METRICS: frozenset[str] = frozenset({"payment_rate"})
 
 GAP_COLUMNS: tuple[str, ...] = (
     "region_code",
@@ -62,7 +62,7 @@ def months_left(target_by: int | None, period: int) -> int | None:
 
 def pace_months(metric: str, period: int) -> list[int]:
     """The months :func:`kept_pace` reads: the 12 before ``period`` and itself; the year so far for year-to-date metrics."""
-    first = december_before(period) + 1 if metric in YEAR_TO_DATE_METRICS else int(period) - PACE_WINDOW
+    first = december_before(period) + 1 if counts_year_to_date(metric) else int(period) - PACE_WINDOW
     return list(range(first, int(period) + 1))
 
 
@@ -77,7 +77,7 @@ def kept_pace(series: pd.DataFrame, metric: str, period: int) -> pd.Series:
     """
     rows = series[(series["metric"] == metric) & series["numerator"].notna()]
     now = rows[rows["period"] == period].set_index("region_code")["numerator"].astype("float64")
-    if metric in YEAR_TO_DATE_METRICS:
+    if counts_year_to_date(metric):
         return now / float(int(period) - december_before(period))
     window = rows[(rows["period"] >= period - PACE_WINDOW) & (rows["period"] < period)]
     first = window.sort_values("period").groupby("region_code").first()

@@ -20,6 +20,7 @@ from pypinyin import Style, lazy_pinyin
 
 from metrics.periods import december_before
 from metrics.registry import LEVELS
+from metrics.targets import BulletinRules
 
 # Levels a league can be drawn at: villages report, they are not ranked.
 RANKED_LEVELS: tuple[str, ...] = tuple(level for level in LEVELS if level != "village")
@@ -87,9 +88,6 @@ def with_display_columns(rows: pd.DataFrame) -> pd.DataFrame:
     else:
         rows["reported_above"] = rows["reported_above"].map(lambda r: tuple(r) if isinstance(r, (tuple, list)) else ())
     return rows
-
-BULLETIN_SIZE = 3
-
 
 # --------------------------------------------------------------------------- who is ranked
 
@@ -232,19 +230,23 @@ def filter_league(table: pd.DataFrame, statuses: Iterable[str] | None = None, qu
 # --------------------------------------------------------------------------- praise and name
 
 
-def bulletin(table: pd.DataFrame, size: int = BULLETIN_SIZE) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Who a bulletin praises and who it names, among the regions ranked together.
+def bulletin(table: pd.DataFrame, rules: BulletinRules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who the bulletin praises and who it names among the regions ranked together in ``table``
+    (:func:`league_table`; the pinned reference row takes no part).
 
-    Praised: achieved, highest value first. Named: off track, lowest value
-    first. At most ``size`` each; equal values by code. A region that is not
-    comparable (spec §3) is neither praised nor named.
+    The one praise/name rule (issue 11): :func:`metrics.bulletin.praise_and_name` with the
+    targets file's ``bulletin:`` section, the same the quarterly bulletin workbook applies.
+    Returns (praised, named), each with the columns of ``metrics.bulletin.SELECTION_COLUMNS``,
+    one row per region (the first reason it is listed under), in the rule's order. A region
+    that is not comparable (spec §3) is neither praised nor named.
     """
-    league = table[table["in_league"] & table["value"].notna() & comparable_mask(table)]
-    praised = league[league["status"] == "achieved"].sort_values(
-        ["value", "region_code"], ascending=[False, True], kind="stable"
-    )
-    named = league[league["status"] == "off_track"].sort_values(["value", "region_code"], ascending=[True, True], kind="stable")
-    return praised.head(size).reset_index(drop=True), named.head(size).reset_index(drop=True)
+    from metrics.bulletin import praise_and_name  # metrics.bulletin reads this module's league_codes
+
+    league = table[table["in_league"] & comparable_mask(table)]
+    chosen = praise_and_name(league, rules)
+    praised = chosen[chosen["kind"] == "praise"].drop_duplicates("region_code")
+    named = chosen[chosen["kind"] == "name"].drop_duplicates("region_code")
+    return praised.reset_index(drop=True), named.reset_index(drop=True)
 
 
 EXPORT_COLUMNS: tuple[str, ...] = (

@@ -42,9 +42,3 @@ def december_before(index: int) -> int:
     return 12 * year_of(index)
 
 
-def is_period(text: str) -> bool:
-    try:
-        month_index(text)
-    except PeriodError:
-        return False
-    return True

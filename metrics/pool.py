@@ -39,7 +39,6 @@ import pandas as pd
 from metrics.registry import LEVELS, POOL_ACTION_BY_ID, POOL_GROUP_BY_ID
 
 COUNT_COLUMNS: tuple[str, ...] = ("identified", "enrolled_employee", "enrolled_resident")
-MEASURE_COLUMNS: tuple[str, ...] = ("remaining", "conversion_rate", "employee_conversion_share")
 
 # The command line's ``metrics --pool`` columns, in this order. Group rows carry a group;
 # each region's total row has the group empty and carries gap_persons and pool_sufficiency.

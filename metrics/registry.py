@@ -69,6 +69,17 @@ METRIC_BY_KEY: dict[str, Metric] = {metric.key: metric for metric in METRICS}
 METRIC_KEYS: tuple[str, ...] = tuple(METRIC_BY_KEY)
 
 
+def counts_year_to_date(metric: str) -> bool:
+    """Whether ``metric`` counts the year to date (restarts each January: its targets, trajectory,
+    trend, pace and projection look at the period's year only; metrics.md, the payment rate).
+
+    The one place that says so (issue 11): read this, never compare a key with "payment_rate".
+    An unknown key counts from the baseline (False).
+    """
+    known = METRIC_BY_KEY.get(metric)
+    return known is not None and known.year_to_date
+
+
 # --------------------------------------------------------------------------- the expansion pool
 
 

@@ -26,9 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from metrics.periods import month_index, period_label
-
-METRIC_KEYS = ("coverage_rate", "employee_share", "payment_rate")
-SCHEMES = ("employee", "public", "resident")
+from metrics.registry import METRIC_KEYS, SCHEMES, STATUSES
 
 _TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting")
 _REPORTING_KEYS = ("carry_forward_months",)
@@ -85,7 +83,6 @@ class MetricTarget(BaseModel):
         return self
 
 
-STATUS_KEYS = ("achieved", "on_track", "behind", "off_track")
 _BULLETIN_KEYS = ("praise", "name")
 _PRAISE_KEYS = ("statuses", "top", "most_improved")
 _NAME_KEYS = ("statuses", "bottom", "fallen_furthest")
@@ -509,18 +506,18 @@ class _Walker:
     def statuses(self, node: Any, place: str, line: int | None, seq: Any) -> tuple[str, ...] | None:
         if not isinstance(node, list) or not node:
             self.problem(
-                place, line, f"expected a non-empty list of statuses ({', '.join(STATUS_KEYS)}), got {_show(node)}",
-                f"应是非空的状态列表（可用 {'、'.join(STATUS_KEYS)}），实际是：{_show_zh(node)}",
+                place, line, f"expected a non-empty list of statuses ({', '.join(STATUSES)}), got {_show(node)}",
+                f"应是非空的状态列表（可用 {'、'.join(STATUSES)}），实际是：{_show_zh(node)}",
             )
             return None
         ok = True
         seen: set[str] = set()
         for i, status in enumerate(node):
             item_line = _item_line(seq, i)
-            if not isinstance(status, str) or status not in STATUS_KEYS:
+            if not isinstance(status, str) or status not in STATUSES:
                 self.problem(
-                    f"{place}[{i}]", item_line, f"unknown status '{_show(status)}'; allowed: {', '.join(STATUS_KEYS)}",
-                    f"未知的状态“{_show_zh(status)}”；可用的有：{'、'.join(STATUS_KEYS)}",
+                    f"{place}[{i}]", item_line, f"unknown status '{_show(status)}'; allowed: {', '.join(STATUSES)}",
+                    f"未知的状态“{_show_zh(status)}”；可用的有：{'、'.join(STATUSES)}",
                 )
                 ok = False
             elif status in seen:

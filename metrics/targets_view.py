@@ -49,14 +49,6 @@ def target_steps(
     return pd.DataFrame({"period": list(months), "target": pd.array(values, dtype="Float64").astype("float64")})
 
 
-def nearest_override(targets: Targets, metric: str, lineage: tuple[str, ...] | list[str]) -> str | None:
-    """The code of the nearest region in ``lineage`` that overrides ``metric`` (none: the global target applies)."""
-    for code in lineage:
-        if metric in targets.overrides.get(str(code), {}):
-            return str(code)
-    return None
-
-
 def override_reach(regions: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """``code, metric, reached``: how many regions each override governs.
 
@@ -73,7 +65,7 @@ def override_reach(regions: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     for lineage in regions["lineage"]:
         lineage = tuple(str(c) for c in lineage)
         for metric in overridden:
-            nearest = nearest_override(targets, metric, lineage)
+            nearest = targets.overriding_code(metric, lineage)
             if nearest is not None:
                 counts[(nearest, metric)] += 1
     rows = [{"code": code, "metric": metric, "reached": n} for (code, metric), n in counts.items()]

@@ -16,12 +16,12 @@ import streamlit as st
 from exports import render
 from exports.briefing import briefing_figure
 from exports.deck import briefing_deck, slide_titles
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.briefing import gather
 from ui import loaders
 from ui.bulletin_button import bulletin_button
-from ui.charts import chart_config, file_stem
-from ui.formatting import format_month
+from present.charts import chart_config, file_stem
+from present.formatting import format_month
 from ui.i18n import language, metric_label, t
 from ui.selection import current
 

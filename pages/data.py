@@ -20,13 +20,13 @@ from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
 from ui.busy import show_busy
-from ui.charts import chart_config, file_stem
-from ui.charts_data import completeness_figure
-from ui.formatting import format_month, format_persons, format_rate
+from present.charts import chart_config, file_stem
+from present.charts_data import completeness_figure
+from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, level_label, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
-from ui.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
+from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
 LAST_IMPORT_KEY = "data_last_import"

@@ -8,22 +8,22 @@ monthly pace each needs until the deadline against the pace it has kept.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from metrics.gaps import PACE_FLAGS, YEAR_TO_DATE_METRICS, concentration, gap_counts, gap_table, pace_flags, pace_months
-from metrics.registry import METRIC_BY_KEY
+from metrics.gaps import concentration, gap_counts, gap_table, pace_flags, pace_months
+from metrics.registry import METRIC_BY_KEY, counts_year_to_date
 from ui import loaders
-from ui.charts import chart_config, file_stem
-from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
-from ui.exports import csv_bytes
-from ui.formatting import format_month, format_persons, format_rate
+from present.charts import chart_config, file_stem
+from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
+from present.downloads import csv_bytes
+from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, metric_label, t
-from ui.honest import not_comparable_notes, overdue_text
+from present.gaps import flag_names as gaps_flag_names, gaps_view
+from present.honest import not_comparable_notes
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
-from ui.tables_league import gaps_styler
+from present.tables_league import gaps_styler
 
 selection = current()
 targets, period, metric = selection.targets, selection.period, selection.metric
@@ -129,7 +129,7 @@ st.markdown(
 )
 
 # ---- the Pareto chart
-flag_names = (t("gaps.flag_short"), t("gaps.flag_ok"), t("gaps.flag_unknown"))
+flag_names = gaps_flag_names(language())
 figure = pareto_figure(
     table,
     title=t("gaps.chart_title", region=scope_name, unit=unit(league_level), metric=metric_label(metric), period=format_month(period)),
@@ -144,41 +144,8 @@ st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")
 
 # ---- the table: gap, shares and paces, region by region
 st.subheader(t("gaps.table_title"))
-kept_column = t("gaps.col.kept_year" if metric in YEAR_TO_DATE_METRICS else "gaps.col.kept_12")
-headers = {
-    "region_name": t("word.region"),
-    "gap_persons": t("word.gap_persons"),
-    "share": t("gaps.col.share"),
-    "cumulative_share": t("gaps.col.cumulative"),
-    "needed_pace": t("gaps.col.needed"),
-    "kept_pace": kept_column,
-    "short_of_pace": t("gaps.col.flag"),
-    "note": t("honest.note_col"),
-    "months_left": t("gaps.col.months_left"),
-    "value": metric_label(metric),
-    "target": t("word.target"),
-    "target_by": t("gaps.col.target_by"),
-    "region_code": t("word.region_code"),
-}
-flag_text = dict(zip(PACE_FLAGS, flag_names))
-carried = rows.set_index("region_code")["carried"] if "carried" in rows else None
-
-
-def gap_note(row) -> str:
-    """Overdue (the persons needed now) and estimated, where they apply."""
-    parts = [overdue_text(row, t) or ""]
-    if carried is not None and carried.get(row["region_code"], 0) > 0:
-        parts.append(t("honest.estimated"))
-    return " · ".join(p for p in parts if p)
-
-
-display = table.assign(note=[gap_note(row) for _, row in table.iterrows()])[list(headers)].copy()
-display["target_by"] = display["target_by"].map(format_month)
-display["short_of_pace"] = pace_flags(table).map(flag_text)
-overdue_rows = table["overdue_months"].notna().to_numpy()
-display.loc[overdue_rows, "short_of_pace"] = t("gaps.flag_overdue")
-display["months_left"] = display["months_left"].astype("Int64").where(~overdue_rows, pd.NA)  # past its deadline: no months left
-display = display.rename(columns=headers)
+view = gaps_view(table, rows, metric, language())
+display, headers = view.display, view.headers
 st.dataframe(
     gaps_styler(
         display,
@@ -189,7 +156,7 @@ st.dataframe(
         shares=(headers["share"], headers["cumulative_share"]),
         paces=(headers["needed_pace"], headers["kept_pace"]),
         flag=headers["short_of_pace"],
-        flag_colors={**dict(zip(flag_names, (SHORT_COLOR, PACED_COLOR, UNKNOWN_COLOR))), t("gaps.flag_overdue"): SHORT_COLOR},
+        flag_colors={**dict(zip(flag_names, (SHORT_COLOR, PACED_COLOR, UNKNOWN_COLOR))), view.overdue_flag: SHORT_COLOR},
     ),
     hide_index=True,
     width="stretch",
@@ -200,7 +167,7 @@ st.dataframe(
 )
 numerator = METRIC_BY_KEY[metric].numerator_zh if language() == "zh" else METRIC_BY_KEY[metric].numerator_en
 st.caption(
-    t("gaps.pace_note", window=t("gaps.window_year" if metric in YEAR_TO_DATE_METRICS else "gaps.window_12"), numerator=numerator)
+    t("gaps.pace_note", window=t("gaps.window_year" if counts_year_to_date(metric) else "gaps.window_12"), numerator=numerator)
 )
 if counts["without_gap"] or counts["no_data"] or counts["no_target"]:
     st.caption(t("gaps.rest", achieved=counts["without_gap"], missing=counts["no_data"] + counts["no_target"], unit=unit(league_level)))

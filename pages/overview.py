@@ -8,13 +8,14 @@ from metrics.briefing import TREND_MONTHS
 from metrics.compute import trajectory_path
 from metrics.trends import whole_path_months
 from metrics.periods import year_of
-from metrics.registry import METRIC_KEYS
-from metrics.summary import change_since, status_counts
+from metrics.registry import METRIC_KEYS, counts_year_to_date
+from metrics.summary import status_counts
 from ui import loaders
-from ui.charts import chart_config, file_stem, status_bar, status_color, trend_figure
-from ui.formatting import format_month, format_persons, format_points, format_rate
-from ui.honest import change_parts, estimated_suffix, not_comparable_notes, overdue_text, region_not_comparable_note
-from ui.i18n import metric_label, status_label, t
+from present.charts import chart_config, file_stem, status_bar, trend_figure
+from present.formatting import format_month, format_rate
+from present.honest import not_comparable_notes
+from present.overview import card as overview_card
+from ui.i18n import language, metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
 
@@ -41,48 +42,33 @@ if completeness is not None and completeness == completeness and completeness < 
 
 
 def card(metric: str) -> None:
-    row = own.loc[metric]
-    value, target, status = row["value"], row["target"], row["status"]
-    metric_history = history[history["metric"] == metric]
-    month_change = change_since(metric_history, period, 1)
-    year_change = change_since(metric_history, period, 12)
+    view = overview_card(own.loc[metric], history[history["metric"] == metric], metric, period, language())
     with st.container(border=True):
-        color = status_color(status)
         st.markdown(
             f"<div style='display:flex;justify-content:space-between;align-items:center'>"
-            f"<span style='font-size:1.05rem;font-weight:600'>{metric_label(metric)}</span>"
-            f"<span style='background:{color};color:white;border-radius:0.8rem;padding:0.1rem 0.7rem;"
-            f"font-size:0.85rem'>{status_label(status)}</span></div>",
+            f"<span style='font-size:1.05rem;font-weight:600'>{view.title}</span>"
+            f"<span style='background:{view.color};color:white;border-radius:0.8rem;padding:0.1rem 0.7rem;"
+            f"font-size:0.85rem'>{view.status}</span></div>",
             unsafe_allow_html=True,
         )
-        change = change_parts(month_change, t)
         st.metric(
-            metric_label(metric),
-            format_rate(value, target) + estimated_suffix(row, t),
-            delta=None if change is None else f"{change[0]} {t('overview.vs_last_month')}",
-            delta_color="off" if change is not None and change[1] == "flat" else "normal",
-            delta_arrow="off" if change is not None and change[1] == "flat" else "auto",
+            view.title,
+            view.value,
+            delta=view.delta,
+            delta_color="off" if view.delta_flat else "normal",
+            delta_arrow="off" if view.delta_flat else "auto",
             label_visibility="collapsed",
         )
-        year = change_parts(year_change, t)
-        if year is not None:
-            st.caption(f"{t('overview.vs_last_year')} {year[0]}")
-        if target == target and target is not None:
-            st.caption(t("overview.target_line", target=format_rate(target), target_by=format_month(row["target_by"])))
-        note = region_not_comparable_note(row, t)
-        if note:
-            st.caption(f":grey[{note}]")
-        gap_pp = row["gap_pp"]
-        overdue = overdue_text(row, t)
-        if overdue:
-            st.markdown(f":material/alarm: **{overdue}**")
-        elif gap_pp == gap_pp and gap_pp is not None:
-            if gap_pp > 0:
-                st.caption(t("overview.gap_line", gap_pp=format_points(gap_pp)[1:], gap_persons=format_persons(row["gap_persons"])))
-            else:
-                st.caption(t("overview.ahead_line", gap_pp=format_points(-gap_pp)[1:]))
-        elif value != value or value is None:
-            st.caption(t("overview.no_value"))
+        if view.year:
+            st.caption(view.year)
+        if view.target_line:
+            st.caption(view.target_line)
+        if view.note:
+            st.caption(f":grey[{view.note}]")
+        if view.overdue:
+            st.markdown(f":material/alarm: **{view.overdue}**")
+        elif view.gap_line:
+            st.caption(view.gap_line)
 
 
 columns = st.columns(len(METRIC_KEYS))
@@ -102,7 +88,7 @@ for tab, metric in zip(tabs, METRIC_KEYS):
         metric_history = history[(history["metric"] == metric) & (history["period"] <= period)]
         entry = targets.for_region(metric, region_lineage)
         months = [m for m in selection.periods if m <= period]
-        if metric == "payment_rate":  # year to date: the current year tells the story
+        if counts_year_to_date(metric):  # year to date: the current year tells the story
             months = [m for m in months if year_of(m) == year_of(period)]
             metric_history = metric_history[metric_history["period"].isin(months)]
         else:  # from the trajectory's start (at most four years back), so a month's marker stays readable

@@ -16,10 +16,10 @@ from metrics.pool import (
 )
 from metrics.registry import POOL_ACTIONS, POOL_GROUPS
 from ui import loaders, loaders_pool
-from ui.charts import chart_config, file_stem
-from ui.exports import csv_bytes
-from ui.charts_pool import action_bars, conversion_lines, format_sufficiency, group_funnel, pool_against_gap
-from ui.formatting import format_month, format_persons, format_rate
+from present.charts import chart_config, file_stem
+from present.downloads import csv_bytes
+from present.charts_pool import action_bars, conversion_lines, format_sufficiency, group_funnel, pool_against_gap
+from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, t
 from ui.selection import current
 

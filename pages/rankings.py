@@ -14,7 +14,6 @@ from metrics.league import (
     COMPARISONS,
     bulletin,
     comparison_month,
-    export_rows,
     filter_league,
     league_members,
     league_table,
@@ -23,17 +22,18 @@ from metrics.league import (
 from metrics.registry import STATUSES
 from ui import loaders
 from ui.bulletin_button import bulletin_button
-from ui.charts import STATUS_COLORS, chart_config, file_stem
-from ui.charts_rankings import league_bar_figure
-from ui.exports import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
-from ui.formatting import format_month, format_rate, rate_decimals
-from ui.i18n import metric_label, status_label, t
-from ui.honest import estimated_suffix, is_comparable, not_comparable_notes, overdue_text
+from present.charts import chart_config, file_stem
+from present.charts_rankings import league_bar_figure
+from present.downloads import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
+from present.formatting import format_month, rate_decimals
+from ui.i18n import language, metric_label, status_label, t
+from present.honest import not_comparable_notes
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
-from ui.tables_league import league_styler
+from present.rankings import bulletin_lines, league_view, rule_hints
+from present.tables_league import league_styler
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -95,20 +95,21 @@ if members["value"].isna().all():
     st.stop()
 
 # ---- praise and name, as the bulletin does
-praised, named = bulletin(table)
+praised, named = bulletin(table, targets.bulletin)
+praise_hint, name_hint = rule_hints(targets.bulletin, language())
 boxes = st.columns(2)
 with boxes[0], st.container(border=True):
-    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {t('rankings.praise_hint', n=3)}")
+    st.markdown(f"**:material/thumb_up: {t('rankings.praise_title')}** · {praise_hint}")
     if praised.empty:
         st.caption(t("rankings.praise_none"))
-    for row in praised.itertuples():
-        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+    for line in bulletin_lines(praised, targets.bulletin, language()):
+        st.markdown(line)
 with boxes[1], st.container(border=True):
-    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {t('rankings.name_hint', n=3)}")
+    st.markdown(f"**:material/campaign: {t('rankings.name_title')}** · {name_hint}")
     if named.empty:
         st.caption(t("rankings.name_none"))
-    for row in named.itertuples():
-        st.markdown(t("rankings.bulletin_line", region=row.region_name, value=format_rate(row.value, row.target), rank=row.rank))
+    for line in bulletin_lines(named, targets.bulletin, language()):
+        st.markdown(line)
 
 # ---- the table: filters, then the reference row and the league
 st.subheader(t("rankings.table_title"))
@@ -120,44 +121,8 @@ with filters[1]:
 
 by, ascending = SORTS[sort_choice]
 shown = filter_league(sort_league(table, by, ascending), statuses, query)
-suffix = t("rankings.selected_suffix" if siblings else "rankings.reference_suffix")
-
-headers = {
-    "rank": t("word.rank"),
-    "rank_change": t("word.rank_change"),
-    "region_name": t("word.region"),
-    "value": metric_label(metric),
-    "target": t("word.target"),
-    "target_by": t("word.target_by"),
-    "gap_pp": t("word.gap_pp"),
-    "gap_points": t("word.gap_pp"),
-    "gap_persons": t("word.gap_persons"),
-    "status": t("word.status"),
-    "region_code": t("word.region_code"),
-}
-status_names = {key: status_label(None if key == "none" else key) for key in STATUS_KEYS}
-status_fills = {status_names[key]: STATUS_COLORS[key] for key in STATUS_KEYS}
-
-headers["note"] = t("honest.note_col")
-status_names["not_comparable"] = f"≠ {t('status.not_comparable')}"
-status_fills[status_names["not_comparable"]] = STATUS_COLORS["not_comparable"]
-
-
-def row_note(row) -> str:
-    """What a reader must know about a row: its own status when greyed as not comparable, estimated, overdue."""
-    parts = [] if is_comparable(row) else [f"{t('status.not_comparable')}（{status_label(row['status'] if isinstance(row['status'], str) else None)}）"]
-    parts.append(estimated_suffix(row, t).strip("（）() "))
-    parts.append(overdue_text(row, t) or "")
-    return " · ".join(p for p in parts if p)
-
-
-display = shown[["rank", "rank_change", "region_name", "value", "target", "gap_pp", "gap_persons", "status", "region_code"]].copy()
-display.loc[shown["pinned"], "region_name"] = display.loc[shown["pinned"], "region_name"] + suffix
-display["status"] = display["status"].fillna("none").map(status_names)
-comparable = [is_comparable(row) for _, row in shown.iterrows()]
-display.loc[[not c for c in comparable], "status"] = status_names["not_comparable"]
-display["note"] = [row_note(row) for _, row in shown.iterrows()]
-display = display.rename(columns=headers)
+view = league_view(shown, metric, language(), siblings)
+display, headers, status_names, status_fills = view.display, view.headers, view.status_names, view.status_fills
 
 if len(shown) == 1:
     st.caption(t("rankings.no_match"))
@@ -208,11 +173,7 @@ st.dataframe(
 )
 
 # ---- downloads: the filtered table, reference row first
-exported = export_rows(shown)
-exported.loc[shown["pinned"].to_numpy(), "region_name"] = exported.loc[shown["pinned"].to_numpy(), "region_name"] + suffix
-exported["target_by"] = exported["target_by"].map(format_month)
-exported["status"] = exported["status"].fillna("none").map(status_names)
-exported = exported.rename(columns=headers)
+exported = view.exported
 stem = file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
 workbook = xlsx_bytes(
     exported,

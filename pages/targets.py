@@ -8,9 +8,9 @@ from metrics.periods import period_label
 from metrics.registry import METRIC_BY_KEY, METRIC_KEYS
 from metrics.targets_view import chart_years, milestone_rows, override_rows, target_steps
 from ui import loaders
-from ui.charts import chart_config, file_stem
-from ui.charts_targets import milestone_steps_figure
-from ui.formatting import format_month
+from present.charts import chart_config, file_stem
+from present.charts_targets import milestone_steps_figure
+from present.formatting import format_month
 from ui.i18n import language, metric_label, t
 
 state = loaders.targets_state()

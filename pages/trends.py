@@ -27,11 +27,11 @@ from metrics.trends import (
     year_starts,
 )
 from ui import loaders
-from ui.charts import chart_config, file_stem
-from ui.charts_trends import comparison_figure, panels_figure, status_heatmap
-from ui.exports import csv_bytes
-from ui.formatting import format_month, format_points, format_rate
-from ui.honest import carried_footnotes, is_comparable, not_comparable_notes
+from present.charts import chart_config, file_stem
+from present.charts_trends import comparison_figure, panels_figure, status_heatmap
+from present.downloads import csv_bytes
+from present.formatting import format_month, format_points, format_rate
+from present.honest import carried_footnotes, is_comparable, not_comparable_notes
 from ui.i18n import metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current

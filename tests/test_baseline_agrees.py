@@ -30,7 +30,7 @@ import pytest
 from bench import baseline, province
 from data.db import connect
 from data.report import metrics_report
-from data.store import import_file, load_demo
+from data.store import import_file
 from metrics.periods import month_index
 from metrics.targets import Targets, parse_targets
 
@@ -90,11 +90,9 @@ def _world(db: Path, targets: Targets) -> World:
 
 
 @pytest.fixture(scope="module")
-def worlds(tmp_path_factory) -> dict[str, World]:
+def worlds(tmp_path_factory, demo_copy) -> dict[str, World]:
     root = tmp_path_factory.mktemp("agree")
-    demo_db = root / "demo.duckdb"
-    with connect(demo_db, write=True) as con:
-        load_demo(con)
+    demo_db = demo_copy("agree-demo")
     province_db = root / "province.duckdb"
     paths = province.build(province.QUICK, irregular=True).write_csvs(root / "csv")
     for kind in ("regions", "population", "snapshots"):
@@ -206,14 +204,12 @@ def test_eta_is_the_month_the_line_reaches_the_target_exactly(tmp_path):
 
 @pytest.mark.parametrize("period", ["2026-10", "2026-11"])
 @pytest.mark.parametrize("level", ["county", "township"])
-def test_engine_and_baseline_agree_on_a_township_that_became_a_jiedao(tmp_path_factory, period, level):
+def test_engine_and_baseline_agree_on_a_township_that_became_a_jiedao(demo_copy, period, level):
     """The demo with 越州镇 abolished in 2026-11 (tests/fixtures/township_became_jiedao), carrying rows two months."""
     import shutil
 
-    root = tmp_path_factory.mktemp("jiedao")
-    db = root / "demo.duckdb"
-    with connect(db, write=True) as con:
-        load_demo(con)
+    db = demo_copy("jiedao")
+    root = db.parent
     fixtures = Path(__file__).parent / "fixtures" / "township_became_jiedao"
     for kind, name in (("regions", "regions.csv"), ("population", "population.csv"), ("snapshots", "snapshots_2026-11.csv")):
         shutil.copyfile(fixtures / name, root / name)

@@ -20,10 +20,9 @@ import pytest
 
 from data.db import connect
 from data.report import metrics_report
-from data.store import load_demo
 from metrics.periods import period_label
 from metrics.targets import parse_targets
-from ui.formatting import format_rate
+from present.formatting import format_rate
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +46,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy):
+    path = demo_copy("browser")
     return path
 
 

@@ -18,15 +18,15 @@ from openpyxl import load_workbook
 from cli.main import load_targets, main
 from data.db import connect
 from data.report import metrics_report
-from data.store import import_file, load_demo
+from data.store import import_file
 from exports.bulletin import display_width, sheet_name, workbook_bytes
 from exports.source import bulletin_from_connection
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.bulletin import latest_quarter_end, parse_quarter, praise_and_name, quarter_months, quarter_of
 from metrics.periods import PeriodError
 from metrics.periods import month_index as m
 from metrics.targets import BulletinRules, NameRule, PraiseRule
-from ui.charts import STATUS_COLORS
+from present.charts import STATUS_COLORS
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY = "5303"
@@ -152,10 +152,8 @@ def test_xuanwei_townships_are_not_praised_or_named_in_the_demo_bulletin(demo_db
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("bulletin") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("bulletin")
     return path
 
 
@@ -299,6 +297,14 @@ def test_kuomian_bulletin_writes_the_workbook_and_prints_its_path(demo_db, tmp_p
     assert captured.out.strip() == str(out)
     assert "2025-12 against 2025-09" in captured.err
     assert load_workbook(out).sheetnames == SHEETS
+
+
+def test_kuomian_language_is_the_bulletins_default_language_and_the_option_wins(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUOMIAN_LANGUAGE", "en")
+    assert main(["--db", str(demo_db), "bulletin", "--quarter", "2025Q4", "--out", str(tmp_path / "en.xlsx")]) == 0
+    assert load_workbook(tmp_path / "en.xlsx").sheetnames[:3] == ["Coverage rate", "Employee-scheme share", "Payment rate"]
+    assert main(["--db", str(demo_db), "bulletin", "--quarter", "2025Q4", "--language", "zh", "--out", str(tmp_path / "zh.xlsx")]) == 0
+    assert load_workbook(tmp_path / "zh.xlsx").sheetnames == SHEETS
 
 
 def test_kuomian_bulletin_can_rank_every_township_under_the_root(demo_db, tmp_path):

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 import data.db
 import ui.loaders
 from data.db import DatabaseBusy, connect, live_writers
-from data.store import import_file, land, prepare_table, load_demo
+from data.store import import_file, land, prepare_table
 from data.importer import KINDS, ImportRefused, read_table
 from metrics.periods import month_index
 from tests.fixtures_data import PROJECT_ROOT, PYTHON, REGIONS, SNAPSHOTS, make_world, run, snapshot_rows, subprocess_env, write_csv
@@ -159,10 +159,8 @@ BUSY_ZH = "数据正在更新，请稍候。更新完成后本页会自动刷新
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy, monkeypatch) -> Path:
+    path = demo_copy("busy")
     monkeypatch.setenv("KUOMIAN_DB", str(path))
     monkeypatch.setattr(ui.loaders, "UI_WAIT_SECONDS", 0.2)
     monkeypatch.setattr(data.db, "DEFAULT_WAIT_SECONDS", 0.2)

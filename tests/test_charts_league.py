@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ui.charts import STATUS_COLORS
-from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
-from ui.charts_rankings import axis_start, league_bar_figure, unique_labels
-from ui.tables_league import gaps_styler, league_styler
+from present.charts import STATUS_COLORS
+from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
+from present.charts_rankings import axis_start, league_bar_figure, unique_labels
+from present.tables_league import gaps_styler, league_styler
 
 LABELS = {key: key.upper() for key in STATUS_COLORS}
 

@@ -27,15 +27,14 @@ from PIL import Image, ImageStat
 from cli.main import load_targets, main
 from data.db import connect
 from data.report import metrics_report
-from data.store import load_demo
 from exports import render
 from exports.briefing import HEIGHT, WIDTH, briefing_figure, text_width, tile_text
 from exports.deck import FONT, briefing_deck
 from exports.source import briefing_from_connection
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.periods import month_index
 from metrics.registry import METRIC_KEYS
-from ui.formatting import format_month, format_rate
+from present.formatting import format_month, format_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = month_index("2026-10")
@@ -44,10 +43,8 @@ needs_browser = pytest.mark.skipif(not render.available(), reason="no Chromium t
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("exports")
     return path
 
 

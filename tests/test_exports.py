@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ui.exports import BOM, csv_bytes, defuse, percent_format, readable_text_color, xlsx_bytes
+from present.downloads import csv_bytes, defuse, percent_format, readable_text_color, xlsx_bytes
 
 FRAME = pd.DataFrame(
     {
@@ -33,7 +34,7 @@ def test_text_that_a_spreadsheet_would_run_is_defused_with_a_quote(text, expecte
 
 def test_the_csv_starts_with_the_byte_order_mark_and_keeps_chinese():
     data = csv_bytes(FRAME)
-    assert data.startswith(BOM)
+    assert data.startswith(codecs.BOM_UTF8)
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0] == "排名,地区,参保率,差距（人）,差距（百分点）,状态"
     assert "曲靖市（参照）" in text

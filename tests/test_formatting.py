@@ -2,7 +2,7 @@
 
 import pytest
 
-from ui.formatting import format_persons, format_points, format_rank_change, format_rate
+from present.formatting import format_persons, format_points, format_rank_change, format_rate
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 A region named ``=cmd|' /C calc'!A0`` (a hostile or careless file) must reach
 a spreadsheet as text. The dashboard's own downloads defuse such cells
-(``ui.exports.defuse``); Streamlit's built-in table download, which cannot,
+(``present.downloads.defuse``); Streamlit's built-in table download, which cannot,
 is switched off; the CLI's CSV defuses them the same way, numbers staying numbers.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from data.db import connect
 from tests.fixtures_data import PROJECT_ROOT, SNAPSHOTS, make_world, run, write_csv
-from ui.exports import defuse
+from present.downloads import defuse
 
 HOSTILE = "=cmd|' /C calc'!A0"
 
@@ -70,12 +70,8 @@ def test_pool_csv_defuses_names_a_spreadsheet_would_run(capsys, hostile_db):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from data.store import load_demo
-
-    path = tmp_path_factory.mktemp("formula-inert") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy):
+    path = demo_copy("formula-inert")
     return path
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.briefing import trend_months
 from metrics.bulletin import praise_and_name
 from metrics.gaps import gap_table
@@ -18,14 +18,14 @@ from metrics.league import bulletin, league_table, pinyin_key, sort_league
 from metrics.periods import month_index as mi
 from metrics.targets import BulletinRules
 from metrics.trends import whole_path_months
-from ui.charts import ALERT_COLORS, STATUS_COLORS, STATUS_MARKS, trend_figure
-from ui.charts_data import ALERT_COLORS as DATA_ALERTS  # noqa: F401  (the data page reads the same map)
-from ui.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR
-from ui.charts_pool import ENOUGH_COLOR
-from ui.charts_pool import SHORT_COLOR as POOL_SHORT
-from ui.charts_rankings import league_bar_figure
-from ui.charts_trends import comparison_figure, status_heatmap
-from ui.honest import (
+from present.charts import ALERT_COLORS, STATUS_COLORS, STATUS_MARKS, trend_figure
+from present.charts_data import ALERT_COLORS as DATA_ALERTS  # noqa: F401  (the data page reads the same map)
+from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR
+from present.charts_pool import ENOUGH_COLOR
+from present.charts_pool import SHORT_COLOR as POOL_SHORT
+from present.charts_rankings import league_bar_figure
+from present.charts_trends import comparison_figure, status_heatmap
+from present.honest import (
     attach_reported_above,
     carried_footnotes,
     change_parts,
@@ -34,7 +34,7 @@ from ui.honest import (
     overdue_text,
     region_change_notes,
 )
-from ui.tables_league import DOWN_COLOR, UP_COLOR
+from present.tables_league import DOWN_COLOR, UP_COLOR
 
 ZH = Texts("zh").t
 EN = Texts("en").t
@@ -129,7 +129,7 @@ def test_a_not_comparable_township_is_neither_praised_nor_named_in_the_bulletin(
 
 def test_a_not_comparable_township_is_neither_praised_nor_named_on_the_rankings_page():
     table = league_table(report_rows(), report_rows(), "coverage_rate", "5303")
-    praised, named = bulletin(table)
+    praised, named = bulletin(table, BulletinRules())
     assert praised["region_name"].tolist() == ["越州镇"]
     assert named["region_name"].tolist() == ["东山镇"]
     assert table["region_name"].tolist()[-2:] == ["宛水街道", "西宁街道"]  # unranked, last

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ui.i18n import CATALOG
+import pytest
+
+from present.catalog import CATALOG, text
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
@@ -13,7 +15,7 @@ KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
 
 def used_keys() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]:
+    for path in [ROOT / "app.py", *(p for folder in ("pages", "ui", "present", "exports") for p in sorted((ROOT / folder).glob("*.py")))]:
         for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
             found.setdefault(key, set()).add(path.name)
     return found
@@ -33,3 +35,13 @@ def test_every_entry_has_both_languages_and_the_same_placeholders():
         elif set(placeholder.findall(zh)) != set(placeholder.findall(en)):
             problems.append(f"{key}: placeholders differ")
     assert problems == []
+
+
+def test_text_fills_the_placeholders_in_the_language_asked():
+    assert text("sidebar.data_as_of", "zh", period="2026-10") == "数据截至 2026-10"
+    assert text("sidebar.data_as_of", "en", period="2026-10") == "Data as of 2026-10"
+
+
+def test_an_unknown_language_is_refused_naming_the_choices():
+    with pytest.raises(ValueError, match=r"unknown language 'fr'; expected one of zh, en"):
+        text("sidebar.period", "fr")

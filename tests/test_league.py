@@ -21,6 +21,7 @@ from metrics.league import (
     sort_league,
 )
 from metrics.periods import month_index, period_label
+from metrics.targets import BulletinRules
 
 # A city, two counties; county A has three townships, one of them reporting through two villages.
 REGIONS = pd.DataFrame(
@@ -219,7 +220,7 @@ def test_the_bulletin_praises_the_top_three_achieved_and_names_the_bottom_three_
         ]
     )
     own = report_rows([("00", "parent", 1, 0, 0.999, "achieved")])
-    praised, named = bulletin(league_table(rows, own, "coverage_rate", "00"))
+    praised, named = bulletin(league_table(rows, own, "coverage_rate", "00"), BulletinRules())
     assert praised["region_code"].tolist() == ["01", "02", "03"]  # the reference is not praised
     assert named["region_code"].tolist() == ["10", "09", "08"]  # lowest first
 
@@ -232,12 +233,12 @@ def test_the_bulletin_breaks_equal_values_by_code_and_may_name_fewer_than_three(
             ("03", "c", 3, 0, 0.94, "on_track"),
         ]
     )
-    praised, named = bulletin(league_table(rows, rows, "coverage_rate", "03"))
+    praised, named = bulletin(league_table(rows, rows, "coverage_rate", "03"), BulletinRules())
     assert praised["region_code"].tolist() == ["01", "02"]
     assert named.empty
 
 
 def test_among_siblings_the_selected_region_can_be_named():
-    praised, named = bulletin(league_table(LEAGUE, LEAGUE, "coverage_rate", "530103"))
+    praised, named = bulletin(league_table(LEAGUE, LEAGUE, "coverage_rate", "530103"), BulletinRules())
     assert named["region_code"].tolist() == ["530103"]
     assert praised["region_code"].tolist() == ["530102", "530101"]

@@ -22,11 +22,10 @@ from streamlit.testing.v1 import AppTest
 from cli.main import load_targets
 from data.db import connect
 from data.report import metrics_report
-from data.store import load_demo
 from exports import render
 from metrics.periods import month_index
 from metrics.registry import METRIC_KEYS
-from ui.formatting import format_rate
+from present.formatting import format_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = month_index("2026-10")
@@ -35,10 +34,8 @@ PAGE_LINE = 'st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":materi
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("briefing_page") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("briefing_page")
     return path
 
 
@@ -131,7 +128,7 @@ def test_switching_to_english_changes_the_page_and_the_briefing(app_file):
 def test_without_chromium_the_page_says_what_to_install(app_file, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     at = open_page(app_file)
-    assert any("scripts/setup --with-browser" in w.value for w in at.warning)
+    assert any("scripts/setup`" in w.value for w in at.warning)
     assert not [b for b in at.button if b.label == "生成下载文件"]
     assert at.get("plotly_chart")  # the preview still shows
 

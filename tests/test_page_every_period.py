@@ -22,10 +22,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from data.db import connect
-from data.store import load_demo
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.periods import month_index
-from ui.formatting import is_missing
+from present.formatting import is_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
@@ -51,10 +50,9 @@ SCOPES = {
 
 
 @pytest.fixture(scope="module")
-def odd_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("every-period") / "demo.duckdb"
+def odd_db(demo_copy) -> Path:
+    path = demo_copy("every-period")
     with connect(path, write=True) as con:
-        load_demo(con)
         newest = con.execute("SELECT MAX(period) FROM snapshots").fetchone()[0]
         con.execute(
             "INSERT INTO snapshots SELECT ?, region_code, scheme, insured, receiving, paid, import_id"

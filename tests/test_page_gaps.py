@@ -23,7 +23,6 @@ from config.settings import get_settings
 from data import queries
 from data.db import connect
 from data.report import metric_series, metrics_report
-from data.store import load_demo
 from metrics.gaps import concentration, gap_table, pace_months
 from metrics.league import league_codes
 from metrics.periods import month_index
@@ -35,10 +34,8 @@ CITY = "5303"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("gaps") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("gaps")
     return path
 
 

@@ -18,11 +18,10 @@ from streamlit.testing.v1 import AppTest
 from config.settings import get_settings
 from data.db import connect
 from data.report import metrics_report
-from data.store import load_demo
 from metrics.periods import month_index
 from metrics.summary import status_counts
 from metrics.targets import parse_targets
-from ui.formatting import format_rate
+from present.formatting import format_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST = month_index("2026-10")
@@ -30,10 +29,8 @@ CITY, QILIN, SHIZONG = "5303", "530302", "530323"  # 师宗县 holds the townshi
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("overview") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("overview")
     return path
 
 
@@ -115,6 +112,16 @@ def test_switching_to_english_changes_every_label():
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {"Coverage rate", "Target", "Trajectory"} <= {t.get("name") for t in figure["data"]}
     assert not any("目标" in c.value for c in at.caption)
+
+
+def test_kuomian_language_sets_the_language_the_dashboard_opens_in(monkeypatch):
+    monkeypatch.setenv("KUOMIAN_LANGUAGE", "en")
+    at = open_overview()
+    assert "overview" in at.title[0].value
+    assert at.session_state["language"] == "en"
+    at.session_state["language"] = "zh"  # the sidebar's choice still wins
+    at.run()
+    assert "总览" in at.title[0].value
 
 
 def test_the_tabs_keep_their_order_whatever_the_sidebar_metric():

@@ -20,14 +20,14 @@ from data.db import connect
 from data.queries import periods as db_periods
 from data.queries_pool import action_sums
 from data.report import pool_report
-from data.store import import_file, load_demo
+from data.store import import_file
 from metrics.periods import month_index, period_label
 from metrics.pool import action_totals
 from metrics.registry import POOL_ACTIONS, POOL_GROUPS
 from metrics.targets import parse_targets
 from tests.fixtures_data import SNAPSHOTS, make_world, write_csv
-from ui.charts_pool import EMPLOYEE_COLOR, REMAINING_COLOR, RESIDENT_COLOR, SHORT_COLOR, format_sufficiency
-from ui.formatting import format_persons, format_rate
+from present.charts_pool import EMPLOYEE_COLOR, REMAINING_COLOR, RESIDENT_COLOR, SHORT_COLOR, format_sufficiency
+from present.formatting import format_persons, format_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY, HUIZE, SHANGCUN = "5303", "530326", "530326212"  # 曲靖市, 会泽县, 上村乡 (its library is incomplete)
@@ -48,10 +48,8 @@ def app(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pool-page") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy):
+    path = demo_copy("pool-page")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KUOMIAN_DB", str(path))
         patch.delenv("KUOMIAN_TARGETS", raising=False)
@@ -223,7 +221,7 @@ def test_sufficiency_just_below_one_never_reads_one():
 
 
 def test_pool_against_gap_names_every_point_when_few_and_only_the_short_ones_when_many():
-    from ui.charts_pool import pool_against_gap
+    from present.charts_pool import pool_against_gap
 
     def figure(n: int):
         totals = pd.DataFrame(
@@ -248,7 +246,7 @@ def test_pool_against_gap_names_every_point_when_few_and_only_the_short_ones_whe
 
 
 def test_many_short_regions_name_only_the_worst_on_the_chart():
-    from ui.charts_pool import LABEL_ALL_UP_TO, pool_against_gap
+    from present.charts_pool import LABEL_ALL_UP_TO, pool_against_gap
 
     n = LABEL_ALL_UP_TO + 5
     totals = pd.DataFrame(

@@ -22,7 +22,6 @@ from streamlit.testing.v1 import AppTest
 from config.settings import get_settings
 from data.db import connect
 from data.report import metrics_report
-from data.store import load_demo
 from metrics.league import bulletin, league_table, previous_quarter_end
 from metrics.periods import month_index
 from metrics.targets import parse_targets
@@ -36,10 +35,8 @@ NANNING = "530302001"  # 南宁街道, a township of 麒麟区
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("rankings") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy) -> Path:
+    path = demo_copy("rankings")
     return path
 
 
@@ -142,17 +139,39 @@ def test_last_quarter_measures_rank_changes_from_the_end_of_the_previous_quarter
     assert shown(at)["名次变化"].iloc[1:].tolist() == want["rank_change"].iloc[1:].tolist()
 
 
-def test_the_bulletin_praises_the_top_three_achieved_and_names_the_bottom_three_off_track(demo_db):
+def bulletin_lines_shown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "（第 " in m.value]
+
+
+def test_the_boxes_praise_and_name_whom_the_bulletin_rule_of_the_targets_file_picks(demo_db):
     at = open_page()
     at.selectbox(key="rankings_level__zh").set_value("township").run()
     table = shown(at)
     assert len(table) == 1 + 137
-    praised, named = bulletin(expected(demo_db, sorted(table["区划代码"].iloc[1:]), CITY))
-    assert len(praised) == 3 and len(named) == 3
-    text = "\n".join(m.value for m in at.markdown)
-    for name in [*praised["region_name"], *named["region_name"]]:
-        assert name in text
-    assert text.index(praised["region_name"].iloc[0]) < text.index(named["region_name"].iloc[0])
+    want = expected(demo_db, sorted(table["区划代码"].iloc[1:]), CITY, compare_to=PERIOD - 1)
+    praised, named = bulletin(want, parse_targets(get_settings().targets.read_text(encoding="utf-8")).bulletin)
+    assert len(praised) >= 3 and len(named) >= 3
+    lines = bulletin_lines_shown(at)
+    assert [line.split("　")[0] for line in lines] == [*praised["region_name"], *named["region_name"]]
+    assert "已达标，数值居前" in lines[0] and "明显滞后，数值居后" in lines[len(praised)]
+
+
+def test_praise_and_names_follow_the_targets_files_bulletin_rules(demo_db, tmp_path, monkeypatch):
+    text = get_settings().targets.read_text(encoding="utf-8")
+    rules = "bulletin:\n  praise: {statuses: [achieved, on_track], top: 2, most_improved: 0}\n  name: {statuses: [off_track], bottom: 1, fallen_furthest: 0}\n"
+    path = tmp_path / "targets.yaml"
+    path.write_text(text[: text.index("bulletin:")] + rules, encoding="utf-8")
+    monkeypatch.setenv("KUOMIAN_TARGETS", str(path))
+    at = open_page()
+    at.selectbox(key="rankings_level__zh").set_value("township").run()
+    table = shown(at)
+    praised, named = bulletin(expected(demo_db, sorted(table["区划代码"].iloc[1:]), CITY, compare_to=PERIOD - 1), parse_targets(path.read_text(encoding="utf-8")).bulletin)
+    assert (len(praised), len(named)) == (2, 1)
+    lines = bulletin_lines_shown(at)
+    assert [line.split("　")[0] for line in lines] == [*praised["region_name"], *named["region_name"]]
+    hints = "\n".join(m.value for m in at.markdown)
+    assert "已达标、进度正常且数值最高的 2 个，名次上升最多的 0 个" in hints
+    assert "明显滞后且数值最低的 1 个，名次下降最多的 0 个" in hints
 
 
 def test_filters_keep_the_reference_row_and_select_by_status_and_name():

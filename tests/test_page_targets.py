@@ -17,28 +17,13 @@ from streamlit.testing.v1 import AppTest
 
 from data.db import connect
 from data.queries import regions as db_regions
-from data.store import load_demo
+from tests.world import TARGETS as WORLD_TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
-TARGETS = """\
-baseline: 2022-12
-warning_band: 0.02
-targets:
-  coverage_rate:
-    - {by: 2020-12, value: 0.95}
-    - {by: 2025-12, value: 0.95}
-    - {by: 2035-12, value: 0.95}
-  employee_share:
-    - {by: 2025-12, value: 0.30}
-    - {by: 2035-12, value: 0.50}
-  payment_rate:
-    schemes: [resident]
-    milestones:
-      - {by: 2026-07, value: 0.60}
-      - {by: 2026-08, value: 0.70}
-      - {by: 2026-11, value: 0.80}
+# The global targets are the small worlds' (tests/world.py), written once; the overrides are this page's.
+TARGETS = WORLD_TARGETS.lstrip("\n") + """\
 overrides:
   "530302":                # 麒麟区
     coverage_rate:
@@ -54,10 +39,8 @@ overrides:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("targets-page") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo_db(demo_copy):
+    path = demo_copy("targets-page")
     return path
 
 

@@ -18,7 +18,7 @@ from data.db import connect
 from data.store import import_file
 from metrics.periods import month_index
 from metrics.quality import completeness_by_period, incomplete_months
-from ui.charts_data import completeness_figure
+from present.charts_data import completeness_figure
 
 # A city, two counties, four townships; 530181002 reports through its two villages.
 REGIONS = [

@@ -172,7 +172,7 @@ def test_mutated_files_of_every_kind_are_imported_or_refused_whole_through_the_c
 
     from cli.main import main
     from tests.fixtures_data import dump
-    from ui.templates import csv_template, xlsx_template
+    from present.templates import csv_template, xlsx_template
 
     db = tmp_path / "demo.duckdb"
     rng = random.Random(sum(map(ord, kind)))

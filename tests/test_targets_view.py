@@ -1,4 +1,4 @@
-"""The Targets page's pure parts: metrics/targets_view.py and ui/charts_targets.py."""
+"""The Targets page's pure parts: metrics/targets_view.py and present/charts_targets.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from metrics.periods import month_index as mi
 from metrics.targets import parse_targets
-from metrics.targets_view import chart_years, milestone_rows, nearest_override, override_reach, override_rows, target_steps
-from ui.charts_targets import milestone_steps_figure
+from metrics.targets_view import chart_years, milestone_rows, override_reach, override_rows, target_steps
+from present.charts_targets import milestone_steps_figure
 
 TEXT = """
 baseline: 2022-12
@@ -81,9 +81,9 @@ def test_payment_rate_steps_exist_only_in_years_with_milestones():
 
 def test_nearest_override_wins():
     targets = parse_targets(TEXT)
-    assert nearest_override(targets, "coverage_rate", ("530102001", "530102", "5301")) == "530102"
-    assert nearest_override(targets, "coverage_rate", ("530101001", "530101", "5301")) == "5301"
-    assert nearest_override(targets, "employee_share", ("530101001", "530101", "5301")) is None
+    assert targets.overriding_code("coverage_rate", ("530102001", "530102", "5301")) == "530102"
+    assert targets.overriding_code("coverage_rate", ("530101001", "530101", "5301")) == "5301"
+    assert targets.overriding_code("employee_share", ("530101001", "530101", "5301")) is None
 
 
 def test_an_override_reaches_its_subtree_minus_nearer_overrides():

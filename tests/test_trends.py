@@ -1,4 +1,4 @@
-"""The Trends page's pure parts: metrics/trends.py and ui/charts_trends.py."""
+"""The Trends page's pure parts: metrics/trends.py and present/charts_trends.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from data.db import connect
 from data.queries import periods as db_periods
 from data.queries import regions as db_regions
 from data.report import metric_series, metrics_report
-from data.store import load_demo
 from metrics.compute import trajectory_path
 from metrics.periods import month_index as mi
 from metrics.targets import parse_targets
@@ -34,8 +33,8 @@ from metrics.trends import (
     value_pivot,
     year_starts,
 )
-from ui.charts import STATUS_COLORS
-from ui.charts_trends import comparison_figure, panels_figure, percent_ticks, status_heatmap
+from present.charts import STATUS_COLORS
+from present.charts_trends import comparison_figure, panels_figure, percent_ticks, status_heatmap
 
 TARGETS_TEXT = """
 baseline: 2022-12
@@ -237,10 +236,8 @@ def test_order_pivots_and_summary_follow_the_grid():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("trends") / "demo.duckdb"
-    with connect(path, write=True) as con:
-        load_demo(con)
+def demo(demo_copy):
+    path = demo_copy("trends")
     with connect(path) as con:
         yield con
 

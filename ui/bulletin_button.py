@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exports.bulletin import file_name, workbook_bytes
-from exports.texts import Texts
+from present.texts import Texts
 from metrics.bulletin import gather, latest_quarter_end, quarter_of
 from metrics.periods import period_label
 from metrics.targets import Targets

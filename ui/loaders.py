@@ -145,7 +145,7 @@ def _report(
     codes: tuple[str, ...],
     compare_to: int | None,
 ) -> pd.DataFrame:
-    from ui.honest import report_with_notes
+    from present.honest import report_with_notes
 
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
         frame = metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import loaders
-from ui.honest import region_change_notes
+from present.honest import region_change_notes
 from ui.i18n import t
 
 

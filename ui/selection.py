@@ -37,6 +37,9 @@ def current() -> Selection:
 
 
 def language_switch() -> None:
+    """The sidebar's language choice; it starts at ``KUOMIAN_LANGUAGE`` (else Chinese), as the README says."""
+    if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = language()
     st.sidebar.radio(
         t("sidebar.language"),
         options=list(LANGUAGES),

@@ -3,8 +3,8 @@
 Pure (no Streamlit): a frame whose columns the page has already named in the
 reader's language, and the names of the columns to format, in; a Styler out.
 The underlying numbers stay numbers, so clicking a header sorts by value;
-only what is shown is formatted (``ui.formatting``) and coloured (the
-Okabe-Ito status palette of ``ui.charts``).
+only what is shown is formatted (``present.formatting``) and coloured (the
+Okabe-Ito status palette of ``present.charts``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from functools import partial
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ui.charts import ALERT_COLORS
-from ui.exports import HIGHLIGHT_FILL, readable_text_color
-from ui.formatting import format_persons, format_points, format_rank_change, format_rate
+from present.charts import ALERT_COLORS
+from present.downloads import HIGHLIGHT_FILL, readable_text_color
+from present.formatting import format_persons, format_points, format_rank_change, format_rate
 
 # A rank change reads by its arrow (▲/▼); green and vermillion mean statuses (issue 8).
 UP_COLOR = ALERT_COLORS["change"]

@@ -2,7 +2,7 @@
 missed deadlines, unchanged values and regions that were abolished.
 
 Pure: report rows and a translator in, sentences out, so the dashboard
-(``ui.i18n.t``) and the exports (``exports.texts.Texts.t``) say the same
+(``ui.i18n.t``) and the exports (``present.texts.Texts.t``) say the same
 thing. No streamlit here.
 
 The columns read come from the report (``data.report.metrics_report``):

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.periods import period_label
-from ui.charts import ALERT_COLORS, SERIES_COLORS, TARGET_COLOR, base_layout, month_axis
+from present.charts import ALERT_COLORS, SERIES_COLORS, TARGET_COLOR, base_layout, month_axis
 
 
 def completeness_figure(

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.periods import period_label
+from metrics.registry import STATUSES
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 # One colour means one thing on every page and export (issue 8): these four
@@ -29,7 +30,7 @@ STATUS_COLORS: dict[str, str] = {
     "none": "#BBBBBB",  # light grey: no figure or no target
     "not_comparable": "#8C8C8C",  # neutral grey, hatched: an ancestor reports some of its schemes
 }
-STATUS_ORDER: tuple[str, ...] = ("achieved", "on_track", "behind", "off_track")
+STATUS_ORDER: tuple[str, ...] = STATUSES  # the registry's one status list, best first
 # A mark beside (or inside) every status colour, so the statuses read without hue.
 STATUS_MARKS: dict[str, str] = {
     "achieved": "✓",

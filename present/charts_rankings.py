@@ -1,7 +1,7 @@
 """The league chart: one horizontal bar per region, coloured by status, the target drawn.
 
 Pure: a league table (``metrics.league.league_table`` rows) and translated
-labels in, a plotly Figure out, in the house style of ``ui.charts``.
+labels in, a plotly Figure out, in the house style of ``present.charts``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import NOT_COMPARABLE_PATTERN, STATUS_COLORS, STATUS_MARKS, STATUS_ORDER, TARGET_COLOR, TRAJECTORY_COLOR, base_layout
-from ui.formatting import format_rate
+from metrics.registry import STATUSES
+from present.charts import NOT_COMPARABLE_PATTERN, STATUS_COLORS, STATUS_MARKS, TARGET_COLOR, TRAJECTORY_COLOR, base_layout
+from present.formatting import format_rate
 
 BAR_HEIGHT = 24
 ZOOM_ABOVE = 0.5  # rates all above this: the axis starts near the lowest instead of at 0
@@ -66,7 +67,7 @@ def league_bar_figure(
         comparable = members["comparable"].map(lambda c: True if c is None or c is pd.NA or c != c else bool(c))
         status = status.where(comparable.to_numpy(dtype=bool), "not_comparable")
     fig = go.Figure()
-    for key in (*STATUS_ORDER, "none", "not_comparable"):
+    for key in (*STATUSES, "none", "not_comparable"):
         mask = (status == key).to_numpy()
         if not mask.any():
             continue

@@ -1,8 +1,8 @@
 """The words on an export, in one language, without a Streamlit session.
 
-The dashboard's catalog (``ui.i18n.CATALOG``) is the one place user-facing
-text lives; the dashboard picks the language from the session, an export is
-told it. ``Texts("zh")`` reads the same catalog, so the page's download and
+The catalog (``present.catalog.CATALOG``) is the one place user-facing text
+lives; the dashboard picks the language from the session, an export is told
+it. ``Texts("zh")`` reads the same catalog, so the page's download and
 ``kuomian export`` print the same words.
 """
 
@@ -12,14 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from metrics.registry import METRIC_BY_KEY
-from ui.formatting import is_missing
-
-LANGUAGES = ("zh", "en")
+from present.catalog import CATALOG, check_language, status_label
+from present.formatting import is_missing
 
 
 def _catalog() -> Mapping[str, tuple[str, str]]:
-    from ui.i18n import CATALOG  # the module imports streamlit, but only reads the catalog here
-
     return CATALOG
 
 
@@ -29,8 +26,7 @@ class Texts:
     catalog: Mapping[str, tuple[str, str]] = field(default_factory=_catalog, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; expected one of {', '.join(LANGUAGES)}")
+        check_language(self.language)
 
     def t(self, key: str, **values: object) -> str:
         zh, en = self.catalog[key]
@@ -49,7 +45,7 @@ class Texts:
         return metric.denominator_zh if self.language == "zh" else metric.denominator_en
 
     def status(self, status: str | None) -> str:
-        return self.t(f"status.{'none' if is_missing(status) or not status else status}")
+        return status_label(status, self.language)
 
     def unit(self, level: str | None) -> str:
         return self.t(f"briefing.unit.{'township' if is_missing(level) or not level else level}")

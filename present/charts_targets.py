@@ -1,4 +1,4 @@
-"""Figures of the Targets page: pure functions in the house style of :mod:`ui.charts`."""
+"""Figures of the Targets page: pure functions in the house style of :mod:`present.charts`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.periods import period_label
-from ui.charts import TARGET_COLOR, base_layout
+from present.charts import TARGET_COLOR, base_layout
 
 
 def _percent(value: float) -> str:

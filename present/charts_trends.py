@@ -1,6 +1,6 @@
 """Figures of the Trends page: pure functions from DataFrames and translated labels to plotly Figures.
 
-They follow the house style of :mod:`ui.charts` (``base_layout``, the
+They follow the house style of :mod:`present.charts` (``base_layout``, the
 Okabe-Ito ``STATUS_COLORS``, percent axes, titled so that a screenshot
 stands alone). Nothing here reads Streamlit state.
 """
@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from metrics.periods import period_label
 from metrics.trends import STATUS_CODES
-from ui.charts import (
+from present.charts import (
     SERIES_COLORS,
     STATUS_COLORS,
     STATUS_MARKS,
@@ -30,7 +30,7 @@ from ui.charts import (
     month_axis,
     status_color,
 )
-from ui.formatting import format_rate
+from present.formatting import format_rate
 
 
 def percent_ticks(*columns: object) -> str:

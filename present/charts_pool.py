@@ -1,6 +1,6 @@
 """Charts of the Expansion pool page: pure functions from the measures of ``metrics.pool`` to Figures.
 
-The house style of ``ui.charts`` (Okabe-Ito colours, CJK font, titles that
+The house style of ``present.charts`` (Okabe-Ito colours, CJK font, titles that
 name region and period); every label arrives already translated.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
+from present.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
 
 # Okabe-Ito: the two schemes in blues/greens, what is left in orange.
 EMPLOYEE_COLOR = "#0072B2"  # blue

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import ALERT_COLORS, TARGET_COLOR, base_layout
-from ui.charts_rankings import unique_labels
+from present.charts import ALERT_COLORS, TARGET_COLOR, base_layout
+from present.charts_rankings import unique_labels
 
 MAX_BARS = 40
 LABELLED_BARS = 20  # above this many bars, the persons are read off the axis and the hover

@@ -23,7 +23,6 @@ import xlsxwriter
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"
-BOM = "\ufeff".encode("utf-8")
 
 HEADER_FILL = "#F2F2F2"
 HIGHLIGHT_FILL = "#FFF4CC"

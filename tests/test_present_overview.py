@@ -1,0 +1,42 @@
+"""An Overview card as data (present/overview.py), without AppTest."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.periods import month_index
+from present.charts import STATUS_COLORS
+from present.overview import card
+
+PERIOD = month_index("2026-10")
+
+
+def row(**changes) -> pd.Series:
+    base = {
+        "value": 0.9512, "target": 0.95, "target_by": month_index("2026-12"), "status": "achieved",
+        "gap_pp": -0.0012, "gap_persons": 0, "carried": 0, "comparable": True, "overdue_months": math.nan,
+    }
+    return pd.Series({**base, **changes})
+
+
+HISTORY = pd.DataFrame({"period": [PERIOD - 12, PERIOD - 1, PERIOD], "value": [0.9392, 0.9512, 0.9512]})
+
+
+def test_a_card_says_value_status_change_target_and_lead_in_chinese():
+    shown = card(row(), HISTORY, "coverage_rate", PERIOD, "zh")
+    assert (shown.title, shown.status, shown.color) == ("参保率", "已达标", STATUS_COLORS["achieved"])
+    assert shown.value == "95.1%"
+    assert (shown.delta, shown.delta_flat) == ("持平 较上月", True)
+    assert shown.year == "较去年同期 +1.20 个百分点"
+    assert shown.target_line == "目标 95.0%（2026-12）"
+    assert (shown.note, shown.overdue) == (None, None)
+    assert shown.gap_line == "超出目标 0.12 个百分点"
+
+
+def test_a_card_with_carried_rows_reads_estimated_and_one_without_a_value_says_so():
+    assert card(row(carried=2), HISTORY, "coverage_rate", PERIOD, "en").value == "95.1% (estimated)"
+    empty = card(row(value=math.nan, target=math.nan, status=None, gap_pp=math.nan), HISTORY.head(0), "coverage_rate", PERIOD, "en")
+    assert (empty.value, empty.delta, empty.target_line, empty.color) == ("—", None, None, STATUS_COLORS["none"])
+    assert empty.gap_line == "No data for this period"
