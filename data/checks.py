@@ -168,6 +168,8 @@ def parse_period(text: str, *, year_alone: bool = False) -> int | Refusal:
     ``2025-13``, ``0000-01``), a year before 1950. Months after the current one are refused by
     :func:`period_refusal`, not here (the check applies it once per file).
     """
+    if text.strip() == "":
+        return Refusal("is empty", "为空")
     refusal = _control_refusal(text, "period", "统计期")
     if refusal:
         return refusal

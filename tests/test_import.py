@@ -258,6 +258,12 @@ def test_empty_count_is_refused(capsys, db, tmp_path):
     assert refused(capsys, db, "snapshots", file) == [f"{file}:2: receiving: is empty"]
 
 
+def test_empty_period_is_refused_as_empty(capsys, db, tmp_path):
+    # it said "'' is not a month (YYYY-MM, ...)" where every other empty field says "is empty"
+    file = snapshots_file(tmp_path, ["", "530102001", "resident", "900", "100", "500"])
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: period: is empty"]
+
+
 def test_receiving_more_than_insured_is_refused(capsys, db, tmp_path):
     file = snapshots_file(tmp_path, ["2025-12", "530102002", "resident", "1180", "1204", "0"])
     assert refused(capsys, db, "snapshots", file) == [f"{file}:2: receiving: 1204 is more than insured (1180)"]
