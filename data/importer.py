@@ -357,6 +357,9 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
     if checked.ok and kind.name == "population" and con is not None:
         checked.warnings.extend(_population_below_insured(con, out))
         checked.warnings.sort()
+    if checked.ok and kind.name == "regions" and con is not None:
+        checked.warnings.extend(_figures_after_abolition(con, out))
+        checked.warnings.sort()
     whole = {c: "int64" for c in (*kind.counts, *categories)}
     checked.frame = out.astype(whole) if checked.ok else out
     return checked
@@ -961,6 +964,36 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             )
         )
     return warnings
+
+def _figures_after_abolition(con: duckdb.DuckDBPyConnection, out: pd.DataFrame) -> list[Problem]:
+    """A regions file's rows that abolish a region which already holds snapshot rows at or after the month
+    it is abolished from: accepted with a warning per region (cli.md, "Regions that change": from that month
+    on its rows no longer count, so its figures silently left its ancestors' sums; issue 9, "never accepted
+    with other numbers ... and no warning")."""
+    abolishing = out[out["abolished"].notna()]
+    warnings: list[Problem] = []
+    for row, code, name, month in zip(abolishing["_row"], abolishing["code"], abolishing["name"], abolishing["abolished"]):
+        found = con.execute(
+            "SELECT count(*), min(period), sum(insured) FROM snapshots WHERE region_code = ? AND period >= ?",
+            [str(code), int(month)],
+        ).fetchone()
+        count, first, insured = int(found[0]), found[1], found[2]
+        if count == 0:
+            continue
+        since = period_label(int(month))
+        warnings.append(
+            Problem(
+                int(row),
+                "abolished",
+                f"{code} ({name}) already holds {count} snapshot row(s) from {period_label(int(first))} on"
+                f" ({int(insured)} insured); abolished from {since}, they are no longer counted: report them"
+                " under its successor, or roll back the import that brought them",
+                f"{code} {name} 已有 {period_label(int(first))} 起的 {count} 行参保缴费数据（参保 {int(insured)} 人）；"
+                f"自 {since} 撤销后这些数据不再计入：请以承继区划重新报送，或撤销带来这些数据的导入",
+            )
+        )
+    return warnings
+
 
 # ImportRefused, Problem, notes_of, read_table and read_upload are re-exported: callers import them from here.
 _REEXPORTED = (ImportRefused, Problem, notes_of, read_table, read_upload)
