@@ -647,7 +647,12 @@ def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) 
         compared[column] = _compared(column, distinct, out[column], codes[column])
         keyed[column] = pd.factorize(compared[column])[0][codes[column]]
     keyed = pd.DataFrame(keyed, index=table.index)
-    duplicate = keyed.duplicated(keep="first")
+    # A row with an empty key cell is refused for that cell; two such rows are not "the same key twice"
+    # (a code left blank under its township's first row said "2026-11 /  / public already appears in row 3").
+    blank = np.zeros(len(table), dtype=bool)
+    for column in key:
+        blank |= (table[column].fillna("").astype(str).str.strip() == "").to_numpy()
+    duplicate = keyed.duplicated(keep="first") & ~blank
     if not duplicate.any():
         return
     first_row = table["_row"].groupby([keyed[c] for c in key]).transform("first")

@@ -683,3 +683,14 @@ def test_a_region_with_an_unreadable_level_that_has_children_in_the_database_is_
     file = write_csv(tmp_path / "regions.csv", [REGIONS[0], ["530102", "五华区", "???", "5301"]])
     problems = refused(capsys, db, "regions", file)
     assert problems and problems[0].startswith(f"{file}:2: level: '???' is not a level")
+
+
+def test_rows_with_an_empty_key_cell_are_refused_for_it_not_as_duplicates(capsys, db, tmp_path):
+    file = snapshots_file(
+        tmp_path,
+        ["2025-12", "530102001", "employee", "900", "100", "500"],
+        ["2025-12", "", "public", "900", "100", "500"],
+        ["2025-12", "530102002", "employee", "900", "100", "500"],
+        ["2025-12", "", "public", "900", "100", "500"],
+    )
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:3: region_code: is empty", f"{file}:5: region_code: is empty"]
