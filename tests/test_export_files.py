@@ -313,3 +313,22 @@ def test_the_briefing_of_a_carried_month_is_estimated_hollow_and_footnoted(demo_
     assert ring.marker.color == "white"
     # the trend runs on to the last milestone
     assert int(b.trends["coverage_rate"].path["period"].iloc[-1]) == month_index("2035-12")
+
+
+def test_the_estimate_mark_on_a_briefing_card_starts_after_the_value_it_follows(demo_db, targets):
+    """The （估算） mark was placed by a width guess that took the bold percent sign for 0.7 em (it sets
+    at 0.96 em in Noto Sans CJK Bold): it overlapped the "%" of every estimated card."""
+    from PIL import ImageFont
+
+    font = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+    assert font.exists(), "fonts-noto-cjk is missing: run scripts/setup"
+    with connect(demo_db) as con:
+        b = briefing_from_connection(con, targets, "530323", month_index("2026-08"), "coverage_rate")
+    figure = briefing_figure(b, Texts("zh"))
+    annotations = list(figure.layout.annotations)
+    mark = next(i for i, a in enumerate(annotations) if a.text == "<b>（估算）</b>")
+    value = annotations[mark - 1]  # the card's value, drawn just before its mark
+    assert value.text.startswith("<b>") and value.text.endswith("%</b>")
+    shown = value.text.removeprefix("<b>").removesuffix("</b>")
+    real = ImageFont.truetype(str(font), 68, index=2).getlength(shown)  # index 2: the SC face
+    assert (mark_x := annotations[mark].x * 1920) >= value.x * 1920 + real, (shown, real, mark_x)
