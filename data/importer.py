@@ -159,6 +159,7 @@ LEVELLED = {"snapshots": "scheme", "pool": "group", "actions": "action"}
 
 LEVEL_NAMES = {
     **{level: level for level in LEVELS},
+    "全国": "country", "国家": "country",
     "省": "province", "省级": "province", "自治区": "province", "直辖市": "province",
     "市": "city", "市级": "city", "地级": "city", "地级市": "city", "州": "city", "地区": "city", "盟": "city",
     "县": "county", "县级": "county", "区": "county", "县级市": "county", "旗": "county",
@@ -173,10 +174,10 @@ LEVEL_NAMES = {
 
 
 def level_of(text: str) -> str | None:
-    """A level as written -> ``province`` ... ``village`` (NFKC, spaces removed, English in any case)."""
+    """A level as written -> ``country`` ... ``village`` (NFKC, spaces removed, English in any case)."""
     key = checks.compact(text)
     return LEVEL_NAMES.get(key) or LEVEL_NAMES.get(key.lower())
-LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # province 0 ... village 4
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # country 0, province 1 ... village 5
 
 
 
@@ -550,8 +551,8 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
     flag(
         level.isna(),
         "level",
-        lambda m: "'" + level_text[m] + "' is not a level (province, city, county, township, village or 省, 市, 县, 乡, 村)",
-        lambda m: "“" + level_text[m] + "”不是层级（应为 省、市、县、乡、村 或 province、city、county、township、village）",
+        lambda m: "'" + level_text[m] + "' is not a level (country, province, city, county, township, village or 全国, 省, 市, 县, 乡, 村)",
+        lambda m: "“" + level_text[m] + "”不是层级（应为 全国、省、市、县、乡、村 或 country、province、city、county、township、village）",
     )
     # The hierarchy as it will be once the file lands: the file's rows over the database's.
     levels = known["level"].to_dict()

@@ -92,6 +92,29 @@ def test_snapshots_with_chinese_headers_and_scheme_names_land(capsys, db, tmp_pa
     ]
 
 
+def test_a_country_root_above_the_provinces_is_a_level(capsys, tmp_path):
+    # metrics.md §1: country (全国) > province > ...; it was refused as "not a level"
+    db = tmp_path / "fresh.duckdb"
+    file = write_csv(
+        tmp_path / "regions.csv",
+        [ZH_REGIONS_HEADER, ["000000", "全国", "全国", ""], ["530000", "云南省", "省", "000000"], ["5303", "曲靖市", "市", "530000"]],
+    )
+    status, _, err = import_(capsys, db, "regions", file)
+    assert (status, err) == (0, "")
+    assert rows_of(db, "SELECT code, level, parent_code FROM regions ORDER BY code") == [
+        ("000000", "country", None),
+        ("530000", "province", "000000"),
+        ("5303", "city", "530000"),
+    ]
+
+
+def test_a_province_cannot_hold_the_country(capsys, tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    file = write_csv(tmp_path / "regions.csv", [ZH_REGIONS_HEADER, ["530000", "云南省", "省", ""], ["000000", "全国", "country", "530000"]])
+    status, _, err = import_(capsys, db, "regions", file)
+    assert status == 1 and f"{file}:3: " in err
+
+
 def test_regions_with_chinese_headers_and_level_names_land(capsys, tmp_path):
     db = tmp_path / "fresh.duckdb"
     file = write_csv(
@@ -443,7 +466,7 @@ def test_region_with_a_bad_code_is_refused(capsys, db, tmp_path, code):
 def test_region_with_an_unknown_level_is_refused(capsys, db, tmp_path):
     file = regions_file(tmp_path, ["530103", "盘龙区", "district", "5301"])
     assert refused(capsys, db, "regions", file) == [
-        f"{file}:2: level: 'district' is not a level (province, city, county, township, village or 省, 市, 县, 乡, 村)"
+        f"{file}:2: level: 'district' is not a level (country, province, city, county, township, village or 全国, 省, 市, 县, 乡, 村)"
     ]
 
 
