@@ -33,3 +33,9 @@ def test_every_entry_has_both_languages_and_the_same_placeholders():
         elif set(placeholder.findall(zh)) != set(placeholder.findall(en)):
             problems.append(f"{key}: placeholders differ")
     assert problems == []
+
+
+def test_the_upload_label_names_every_format_the_uploader_takes():
+    # it said "CSV or XLSX" while .xls and .ods are read too (issue 9)
+    for text in CATALOG["data.file"]:
+        assert all(fmt in text for fmt in ("CSV", "XLSX", "XLS", "ODS")), text

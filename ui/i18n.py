@@ -435,7 +435,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.columns.pool": ("列：统计期、区划代码、群体（1–8 或名称）、已识别人数、参加职工养老人数、参加居民养老人数", "Columns: period, region_code, group (1–8 or its name), identified, enrolled_employee, enrolled_resident (or the Chinese headers)"),
     "data.columns.actions": ("列：统计期、区划代码、行动（1–6 或名称）、参保人数", "Columns: period, region_code, action (1–6 or its name), enrolled (or the Chinese headers)"),
     "data.columns.snapshots": ("列：统计期、区划代码、险种、参保人数、领取待遇人数、实际缴费人数", "Columns: period, region_code, scheme, insured, receiving, paid (or the Chinese headers)"),
-    "data.file": ("选择文件（CSV 或 XLSX）", "Choose a file (CSV or XLSX)"),
+    "data.file": ("选择文件（CSV、XLSX、XLS 或 ODS）", "Choose a file (CSV, XLSX, XLS or ODS)"),
     "data.file_help": ("先检查、后导入：上传后显示检查结果，确认无误才写入数据库。整个文件要么全部导入，要么不导入。", "Checked first, written only when you confirm. A file lands whole or not at all."),
     "data.sheet": ("工作表", "Sheet"),
     "data.checking": ("正在检查文件……", "Checking the file…"),
