@@ -323,6 +323,11 @@ def parse_scheme(text: str) -> str | Refusal:
     scheme = SCHEME_NAMES.get(key) or SCHEME_NAMES.get(key.lower())
     if scheme:
         return scheme
+    if key in ("合计", "小计", "总计", "共计"):  # a region's total over its schemes, under its scheme rows
+        return Refusal(
+            f"'{visible(text)}' is a total of the schemes, not a scheme; delete the total rows (their persons are in the scheme rows)",
+            f"“{visible(text)}”是各险种的合计而不是险种；请删除合计行（其人数已在各险种行中）",
+        )
     return Refusal(
         f"'{visible(text)}' is not a scheme ({SCHEMES_ACCEPTED})", f"“{visible(text)}”不是险种（应为 {SCHEMES_ACCEPTED_ZH}）"
     )

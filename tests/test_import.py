@@ -306,6 +306,14 @@ def test_unknown_region_in_population_is_refused(capsys, db, tmp_path):
     ]
 
 
+def test_a_total_row_in_the_scheme_column_is_refused_saying_it_is_a_total(capsys, db, tmp_path):
+    # a township's 合计 row under its three scheme rows: it said only "'合计' is not a scheme (...)"
+    file = snapshots_file(tmp_path, ["2025-12", "530102001", "resident", "900", "100", "500"], ["2025-12", "530102001", "合 计", "900", "100", "500"])
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:3: scheme: '合 计' is a total of the schemes, not a scheme; delete the total rows (their persons are in the scheme rows)"
+    ]
+
+
 def test_unknown_scheme_is_refused_naming_the_accepted_ones(capsys, db, tmp_path):
     file = snapshots_file(tmp_path, ["2025-12", "530102001", "养老", "900", "300", "500"])
     [line] = refused(capsys, db, "snapshots", file)
