@@ -86,7 +86,10 @@ def walk(period: int, scope: dict[str, str]) -> dict[str, list[str]]:
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
         failures[page] = [f"{e.value}\n{''.join(e.stack_trace[-4:])}" for e in at.exception]
-        assert not at.error or page == "data", (page, [e.value for e in at.error])
+        # st.error is a failure, except the gaps page's overdue banner (issue 8 point 4: a red alarm by design,
+        # which tests/test_page_gaps.py asks for); the two merged branches disagreed on it
+        errors = [e.value for e in at.error if e.icon != ":material/alarm:"]
+        assert not errors or page == "data", (page, errors)
     return {page: errors for page, errors in failures.items() if errors}
 
 
