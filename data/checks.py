@@ -168,6 +168,8 @@ def parse_period(text: str, *, year_alone: bool = False) -> int | Refusal:
     ``2025-13``, ``0000-01``), a year before 1950. Months after the current one are refused by
     :func:`period_refusal`, not here (the check applies it once per file).
     """
+    if text.strip() == "":
+        return Refusal("is empty", "为空")
     refusal = _control_refusal(text, "period", "统计期")
     if refusal:
         return refusal
@@ -321,6 +323,11 @@ def parse_scheme(text: str) -> str | Refusal:
     scheme = SCHEME_NAMES.get(key) or SCHEME_NAMES.get(key.lower())
     if scheme:
         return scheme
+    if key in ("合计", "小计", "总计", "共计"):  # a region's total over its schemes, under its scheme rows
+        return Refusal(
+            f"'{visible(text)}' is a total of the schemes, not a scheme; delete the total rows (their persons are in the scheme rows)",
+            f"“{visible(text)}”是各险种的合计而不是险种；请删除合计行（其人数已在各险种行中）",
+        )
     return Refusal(
         f"'{visible(text)}' is not a scheme ({SCHEMES_ACCEPTED})", f"“{visible(text)}”不是险种（应为 {SCHEMES_ACCEPTED_ZH}）"
     )

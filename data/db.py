@@ -73,6 +73,30 @@ class DatabaseUnreadable(RuntimeError):
         super().__init__(f"{path}: {reason}")
 
 
+NOT_DUCKDB = (
+    "is not a DuckDB database (another kind of file, or a damaged one); "
+    "give kuomian's database file, or a new file name to start one (--db or KUOMIAN_DB)"
+)
+_MAGIC_OFFSET, _MAGIC = 8, b"DUCK"  # every DuckDB file: an 8-byte checksum, then this
+
+
+def _not_duckdb(path: Path) -> bool:
+    """A regular, non-empty file that lacks DuckDB's magic bytes.
+
+    Checked before DuckDB sees the path: given ``data.csv`` (or ``.parquet``, ``.json``), DuckDB opens an
+    in-memory database with the file as a view instead of refusing it, so ``kuomian --db data.csv demo``
+    said "loaded" and kept nothing, and a read leaked "Cannot launch in-memory database in read-only mode".
+    """
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(_MAGIC_OFFSET + len(_MAGIC))
+    except OSError:
+        return False  # DuckDB then says what is wrong (permission, ...)
+    return head[_MAGIC_OFFSET:] != _MAGIC
+
+
 def _unreadable(path: Path, error: BaseException) -> DatabaseUnreadable:
     """A sentence for a database file DuckDB could not open (other than for a lock)."""
     text = str(error)
@@ -81,10 +105,7 @@ def _unreadable(path: Path, error: BaseException) -> DatabaseUnreadable:
     elif path.exists() and not os.access(path, os.R_OK):
         reason = "cannot be read (permission denied); give a database file you may read (--db or KUOMIAN_DB)"
     elif "not a valid DuckDB database" in text:
-        reason = (
-            "is not a DuckDB database (another kind of file, or a damaged one); "
-            "give kuomian's database file, or a new file name to start one (--db or KUOMIAN_DB)"
-        )
+        reason = NOT_DUCKDB
     else:
         first = text.splitlines()[0] if text else type(error).__name__
         reason = "cannot be opened as a database: " + first.removeprefix("IO Error: ")
@@ -199,6 +220,8 @@ def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None
             raise DatabaseUnreadable(path, reason) from None
         if _empty_file(path):
             path.unlink()  # an empty file holds nothing: start the database in its place
+    if _not_duckdb(path):
+        raise DatabaseUnreadable(path, NOT_DUCKDB) from None
     started = time.monotonic()
     deadline = started + wait_seconds
     with announce_writer(path) if write else _no_marker():

@@ -159,6 +159,7 @@ LEVELLED = {"snapshots": "scheme", "pool": "group", "actions": "action"}
 
 LEVEL_NAMES = {
     **{level: level for level in LEVELS},
+    "全国": "country", "国家": "country",
     "省": "province", "省级": "province", "自治区": "province", "直辖市": "province",
     "市": "city", "市级": "city", "地级": "city", "地级市": "city", "州": "city", "地区": "city", "盟": "city",
     "县": "county", "县级": "county", "区": "county", "县级市": "county", "旗": "county",
@@ -173,10 +174,10 @@ LEVEL_NAMES = {
 
 
 def level_of(text: str) -> str | None:
-    """A level as written -> ``province`` ... ``village`` (NFKC, spaces removed, English in any case)."""
+    """A level as written -> ``country`` ... ``village`` (NFKC, spaces removed, English in any case)."""
     key = checks.compact(text)
     return LEVEL_NAMES.get(key) or LEVEL_NAMES.get(key.lower())
-LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # province 0 ... village 4
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}  # country 0, province 1 ... village 5
 
 
 
@@ -356,6 +357,9 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
         checked.warnings.sort()
     if checked.ok and kind.name == "population" and con is not None:
         checked.warnings.extend(_population_below_insured(con, out))
+        checked.warnings.sort()
+    if checked.ok and kind.name == "regions" and con is not None:
+        checked.warnings.extend(_figures_after_abolition(con, out))
         checked.warnings.sort()
     whole = {c: "int64" for c in (*kind.counts, *categories)}
     checked.frame = out.astype(whole) if checked.ok else out
@@ -549,8 +553,8 @@ def _check_regions(table: pd.DataFrame, known: pd.DataFrame, out: pd.DataFrame, 
     flag(
         level.isna(),
         "level",
-        lambda m: "'" + level_text[m] + "' is not a level (province, city, county, township, village or 省, 市, 县, 乡, 村)",
-        lambda m: "“" + level_text[m] + "”不是层级（应为 省、市、县、乡、村 或 province、city、county、township、village）",
+        lambda m: "'" + level_text[m] + "' is not a level (country, province, city, county, township, village or 全国, 省, 市, 县, 乡, 村)",
+        lambda m: "“" + level_text[m] + "”不是层级（应为 全国、省、市、县、乡、村 或 country、province、city、county、township、village）",
     )
     # The hierarchy as it will be once the file lands: the file's rows over the database's.
     levels = known["level"].to_dict()
@@ -649,7 +653,12 @@ def _check_duplicates(table: pd.DataFrame, out: pd.DataFrame, kind: Kind, flag) 
         compared[column] = _compared(column, distinct, out[column], codes[column])
         keyed[column] = pd.factorize(compared[column])[0][codes[column]]
     keyed = pd.DataFrame(keyed, index=table.index)
-    duplicate = keyed.duplicated(keep="first")
+    # A row with an empty key cell is refused for that cell; two such rows are not "the same key twice"
+    # (a code left blank under its township's first row said "2026-11 /  / public already appears in row 3").
+    blank = np.zeros(len(table), dtype=bool)
+    for column in key:
+        blank |= (table[column].fillna("").astype(str).str.strip() == "").to_numpy()
+    duplicate = keyed.duplicated(keep="first") & ~blank
     if not duplicate.any():
         return
     first_row = table["_row"].groupby([keyed[c] for c in key]).transform("first")
@@ -966,6 +975,36 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             )
         )
     return warnings
+
+def _figures_after_abolition(con: duckdb.DuckDBPyConnection, out: pd.DataFrame) -> list[Problem]:
+    """A regions file's rows that abolish a region which already holds snapshot rows at or after the month
+    it is abolished from: accepted with a warning per region (cli.md, "Regions that change": from that month
+    on its rows no longer count, so its figures silently left its ancestors' sums; issue 9, "never accepted
+    with other numbers ... and no warning")."""
+    abolishing = out[out["abolished"].notna()]
+    warnings: list[Problem] = []
+    for row, code, name, month in zip(abolishing["_row"], abolishing["code"], abolishing["name"], abolishing["abolished"]):
+        found = con.execute(
+            "SELECT count(*), min(period), sum(insured) FROM snapshots WHERE region_code = ? AND period >= ?",
+            [str(code), int(month)],
+        ).fetchone()
+        count, first, insured = int(found[0]), found[1], found[2]
+        if count == 0:
+            continue
+        since = period_label(int(month))
+        warnings.append(
+            Problem(
+                int(row),
+                "abolished",
+                f"{code} ({name}) already holds {count} snapshot row(s) from {period_label(int(first))} on"
+                f" ({int(insured)} insured); abolished from {since}, they are no longer counted: report them"
+                " under its successor, or roll back the import that brought them",
+                f"{code} {name} 已有 {period_label(int(first))} 起的 {count} 行参保缴费数据（参保 {int(insured)} 人）；"
+                f"自 {since} 撤销后这些数据不再计入：请以承继区划重新报送，或撤销带来这些数据的导入",
+            )
+        )
+    return warnings
+
 
 # ImportRefused, Problem, notes_of, read_table and read_upload are re-exported: callers import them from here.
 _REEXPORTED = (ImportRefused, Problem, notes_of, read_table, read_upload)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 SCHEMES: tuple[str, ...] = ("employee", "public", "resident")
 EMPLOYEE_SCHEMES: tuple[str, ...] = ("employee", "public")
-LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
+# country (全国) is the one root a ministry-level database may have above its provinces (metrics.md §1)
+LEVELS: tuple[str, ...] = ("country", "province", "city", "county", "township", "village")
 STATUSES: tuple[str, ...] = ("achieved", "on_track", "behind", "off_track")
 
 

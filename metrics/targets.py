@@ -446,10 +446,15 @@ class _Walker:
             return 0 if ok else None
         value = node["carry_forward_months"]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CARRY_FORWARD_MONTHS:
+            quoted = isinstance(value, str) and value.strip().isdigit()  # "2": YAML reads a quoted number as text
             self.problem(
                 "reporting.carry_forward_months", _value_line(node, "carry_forward_months"),
-                f"{_show(value)} is not a whole number from 0 to {MAX_CARRY_FORWARD_MONTHS}",
-                f"{_show_zh(value)} 不是 0 到 {MAX_CARRY_FORWARD_MONTHS} 之间的整数",
+                f"'{value}' is text (in quotes), not a whole number from 0 to {MAX_CARRY_FORWARD_MONTHS}; write it without quotes"
+                if quoted
+                else f"{_show(value)} is not a whole number from 0 to {MAX_CARRY_FORWARD_MONTHS}",
+                f"“{value}”加了引号，是文字而不是 0 到 {MAX_CARRY_FORWARD_MONTHS} 之间的整数；请去掉引号"
+                if quoted
+                else f"{_show_zh(value)} 不是 0 到 {MAX_CARRY_FORWARD_MONTHS} 之间的整数",
             )
             return None
         return int(value) if ok else None

@@ -97,3 +97,17 @@ def test_the_dashboard_says_in_words_that_its_database_cannot_be_opened(tmp_path
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert [e.value for e in at.error] == [f"无法打开数据库：{db}: {NOT_DUCKDB}"]
+
+
+@pytest.mark.parametrize("name", ["regions.csv", "pool.parquet", "notes.json"])
+@pytest.mark.parametrize("verb", ["demo", "history", "import"])
+def test_a_db_named_like_a_data_file_is_refused_not_opened_as_a_view(capsys, tmp_path, name, verb):
+    # DuckDB opens data.csv as an in-memory database with the file as a view: `demo` said "loaded"
+    # and kept nothing, a read leaked "Catalog Error: Cannot launch in-memory database".
+    (tmp_path / "given").mkdir()
+    db = tmp_path / "given" / name
+    db.write_text("code,name\n5303,曲靖市\n", encoding="utf-8")
+    status, out, err = run(capsys, "--db", db, *verbs(tmp_path)[verb])
+    assert (status, out) == (1, "")
+    assert err == f"kuomian: {db}: {NOT_DUCKDB}\n"
+    assert db.read_text(encoding="utf-8") == "code,name\n5303,曲靖市\n"

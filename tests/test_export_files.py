@@ -529,3 +529,22 @@ def test_kuomian_export_leaves_quietly_run_after_run(demo_db, tmp_path):
         lines = done.stderr.splitlines()
         assert len(lines) == 3 and all(PROGRESS.match(line) for line in lines), done.stderr
         assert out.stat().st_size > 10_000
+
+
+def test_the_estimate_mark_on_a_briefing_card_starts_after_the_value_it_follows(demo_db, targets):
+    """The （估算） mark was placed by a width guess that took the bold percent sign for 0.7 em (it sets
+    at 0.96 em in Noto Sans CJK Bold): it overlapped the "%" of every estimated card."""
+    from PIL import ImageFont
+
+    font = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+    assert font.exists(), "fonts-noto-cjk is missing: run scripts/setup"
+    with connect(demo_db) as con:
+        b = briefing_from_connection(con, targets, "530323", month_index("2026-08"), "coverage_rate")
+    figure = briefing_figure(b, Texts("zh"))
+    annotations = list(figure.layout.annotations)
+    mark = next(i for i, a in enumerate(annotations) if a.text == "<b>（估算）</b>")
+    value = annotations[mark - 1]  # the card's value, drawn just before its mark
+    assert value.text.startswith("<b>") and value.text.endswith("%</b>")
+    shown = value.text.removeprefix("<b>").removesuffix("</b>")
+    real = ImageFont.truetype(str(font), 68, index=2).getlength(shown)  # index 2: the SC face
+    assert (mark_x := annotations[mark].x * 1920) >= value.x * 1920 + real, (shown, real, mark_x)

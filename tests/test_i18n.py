@@ -45,3 +45,9 @@ def test_text_fills_the_placeholders_in_the_language_asked():
 def test_an_unknown_language_is_refused_naming_the_choices():
     with pytest.raises(ValueError, match=r"unknown language 'fr'; expected one of zh, en"):
         text("sidebar.period", "fr")
+
+
+def test_the_upload_label_names_every_format_the_uploader_takes():
+    # it said "CSV or XLSX" while .xls and .ods are read too (issue 9)
+    for label in CATALOG["data.file"]:
+        assert all(fmt in label for fmt in ("CSV", "XLSX", "XLS", "ODS")), label

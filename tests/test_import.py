@@ -92,6 +92,29 @@ def test_snapshots_with_chinese_headers_and_scheme_names_land(capsys, db, tmp_pa
     ]
 
 
+def test_a_country_root_above_the_provinces_is_a_level(capsys, tmp_path):
+    # metrics.md §1: country (全国) > province > ...; it was refused as "not a level"
+    db = tmp_path / "fresh.duckdb"
+    file = write_csv(
+        tmp_path / "regions.csv",
+        [ZH_REGIONS_HEADER, ["000000", "全国", "全国", ""], ["530000", "云南省", "省", "000000"], ["5303", "曲靖市", "市", "530000"]],
+    )
+    status, _, err = import_(capsys, db, "regions", file)
+    assert (status, err) == (0, "")
+    assert rows_of(db, "SELECT code, level, parent_code FROM regions ORDER BY code") == [
+        ("000000", "country", None),
+        ("530000", "province", "000000"),
+        ("5303", "city", "530000"),
+    ]
+
+
+def test_a_province_cannot_hold_the_country(capsys, tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    file = write_csv(tmp_path / "regions.csv", [ZH_REGIONS_HEADER, ["530000", "云南省", "省", ""], ["000000", "全国", "country", "530000"]])
+    status, _, err = import_(capsys, db, "regions", file)
+    assert status == 1 and f"{file}:3: " in err
+
+
 def test_regions_with_chinese_headers_and_level_names_land(capsys, tmp_path):
     db = tmp_path / "fresh.duckdb"
     file = write_csv(
@@ -258,6 +281,12 @@ def test_empty_count_is_refused(capsys, db, tmp_path):
     assert refused(capsys, db, "snapshots", file) == [f"{file}:2: receiving: is empty"]
 
 
+def test_empty_period_is_refused_as_empty(capsys, db, tmp_path):
+    # it said "'' is not a month (YYYY-MM, ...)" where every other empty field says "is empty"
+    file = snapshots_file(tmp_path, ["", "530102001", "resident", "900", "100", "500"])
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:2: period: is empty"]
+
+
 def test_receiving_more_than_insured_is_refused(capsys, db, tmp_path):
     file = snapshots_file(tmp_path, ["2025-12", "530102002", "resident", "1180", "1204", "0"])
     assert refused(capsys, db, "snapshots", file) == [f"{file}:2: receiving: 1204 is more than insured (1180)"]
@@ -274,6 +303,14 @@ def test_unknown_region_in_population_is_refused(capsys, db, tmp_path):
     file = write_csv(tmp_path / "population.csv", [POPULATION_HEADER, ["2025-12", "530102999", "2000"]])
     assert refused(capsys, db, "population", file) == [
         f"{file}:2: region_code: '530102999' is not a known region (import the regions first)"
+    ]
+
+
+def test_a_total_row_in_the_scheme_column_is_refused_saying_it_is_a_total(capsys, db, tmp_path):
+    # a township's 合计 row under its three scheme rows: it said only "'合计' is not a scheme (...)"
+    file = snapshots_file(tmp_path, ["2025-12", "530102001", "resident", "900", "100", "500"], ["2025-12", "530102001", "合 计", "900", "100", "500"])
+    assert refused(capsys, db, "snapshots", file) == [
+        f"{file}:3: scheme: '合 计' is a total of the schemes, not a scheme; delete the total rows (their persons are in the scheme rows)"
     ]
 
 
@@ -437,7 +474,7 @@ def test_region_with_a_bad_code_is_refused(capsys, db, tmp_path, code):
 def test_region_with_an_unknown_level_is_refused(capsys, db, tmp_path):
     file = regions_file(tmp_path, ["530103", "盘龙区", "district", "5301"])
     assert refused(capsys, db, "regions", file) == [
-        f"{file}:2: level: 'district' is not a level (province, city, county, township, village or 省, 市, 县, 乡, 村)"
+        f"{file}:2: level: 'district' is not a level (country, province, city, county, township, village or 全国, 省, 市, 县, 乡, 村)"
     ]
 
 
@@ -677,3 +714,14 @@ def test_a_region_with_an_unreadable_level_that_has_children_in_the_database_is_
     file = write_csv(tmp_path / "regions.csv", [REGIONS[0], ["530102", "五华区", "???", "5301"]])
     problems = refused(capsys, db, "regions", file)
     assert problems and problems[0].startswith(f"{file}:2: level: '???' is not a level")
+
+
+def test_rows_with_an_empty_key_cell_are_refused_for_it_not_as_duplicates(capsys, db, tmp_path):
+    file = snapshots_file(
+        tmp_path,
+        ["2025-12", "530102001", "employee", "900", "100", "500"],
+        ["2025-12", "", "public", "900", "100", "500"],
+        ["2025-12", "530102002", "employee", "900", "100", "500"],
+        ["2025-12", "", "public", "900", "100", "500"],
+    )
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:3: region_code: is empty", f"{file}:5: region_code: is empty"]

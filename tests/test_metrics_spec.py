@@ -464,6 +464,26 @@ def test_carried_row_counts_as_reported_within_carry_forward_months(carrying):
     assert (august["numerator"], august["value"], august["carried"]) == (None, None, 0)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (adversary, issue 8): the contract carries a row 'as if reported' even where another level of"
+    " its subtree line reports that scheme at t, which then counts twice; metrics.md §3 must say which wins",
+)
+def test_a_carried_row_never_counts_a_scheme_twice_beside_a_reported_one_at_another_level(carrying):
+    # 五华区 reported its employee scheme itself in March; from April its townships report it. "One scheme,
+    # one level" (metrics.md §3) forbids a region and a descendant holding one (period, scheme); a carried
+    # row is counted "as if reported", so the county's March row must not count on top of April's rows.
+    carrying.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])
+    carrying.snapshots([
+        ("2026-03", "530102", "employee", 400, 0, 400),
+        ("2026-03", TOWN_A, "resident", 500, 0, 0), ("2026-03", TOWN_B, "resident", 500, 0, 0),
+        ("2026-04", TOWN_A, "resident", 500, 0, 0), ("2026-04", TOWN_B, "resident", 500, 0, 0),
+        ("2026-04", TOWN_A, "employee", 200, 0, 200), ("2026-04", TOWN_B, "employee", 200, 0, 200),
+    ])
+    row = carrying.row("2026-04", "530102", "coverage_rate", level="county")
+    assert (row["numerator"], row["carried"]) == (1400, 0)  # today: (1800, 1), the employees twice
+
+
 def test_carried_rows_never_cross_a_january(carrying):
     carrying.population([("2024-12", TOWN_A, 1000)])
     carrying.snapshots([("2025-12", TOWN_A, "resident", 900, 100, 500)])

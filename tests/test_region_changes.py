@@ -204,3 +204,33 @@ def test_an_abolished_region_is_not_listed_as_a_missing_report(world):
     with connect(world.db) as con:
         assert missing_reports(con, "530102", month_index("2025-10"))["code"].tolist() == [TOWN_A, TOWN_B]
         assert missing_reports(con, "530102", month_index("2025-11"))["code"].tolist() == [TOWN_A]
+
+
+def test_abolishing_a_region_that_already_holds_later_figures_is_accepted_with_a_warning(world):
+    # Its rows from the abolished month on stop counting in its county's sums: without a word, the
+    # county lost those persons (cli.md "Regions that change"; issue 9: never other numbers unsaid).
+    world.snapshots([("2025-11", TOWN_B, "resident", 900, 100, 500), ("2025-12", TOWN_B, "resident", 910, 100, 510),
+                     ("2025-10", TOWN_B, "resident", 880, 100, 490)])
+    path = world.root / "abolish.csv"
+    path.write_text(
+        ",".join(REGION_HEADER) + f"\n{TOWN_B},护国街道,township,530102,2025-11,{NEW_TOWN}\n"
+        f"{NEW_TOWN},护国新街道,township,530102,,\n",
+        encoding="utf-8",
+    )
+    result = import_file(world.db, "regions", path)
+    assert [problem.render(str(path)) for problem in result.warnings] == [
+        f"{path}:2: abolished: {TOWN_B} (护国街道) already holds 2 snapshot row(s) from 2025-11 on (1810 insured);"
+        " abolished from 2025-11, they are no longer counted: report them under its successor, or roll back"
+        " the import that brought them"
+    ]
+
+
+def test_abolishing_a_region_without_later_figures_warns_nothing(world):
+    world.snapshots([("2025-10", TOWN_B, "resident", 880, 100, 490)])
+    path = world.root / "abolish.csv"
+    path.write_text(
+        ",".join(REGION_HEADER) + f"\n{TOWN_B},护国街道,township,530102,2025-11,{NEW_TOWN}\n"
+        f"{NEW_TOWN},护国新街道,township,530102,,\n",
+        encoding="utf-8",
+    )
+    assert import_file(world.db, "regions", path).warnings == ()

@@ -836,6 +836,8 @@ def test_carry_forward_months_is_read_from_the_reporting_section():
         ("1.5", "1.5 is not a whole number from 0 to 12"),
         ("two", "two is not a whole number from 0 to 12"),
         ("true", "true is not a whole number from 0 to 12"),
+        # quoted, it read "2 is not a whole number from 0 to 12"
+        ('"2"', "'2' is text (in quotes), not a whole number from 0 to 12; write it without quotes"),
     ],
 )
 def test_carry_forward_months_is_a_whole_number_from_0_to_12(value, message):
