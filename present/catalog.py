@@ -367,7 +367,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "briefing.definition_note": ("（{text}）", " ({text})"),
     "briefing.list_sep": ("、", ", "),
     "briefing.status_rule": ("状态：已达标＝达到目标；进度正常＝不低于进度线；略有滞后＝低于进度线 {band} 个百分点以内；明显滞后＝低于进度线超过 {band} 个百分点。", "Status: achieved = at or above the target; on track = at or above the trajectory; behind = up to {band} points below it; off track = more than {band} points below it."),
-    "briefing.source": ("数据来源：各乡镇（街道）月报，kuomian 汇总计算；口径详见 docs/metrics.md", "Source: the townships' monthly reports, summed by kuomian; definitions in docs/metrics.md"),
+    "briefing.source": ("数据来源：各乡镇（街道）月报，kuomian 汇总计算；各指标口径见本表所列定义", "Source: the townships' monthly reports, summed by kuomian; each metric's definition is given above"),
     "briefing.unit.country": ("国家", "countries"),
     "briefing.unit.province": ("省", "provinces"),
     "briefing.unit.city": ("市", "cities"),

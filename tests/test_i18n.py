@@ -51,3 +51,9 @@ def test_the_upload_label_names_every_format_the_uploader_takes():
     # it said "CSV or XLSX" while .xls and .ods are read too (issue 9)
     for label in CATALOG["data.file"]:
         assert all(fmt in label for fmt in ("CSV", "XLSX", "XLS", "ODS")), label
+
+
+def test_no_text_a_reader_sees_cites_a_repository_path():
+    # issue 11: the briefing's and the bulletin's footers cited docs/metrics.md, which no vice-mayor can open
+    cited = {key: pair for key, pair in CATALOG.items() if any(re.search(r"docs/|\.md\b|\.py\b", text) for text in pair)}
+    assert not cited
