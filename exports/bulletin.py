@@ -30,7 +30,7 @@ from metrics.registry import METRIC_KEYS
 from present.charts import STATUS_COLORS
 from present.downloads import HIGHLIGHT_FILL, PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, percent_format, readable_text_color
 from present.formatting import format_rate, rate_decimals
-from present.honest import estimated_suffix, is_comparable, overdue_text, region_not_comparable_note
+from present.honest import estimated_suffix, is_comparable, implausible_text, overdue_text, region_not_comparable_note
 
 HEADER_FILL = "#F2F2F2"
 PRAISE_FILL = "#DCEBF7"  # a tint of the "achieved" blue
@@ -148,7 +148,7 @@ def _league_headers(tx: Texts, metric: str) -> list[str]:
 
 def _row_note(item: pd.Series, tx: Texts) -> str:
     """Not comparable (naming the ancestor and schemes), estimated, overdue: what the row's reader must know."""
-    parts = [region_not_comparable_note(item, tx.t) or "", estimated_suffix(item, tx.t).strip("（）() "), overdue_text(item, tx.t) or ""]
+    parts = [region_not_comparable_note(item, tx.t) or "", estimated_suffix(item, tx.t).strip("（）() "), overdue_text(item, tx.t) or "", implausible_text(item, tx.t) or ""]
     return tx.t("honest.list_sep").join(p for p in parts if p) if tx.language == "zh" else "; ".join(p for p in parts if p)
 
 

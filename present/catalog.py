@@ -99,6 +99,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{ancestor}直接报送{schemes}，本数值不含这些人员，不参与排名。",
         "{ancestor} reports {schemes} itself; these figures leave those persons out and are not ranked.",
     ),
+    "honest.implausible": ("{mark} 超过 100%，数据不合理，请核实是否重复计算", "{mark} above 100%: implausible, check for rows counted twice"),
     "honest.overdue": ("逾期 {months} 个月，现需 {persons} 人", "{months} months overdue; {persons} persons needed now"),
     "honest.overdue_only": ("逾期 {months} 个月", "{months} months overdue"),
     "honest.unchanged": ("持平", "unchanged"),

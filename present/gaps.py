@@ -15,7 +15,7 @@ from metrics.gaps import PACE_FLAGS, pace_flags
 from metrics.registry import counts_year_to_date
 from present.catalog import metric_label, text
 from present.formatting import format_month
-from present.honest import overdue_text
+from present.honest import implausible_text, overdue_text
 
 
 def flag_names(language: str) -> tuple[str, ...]:
@@ -56,7 +56,7 @@ def gaps_view(table: pd.DataFrame, rows: pd.DataFrame, metric: str, language: st
     carried = rows.set_index("region_code")["carried"] if "carried" in rows else None
 
     def note(row: pd.Series) -> str:
-        parts = [overdue_text(row, t) or ""]
+        parts = [overdue_text(row, t) or "", implausible_text(row, t) or ""]
         if carried is not None and carried.get(row["region_code"], 0) > 0:
             parts.append(t("honest.estimated"))
         return " · ".join(p for p in parts if p)

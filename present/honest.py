@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 from metrics.periods import period_label
+from present.formatting import IMPLAUSIBLE_MARK, is_implausible_rate
 
 Translate = Callable[..., str]  # (catalog key, **values) -> text
 CHANGE_DECIMALS = 2
@@ -150,6 +151,14 @@ def overdue_text(row: pd.Series | dict | None, t: Translate) -> str | None:
     if _missing(persons):
         return t("honest.overdue_only", months=months)
     return t("honest.overdue", months=months, persons=f"{int(persons):,}")
+
+
+def implausible_text(row: pd.Series | dict | None, t: Translate) -> str | None:
+    """``"⚠ 超过 100%，数据不合理，请核实"``: a rate above 100% (issue 9 point 1: a total row counted
+    twice, or a population figure too low), said wherever the row is listed; none otherwise."""
+    if row is None or not is_implausible_rate(row.get("value")):
+        return None
+    return t("honest.implausible", mark=IMPLAUSIBLE_MARK)
 
 
 # --------------------------------------------------------------------------- changes

@@ -19,7 +19,7 @@ from metrics.targets import BulletinRules
 from present.catalog import metric_label, status_label, text
 from present.charts import STATUS_COLORS
 from present.formatting import format_month, format_rate
-from present.honest import estimated_suffix, is_comparable, overdue_text
+from present.honest import estimated_suffix, is_comparable, implausible_text, overdue_text
 
 
 def statuses_text(statuses: tuple[str, ...], language: str) -> str:
@@ -104,6 +104,7 @@ def league_view(shown: pd.DataFrame, metric: str, language: str, siblings: bool)
         parts = [] if is_comparable(row) else [f"{t('status.not_comparable')}（{own}）"]
         parts.append(estimated_suffix(row, t).strip("（）() "))
         parts.append(overdue_text(row, t) or "")
+        parts.append(implausible_text(row, t) or "")
         return " · ".join(p for p in parts if p)
 
     pinned = shown["pinned"].to_numpy()

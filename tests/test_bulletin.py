@@ -352,3 +352,17 @@ def test_kuomian_bulletin_refuses_what_it_cannot_rank(demo_db, tmp_path, capsys,
     assert code == status
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_bulletin_row_above_100_percent_carries_the_implausible_note():
+    """Issue 9 point 1: the bulletin, like every table, marks a rate above 100% as implausible."""
+    import pandas as pd
+
+    from exports.bulletin import _row_note
+    from present.texts import Texts
+
+    row = pd.Series({"value": 1.915, "comparable": True, "carried": 0, "overdue_months": float("nan"), "gap_persons": 0})
+    assert "⚠ 超过 100%，数据不合理" in _row_note(row, Texts("zh"))
+    plausible = row.copy()
+    plausible["value"] = 0.95
+    assert _row_note(plausible, Texts("zh")) == ""

@@ -288,3 +288,17 @@ def test_trend_ticks_never_repeat_when_the_figures_lie_close(low, expected):
     line = series([low, 0.951, 0.952], [0, 0, 0])
     fig = trend_figure(line, path_for(line["period"].tolist()), title="t", value_name="v", target_name="g", trajectory_name="p")
     assert fig.layout.yaxis.tickformat == expected
+
+
+def test_a_rate_above_100_percent_is_said_implausible_in_the_row_notes():
+    """Issue 9 point 1: a coverage of 191.5% (a 合计 row counted twice) carries a visible mark wherever it
+    is listed; a rate of exactly 100% does not."""
+    from present.catalog import text
+    from present.honest import implausible_text
+
+    def zh(key, **params):
+        return text(key, "zh", **params)
+
+    assert implausible_text({"value": 1.915}, zh) == "⚠ 超过 100%，数据不合理，请核实是否重复计算"
+    assert implausible_text({"value": 1.0}, zh) is None
+    assert implausible_text({"value": float("nan")}, zh) is None
