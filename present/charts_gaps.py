@@ -76,8 +76,11 @@ def pareto_figure(
                 name=name,
                 marker={"color": colour, "pattern": {"shape": "x" if test is None else "", "fgcolor": "#FFFFFF", "size": 8}},
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
-                textposition="outside",
-                cliponaxis=False,
+                # inside the top of the bar: the cumulative line passes over the bars, never over a label
+                textposition="inside",
+                insidetextanchor="end",
+                textangle=0,
+                textfont={"color": "#000000" if colour == UNKNOWN_COLOR else "#FFFFFF"},
                 hovertemplate="%{x}: %{y:,} " + bar_name + "<extra>%{fullData.name}</extra>",
             )
         )
@@ -97,6 +100,7 @@ def pareto_figure(
     base_layout(fig, title, height=480, percent_axis=None)
     fig.update_layout(
         barmode="overlay",
+        uniformtext={"minsize": 9, "mode": "hide"},  # a bar too thin for its label shows it in the hover only
         yaxis={"title": {"text": bar_name}, "tickformat": ",d", "rangemode": "tozero"},
         yaxis2={
             "overlaying": "y",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from present.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
+from present.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis, month_ticks
 
 # Okabe-Ito: the two schemes in blues/greens, what is left in orange.
 EMPLOYEE_COLOR = "#0072B2"  # blue
@@ -199,6 +199,7 @@ def conversion_lines(
             )
         )
     base_layout(fig, title, height=460)
+    month_ticks(fig)
     fig.update_yaxes(rangemode="tozero")
     return fig
 
