@@ -23,6 +23,7 @@ SHORT_COLOR = ALERT_COLORS["short"]  # needs a faster pace than it keeps
 PACED_COLOR = ALERT_COLORS["enough"]  # keeps the pace it needs
 UNKNOWN_COLOR = ALERT_COLORS["unknown"]  # pace unknown
 LINE_COLOR = "#000000"
+LINE_ABOVE_BARS = 1.15  # the cumulative line's point sits at least this many times higher than its bar
 
 
 def pareto_figure(
@@ -54,6 +55,7 @@ def pareto_figure(
     flags = shown["short_of_pace"].tolist()
     late = shown["overdue_months"].notna().tolist() if overdue_name and "overdue_months" in shown else [False] * len(shown)
     labelled = len(labels) <= LABELLED_BARS
+    whole = max(1, int(table["gap_persons"].sum()))  # persons: what the cumulative share is a share of
 
     fig = go.Figure()
     groups = (
@@ -101,7 +103,9 @@ def pareto_figure(
     fig.update_layout(
         barmode="overlay",
         uniformtext={"minsize": 9, "mode": "hide"},  # a bar too thin for its label shows it in the hover only
-        yaxis={"title": {"text": bar_name}, "tickformat": ",d", "rangemode": "tozero"},
+        # The persons axis runs to LINE_ABOVE_BARS times the whole gap on the scale of the share axis, so each
+        # bar (its share of the gap, never above the cumulative share) ends below the line's point over it.
+        yaxis={"title": {"text": bar_name}, "tickformat": ",d", "range": [0, whole * 1.05 * LINE_ABOVE_BARS]},
         yaxis2={
             "overlaying": "y",
             "side": "right",

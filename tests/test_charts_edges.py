@@ -8,7 +8,7 @@ import pandas as pd
 from metrics.periods import month_index
 from present.charts import base_layout, trend_figure
 from present.charts_data import completeness_figure
-from present.charts_gaps import pareto_figure
+from present.charts_gaps import LINE_ABOVE_BARS, pareto_figure
 from present.charts_pool import conversion_lines
 from present.charts_rankings import REFERENCE_RAISE, league_bar_figure
 
@@ -85,3 +85,6 @@ def test_the_pareto_bar_labels_sit_inside_their_bars_under_the_cumulative_line()
     assert [(b.textposition, b.insidetextanchor) for b in bars] == [("inside", "end")] * 3
     assert [list(b.text) for b in bars] == [["600"], ["300"], ["100"]]
     assert (fig.layout.uniformtext.minsize, fig.layout.uniformtext.mode) == (9, "hide")
+    # each bar ends below the cumulative line's point above it: persons axis 0..1000 persons x 1.05 x 1.15
+    assert list(fig.layout.yaxis.range) == [0, 1000 * 1.05 * LINE_ABOVE_BARS]
+    assert list(fig.layout.yaxis2.range) == [0, 1.05]
