@@ -40,6 +40,14 @@ def format_sufficiency(value: object, none: str = "—") -> str:
     return "0.9999"
 
 
+def axis_label_positions(remaining: pd.Series) -> list[str]:
+    """Where the names of the points on the y axis go (regions without a gap): beside their point,
+    alternately below and above it in order of height, so two points of similar height never print
+    their names over each other (issue 11 point 4). ``remaining``: persons, one per point."""
+    order = pd.to_numeric(remaining, errors="coerce").rank(method="first").fillna(0).astype(int).tolist()
+    return ["bottom right" if rank % 2 else "top right" for rank in order]
+
+
 def group_funnel(
     groups: pd.DataFrame,
     group_names: Mapping[int, str],
@@ -154,7 +162,7 @@ def pool_against_gap(
                 mode="markers+text" if labelled else "markers",
                 name=name,
                 text=shown if labelled else None,
-                textposition="middle right" if color == NO_GAP_COLOR else "top center",  # on the axis: beside
+                textposition=axis_label_positions(part["remaining"]) if color == NO_GAP_COLOR else "top center",
                 textfont={"family": FONT_FAMILY, "size": 12, "color": color if color != NO_GAP_COLOR else "#666666"},
                 customdata=labels,
                 hovertemplate="%{customdata}<br>" + x_title + ": %{x:,}<br>" + y_title + ": %{y:,}<extra></extra>",

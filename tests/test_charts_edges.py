@@ -88,3 +88,10 @@ def test_the_pareto_bar_labels_sit_inside_their_bars_under_the_cumulative_line()
     # each bar ends below the cumulative line's point above it: persons axis 0..1000 persons x 1.05 x 1.15
     assert list(fig.layout.yaxis.range) == [0, 1000 * 1.05 * LINE_ABOVE_BARS]
     assert list(fig.layout.yaxis2.range) == [0, 1.05]
+
+
+def test_names_on_the_pool_scatter_axis_alternate_below_and_above_in_order_of_height():
+    from present.charts_pool import axis_label_positions
+
+    # 4,100 and 4,000 persons lie a hair apart: one name goes below its point, the other above
+    assert axis_label_positions(pd.Series([4_100, 15_000, 4_000, 12_000])) == ["top right", "top right", "bottom right", "bottom right"]
