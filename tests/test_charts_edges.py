@@ -90,8 +90,12 @@ def test_the_pareto_bar_labels_sit_inside_their_bars_under_the_cumulative_line()
     assert list(fig.layout.yaxis2.range) == [0, 1.05]
 
 
-def test_names_on_the_pool_scatter_axis_alternate_below_and_above_in_order_of_height():
+
+def test_names_of_close_points_on_the_pool_scatter_axis_go_below_and_above_them():
     from present.charts_pool import axis_label_positions
 
-    # 4,100 and 4,000 persons lie a hair apart: one name goes below its point, the other above
-    assert axis_label_positions(pd.Series([4_100, 15_000, 4_000, 12_000])) == ["top right", "top right", "bottom right", "bottom right"]
+    # 6,400 and 6,000 persons lie 2% of the tallest apart: the lower's name below, the upper's above;
+    # 12,400, 15,000 and 17,300 are far enough apart to be named beside their points
+    assert axis_label_positions(pd.Series([17_300, 15_000, 12_400, 6_400, 6_000], index=[3, 4, 7, 8, 9])) == [
+        "middle right", "middle right", "middle right", "top right", "bottom right",
+    ]
