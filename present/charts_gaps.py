@@ -78,8 +78,10 @@ def pareto_figure(
                 name=name,
                 marker={"color": colour, "pattern": {"shape": "x" if test is None else "", "fgcolor": "#FFFFFF", "size": 8}},
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
-                # inside the top of the bar: the cumulative line passes over the bars, never over a label
-                textposition="inside",
+                # inside the top of the bar, or just above a bar too short for it: the line's point is
+                # LINE_ABOVE_BARS times higher than its bar, so it passes over the labels, never through them
+                textposition="auto",
+                cliponaxis=False,
                 insidetextanchor="end",
                 textangle=0,
                 textfont={"color": "#000000" if colour == UNKNOWN_COLOR else "#FFFFFF"},
@@ -102,7 +104,6 @@ def pareto_figure(
     base_layout(fig, title, height=480, percent_axis=None)
     fig.update_layout(
         barmode="overlay",
-        uniformtext={"minsize": 9, "mode": "hide"},  # a bar too thin for its label shows it in the hover only
         # The persons axis runs to LINE_ABOVE_BARS times the whole gap on the scale of the share axis, so each
         # bar (its share of the gap, never above the cumulative share) ends below the line's point over it.
         yaxis={"title": {"text": bar_name}, "tickformat": ",d", "range": [0, whole * 1.05 * LINE_ABOVE_BARS]},

@@ -67,7 +67,7 @@ def test_a_reference_above_the_target_is_labelled_one_line_higher_and_to_the_rig
     assert (city.xanchor, city.yshift) == ("left", REFERENCE_RAISE)
 
 
-def test_the_pareto_bar_labels_sit_inside_their_bars_under_the_cumulative_line():
+def test_the_pareto_bar_labels_sit_inside_their_bars_and_every_bar_ends_under_the_cumulative_line():
     table = pd.DataFrame(
         {
             "region_code": ["1", "2", "3"],
@@ -82,9 +82,8 @@ def test_the_pareto_bar_labels_sit_inside_their_bars_under_the_cumulative_line()
         rest_note=lambda **n: "",
     )
     bars = [t for t in fig.data if t.type == "bar"]
-    assert [(b.textposition, b.insidetextanchor) for b in bars] == [("inside", "end")] * 3
+    assert [(b.textposition, b.insidetextanchor) for b in bars] == [("auto", "end")] * 3
     assert [list(b.text) for b in bars] == [["600"], ["300"], ["100"]]
-    assert (fig.layout.uniformtext.minsize, fig.layout.uniformtext.mode) == (9, "hide")
     # each bar ends below the cumulative line's point above it: persons axis 0..1000 persons x 1.05 x 1.15
     assert list(fig.layout.yaxis.range) == [0, 1000 * 1.05 * LINE_ABOVE_BARS]
     assert list(fig.layout.yaxis2.range) == [0, 1.05]
