@@ -166,7 +166,7 @@ st.dataframe(
     # narrow numeric columns: all thirteen fit the page's width at 1440 px instead of scrolling (issue 11 point 4)
     column_config={
         headers["region_name"]: st.column_config.Column(width=100),
-        headers["note"]: st.column_config.Column(width=160),
+        headers["note"]: st.column_config.Column(width=120),
         **{headers[key]: st.column_config.Column(width="small") for key in GAPS_NARROW},
     },
     column_order=[name for key, name in headers.items() if key != "region_code"],  # the code is in the CSV

@@ -23,6 +23,7 @@ SHORT_COLOR = ALERT_COLORS["short"]  # needs a faster pace than it keeps
 PACED_COLOR = ALERT_COLORS["enough"]  # keeps the pace it needs
 UNKNOWN_COLOR = ALERT_COLORS["unknown"]  # pace unknown
 LINE_COLOR = "#000000"
+SHORT_BAR = 0.08  # of the persons axis: a bar shorter than this prints its label just above it
 LINE_ABOVE_BARS = 1.15  # the cumulative line's point sits at least this many times higher than its bar
 
 
@@ -80,7 +81,7 @@ def pareto_figure(
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
                 # inside the top of the bar, or just above a bar too short for it: the line's point is
                 # LINE_ABOVE_BARS times higher than its bar, so it passes over the labels, never through them
-                textposition="auto",
+                textposition=["outside" if gaps[i] < SHORT_BAR * whole * 1.05 * LINE_ABOVE_BARS else "inside" for i in picked],
                 cliponaxis=False,
                 insidetextanchor="end",
                 textangle=0,

@@ -82,7 +82,8 @@ def test_the_pareto_bar_labels_sit_inside_their_bars_and_every_bar_ends_under_th
         rest_note=lambda **n: "",
     )
     bars = [t for t in fig.data if t.type == "bar"]
-    assert [(b.textposition, b.insidetextanchor) for b in bars] == [("auto", "end")] * 3
+    # 100 of 1,000 persons fills 8.3% of the axis: inside; a bar under 8% prints its label just above it
+    assert [(list(b.textposition), b.insidetextanchor) for b in bars] == [(["inside"], "end")] * 3
     assert [list(b.text) for b in bars] == [["600"], ["300"], ["100"]]
     # each bar ends below the cumulative line's point above it: persons axis 0..1000 persons x 1.05 x 1.15
     assert list(fig.layout.yaxis.range) == [0, 1000 * 1.05 * LINE_ABOVE_BARS]
@@ -98,3 +99,15 @@ def test_names_of_close_points_on_the_pool_scatter_axis_go_below_and_above_them(
     assert axis_label_positions(pd.Series([17_300, 15_000, 12_400, 6_400, 6_000], index=[3, 4, 7, 8, 9])) == [
         "middle right", "middle right", "middle right", "top right", "bottom right",
     ]
+
+
+
+def test_a_pareto_bar_too_short_for_its_label_prints_it_just_above():
+    table = pd.DataFrame(
+        {
+            "region_code": ["1", "2"], "region_name": ["东山镇", "西山镇"], "gap_persons": [950, 50],
+            "cumulative_share": [0.95, 1.0], "short_of_pace": pd.array([True, True], dtype="boolean"),
+        }
+    )
+    fig = pareto_figure(table, title="t", bar_name="人", line_name="累计", flag_names=("a", "b", "c"), rest_note=lambda **n: "")
+    assert list(fig.data[0].textposition) == ["inside", "outside"]

@@ -185,7 +185,7 @@ def test_the_gaps_table_narrows_its_numeric_columns_to_fit_its_column():
 
     table = open_page().dataframe[0].proto
     widths = {name: config.get("width") for name, config in json.loads(table.columns).items()}
-    assert (widths["地区"], widths["说明"]) == (100, 160)
+    assert (widths["地区"], widths["说明"]) == (100, 120)
     narrow = ("差距（人）", "占比", "累计占比", "剩余月数", "参保率", "目标", "期限", "每月需增（人）", "近 12 个月月均增（人）")
     assert [widths[name] for name in narrow] == ["small"] * 9
     assert "区划代码" not in table.column_order and "地区" in table.column_order  # the code stays in the CSV
