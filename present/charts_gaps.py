@@ -58,6 +58,9 @@ def pareto_figure(
     labelled = len(labels) <= LABELLED_BARS
     whole = max(1, int(table["gap_persons"].sum()))  # persons: what the cumulative share is a share of
 
+    def short_bar(i: int) -> bool:  # too short for its label inside: printed above, in ink
+        return gaps[i] < SHORT_BAR * whole * 1.05 * LINE_ABOVE_BARS
+
     fig = go.Figure()
     groups = (
         (overdue_name, SHORT_COLOR, None),
@@ -81,11 +84,11 @@ def pareto_figure(
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
                 # inside the top of the bar, or just above a bar too short for it: the line's point is
                 # LINE_ABOVE_BARS times higher than its bar, so it passes over the labels, never through them
-                textposition=["outside" if gaps[i] < SHORT_BAR * whole * 1.05 * LINE_ABOVE_BARS else "inside" for i in picked],
+                textposition=["outside" if short_bar(i) else "inside" for i in picked],
                 cliponaxis=False,
                 insidetextanchor="end",
                 textangle=0,
-                textfont={"color": "#000000" if colour == UNKNOWN_COLOR else "#FFFFFF"},
+                textfont={"color": ["#000000" if colour == UNKNOWN_COLOR or short_bar(i) else "#FFFFFF" for i in picked]},
                 hovertemplate="%{x}: %{y:,} " + bar_name + "<extra>%{fullData.name}</extra>",
             )
         )

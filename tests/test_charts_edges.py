@@ -111,3 +111,4 @@ def test_a_pareto_bar_too_short_for_its_label_prints_it_just_above():
     )
     fig = pareto_figure(table, title="t", bar_name="人", line_name="累计", flag_names=("a", "b", "c"), rest_note=lambda **n: "")
     assert list(fig.data[0].textposition) == ["inside", "outside"]
+    assert list(fig.data[0].textfont.color) == ["#FFFFFF", "#000000"]  # above the bar, on white: in ink
