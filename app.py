@@ -15,7 +15,7 @@ from ui.busy import show_busy
 from ui.i18n import t
 from ui.selection import language_switch, sidebar
 
-st.set_page_config(page_title="扩面 kuomian", page_icon=":material/trending_up:", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="扩面 kuomian", page_icon=":material/trending_up:", layout="wide", initial_sidebar_state="auto")  # auto: collapsed at phone width (issue 11)
 
 language_switch()
 
@@ -37,8 +37,18 @@ if showing_demo:
 if selection is not None:
     st.sidebar.caption(t("sidebar.data_as_of", period=period_label(selection.periods[-1])))
 
+overview = st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="home", default=True)
+
+
+def _open_overview() -> None:
+    """The ``/overview`` deep link: Streamlit serves the default page at ``/`` only, so this hidden page
+    sends the reader there instead of Streamlit's English "Page not found" dialog (issue 11 point 4)."""
+    st.switch_page(overview)
+
+
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    overview,
+    st.Page(_open_overview, title=t("nav.overview"), url_path="overview", visibility="hidden"),
     st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
     st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),

@@ -99,7 +99,7 @@ def problem_columns() -> dict:
 
 
 def show_problems(problems, source: str, key: str) -> None:
-    st.dataframe(problem_table(problems), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(problems)), column_config=problem_columns())
+    st.dataframe(problem_table(problems), hide_index=True, width="stretch", placeholder="—", height=min(400, 38 + 35 * len(problems)), column_config=problem_columns())
     lines = "\n".join(p.render(source, language()) for p in problems)
     with st.expander(t("data.problem_lines"), icon=":material/content_copy:"):
         st.code(lines, language=None)
@@ -138,7 +138,7 @@ def findings_table(heading: str, frame: pd.DataFrame, columns, *, key: str) -> N
     if frame.empty:
         st.caption(t("data.none_found"))
     else:
-        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", key=key)
+        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", placeholder="—", key=key)
 
 
 tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
@@ -194,10 +194,10 @@ with tab_upload:
                 st.info(note_zh(note) if language() == "zh" else note, icon=":material/info:")
             if preview.warnings:
                 st.warning(t("data.warnings", count=len(preview.warnings)), icon=":material/warning:")
-                st.dataframe(problem_table(preview.warnings), hide_index=True, width="stretch", column_config=problem_columns())
+                st.dataframe(problem_table(preview.warnings), hide_index=True, width="stretch", placeholder="—", column_config=problem_columns())
             if not preview.table.empty:
                 st.markdown(f"**{t('data.first_rows', shown=min(PREVIEW_ROWS, preview.rows), total=preview.rows)}**")
-                st.dataframe(file_rows(preview), hide_index=True, width="stretch")
+                st.dataframe(file_rows(preview), hide_index=True, width="stretch", placeholder="—")
             if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
                 try:
                     with st.spinner(t("data.writing")):
@@ -281,7 +281,7 @@ with tab_history:
                 t("data.col.rolled_back_at"): imports["rolled_back_at"].map(format_time),
             }
         )
-        st.dataframe(shown, hide_index=True, width="stretch", key="data_history")
+        st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", key="data_history")
         active = imports[imports["rolled_back_at"].isna()]
         st.subheader(t("data.rollback_title"))
         if active.empty:
@@ -386,6 +386,7 @@ with tab_quality:
                     ),
                     hide_index=True,
                     width="stretch",
+                    placeholder="—",  # not "None": Streamlit's own word for a missing value
                     key="data_missing",
                 )
 

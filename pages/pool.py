@@ -105,7 +105,7 @@ groups_table = pd.DataFrame(
             t("pool.col.employee_share"): [format_rate(v) for v in groups["employee_conversion_share"]],
         }
 )
-st.dataframe(groups_table, hide_index=True, width="stretch", key="pool_groups_table")
+st.dataframe(groups_table, hide_index=True, width="stretch", placeholder="—", key="pool_groups_table")
 st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
     t("table.download_csv"),
     csv_bytes(groups_table),
@@ -155,6 +155,7 @@ else:
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",  # not "None": Streamlit's own word for a missing value
             key="pool_short_table",
         )
     missing = kid_totals[kid_totals["identified"].isna()]["region_code"].tolist()

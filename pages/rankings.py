@@ -196,7 +196,7 @@ workbook = xlsx_bytes(
     fills={headers["status"]: status_fills},
     highlight_rows=[0],
 )
-downloads = st.columns([1, 1, 1, 3], vertical_alignment="center")
+downloads = st.columns([1, 1, 2, 2], vertical_alignment="center")  # the bulletin label is long: room for it whole
 with downloads[0]:
     st.download_button(
         t("rankings.download_xlsx"),

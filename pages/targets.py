@@ -82,6 +82,7 @@ for metric in METRIC_KEYS:
             },
             hide_index=True,
             width="stretch",
+            placeholder="—",  # not "None": Streamlit's own word for a missing value
         )
     with chart_column:
         scope = t("targets.scope_all")
@@ -127,5 +128,6 @@ else:
         },
         hide_index=True,
         width="stretch",
+        placeholder="—",  # not "None": Streamlit's own word for a missing value
         column_config={t("targets.reached"): st.column_config.NumberColumn(help=t("targets.reached_help"))},
     )

@@ -148,7 +148,7 @@ else:
             t("trends.change"): [format_points(c) for c in summary["change"]],
         }
     )
-    st.dataframe(summary_table, hide_index=True, width="stretch")
+    st.dataframe(summary_table, hide_index=True, width="stretch", placeholder="—")
     st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
         t("table.download_csv"),
         csv_bytes(summary_table),

@@ -94,6 +94,8 @@ def base_layout(fig: go.Figure, title: str, *, height: int = 420, percent_axis: 
         margin={"l": 60, "r": 30, "t": 70, "b": 60},
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
+        # down the right edge, not across the top: at phone width a row of tools would cover the title (issue 11)
+        modebar={"orientation": "v"},
     )
     if percent_axis == "y":
         fig.update_yaxes(tickformat=".0%", hoverformat=".2%")
@@ -103,7 +105,19 @@ def base_layout(fig: go.Figure, title: str, *, height: int = 420, percent_axis: 
 
 
 def month_axis(months: Sequence[int]) -> list[str]:
+    """Month indexes as the x values of a time chart: ``24312`` -> ``"2025-12"``.
+
+    Plotly reads these strings as dates and would tick them in English
+    ("Jan 2024"); a figure that uses them calls :func:`month_ticks`.
+    """
     return [period_label(m) for m in months]
+
+
+def month_ticks(fig: go.Figure) -> go.Figure:
+    """Ticks and hovers of a :func:`month_axis` x axis read ``2024-01``, in every language (issue 11 point 4:
+    plotly's own date ticks, "Jan 2024", are English in the Chinese dashboard)."""
+    fig.update_xaxes(type="date", tickformat="%Y-%m", hoverformat="%Y-%m")
+    return fig
 
 
 def trend_figure(
@@ -170,6 +184,7 @@ def trend_figure(
     if estimated_name and any(estimated_flags(series)):
         fig.add_trace(estimated_legend(estimated_name))
     base_layout(fig, title)
+    month_ticks(fig)
     # ticks one decimal finer where every figure lies within 5 points, so no two ticks read the same
     shown = pd.concat([pd.Series(c, dtype="float64") for c in (series["value"], path["target"], path["trajectory"])]).dropna()
     if not shown.empty and shown.max() - shown.min() < 0.05:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.periods import period_label
-from present.charts import ALERT_COLORS, SERIES_COLORS, TARGET_COLOR, base_layout, month_axis
+from present.charts import ALERT_COLORS, SERIES_COLORS, TARGET_COLOR, base_layout, month_axis, month_ticks
 
 
 def completeness_figure(
@@ -56,7 +56,7 @@ def completeness_figure(
     if selected is not None and selected in set(completeness["period"]):
         fig.add_vline(x=period_label(selected), line={"color": "#999999", "width": 1, "dash": "dot"})
     low = float(values.min()) if len(values) else 1.0
-    fig = base_layout(fig, title, height=360)
+    fig = month_ticks(base_layout(fig, title, height=360))
     # Zoomed to the data, so that one missed township out of 137 (99.3%) is visible; never hides a low month.
     fig.update_yaxes(range=[max(0.0, min(0.95, low - 0.01)), 1.008])
     return fig

@@ -23,6 +23,8 @@ SHORT_COLOR = ALERT_COLORS["short"]  # needs a faster pace than it keeps
 PACED_COLOR = ALERT_COLORS["enough"]  # keeps the pace it needs
 UNKNOWN_COLOR = ALERT_COLORS["unknown"]  # pace unknown
 LINE_COLOR = "#000000"
+SHORT_BAR = 0.08  # of the persons axis: a bar shorter than this prints its label just above it
+LINE_ABOVE_BARS = 1.15  # the cumulative line's point sits at least this many times higher than its bar
 
 
 def pareto_figure(
@@ -54,6 +56,10 @@ def pareto_figure(
     flags = shown["short_of_pace"].tolist()
     late = shown["overdue_months"].notna().tolist() if overdue_name and "overdue_months" in shown else [False] * len(shown)
     labelled = len(labels) <= LABELLED_BARS
+    whole = max(1, int(table["gap_persons"].sum()))  # persons: what the cumulative share is a share of
+
+    def short_bar(i: int) -> bool:  # too short for its label inside: printed above, in ink
+        return gaps[i] < SHORT_BAR * whole * 1.05 * LINE_ABOVE_BARS
 
     fig = go.Figure()
     groups = (
@@ -76,8 +82,13 @@ def pareto_figure(
                 name=name,
                 marker={"color": colour, "pattern": {"shape": "x" if test is None else "", "fgcolor": "#FFFFFF", "size": 8}},
                 text=[f"{gaps[i]:,}" for i in picked] if labelled else None,
-                textposition="outside",
+                # inside the top of the bar, or just above a bar too short for it: the line's point is
+                # LINE_ABOVE_BARS times higher than its bar, so it passes over the labels, never through them
+                textposition=["outside" if short_bar(i) else "inside" for i in picked],
                 cliponaxis=False,
+                insidetextanchor="end",
+                textangle=0,
+                textfont={"color": ["#000000" if colour == UNKNOWN_COLOR or short_bar(i) else "#FFFFFF" for i in picked]},
                 hovertemplate="%{x}: %{y:,} " + bar_name + "<extra>%{fullData.name}</extra>",
             )
         )
@@ -97,7 +108,9 @@ def pareto_figure(
     base_layout(fig, title, height=480, percent_axis=None)
     fig.update_layout(
         barmode="overlay",
-        yaxis={"title": {"text": bar_name}, "tickformat": ",d", "rangemode": "tozero"},
+        # The persons axis runs to LINE_ABOVE_BARS times the whole gap on the scale of the share axis, so each
+        # bar (its share of the gap, never above the cumulative share) ends below the line's point over it.
+        yaxis={"title": {"text": bar_name}, "tickformat": ",d", "range": [0, whole * 1.05 * LINE_ABOVE_BARS]},
         yaxis2={
             "overlaying": "y",
             "side": "right",

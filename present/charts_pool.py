@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from present.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis
+from present.charts import ALERT_COLORS, FONT_FAMILY, STATUS_COLORS, base_layout, month_axis, month_ticks
 
 # Okabe-Ito: the two schemes in blues/greens, what is left in orange.
 EMPLOYEE_COLOR = "#0072B2"  # blue
@@ -21,6 +21,7 @@ SHORT_COLOR = ALERT_COLORS["short"]  # the pool cannot close the gap (not a stat
 ENOUGH_COLOR = ALERT_COLORS["enough"]
 NO_GAP_COLOR = STATUS_COLORS["none"]
 TOTAL_COLOR = "#000000"
+CLOSE_ON_AXIS = 0.06  # of the tallest point: closer than this, two names on the y axis would touch
 LABEL_ALL_UP_TO = 12  # sub-regions: up to this many, every point is named; beyond, only the flagged ones
 GROUP_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#B8A200", "#999999")
 
@@ -38,6 +39,27 @@ def format_sufficiency(value: object, none: str = "—") -> str:
         if value >= 1 or round(value, places) < 1:
             return f"{value:.{places}f}"
     return "0.9999"
+
+
+def axis_label_positions(remaining: pd.Series) -> list[str]:
+    """Where the names of the points on the y axis go (regions without a gap): beside their point, except
+    that of two points closer than :data:`CLOSE_ON_AXIS` of the tallest, the lower's name goes below it
+    and the upper's above, so they never print over each other (issue 11 point 4). ``remaining``:
+    persons, one per point; the positions come back in the same order."""
+    heights = pd.to_numeric(remaining, errors="coerce").fillna(0).astype(float)
+    close = CLOSE_ON_AXIS * max(1.0, float(heights.max()) if len(heights) else 1.0)
+    positions = ["middle right"] * len(heights)
+    order = heights.sort_values(kind="stable").index.tolist()
+    place = {label: n for n, label in enumerate(heights.index)}
+    k = 0
+    while k + 1 < len(order):
+        low, high = order[k], order[k + 1]
+        if heights[high] - heights[low] < close:
+            positions[place[low]], positions[place[high]] = "bottom right", "top right"
+            k += 2
+        else:
+            k += 1
+    return positions
 
 
 def group_funnel(
@@ -154,7 +176,7 @@ def pool_against_gap(
                 mode="markers+text" if labelled else "markers",
                 name=name,
                 text=shown if labelled else None,
-                textposition="middle right" if color == NO_GAP_COLOR else "top center",  # on the axis: beside
+                textposition=axis_label_positions(part["remaining"]) if color == NO_GAP_COLOR else "top center",
                 textfont={"family": FONT_FAMILY, "size": 12, "color": color if color != NO_GAP_COLOR else "#666666"},
                 customdata=labels,
                 hovertemplate="%{customdata}<br>" + x_title + ": %{x:,}<br>" + y_title + ": %{y:,}<extra></extra>",
@@ -199,6 +221,7 @@ def conversion_lines(
             )
         )
     base_layout(fig, title, height=460)
+    month_ticks(fig)
     fig.update_yaxes(rangemode="tozero")
     return fig
 

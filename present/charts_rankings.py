@@ -17,6 +17,7 @@ from present.charts import NOT_COMPARABLE_PATTERN, STATUS_COLORS, STATUS_MARKS, 
 from present.formatting import format_rate
 
 BAR_HEIGHT = 24
+REFERENCE_RAISE = 20  # pixels: the reference line's label, one text line above the target's
 ZOOM_ABOVE = 0.5  # rates all above this: the axis starts near the lowest instead of at 0
 
 
@@ -38,6 +39,11 @@ def axis_start(values: pd.Series, targets: pd.Series) -> float:
     if known.empty or known.min() <= ZOOM_ABOVE:
         return 0.0
     return max(0.0, math.floor((float(known.min()) - 0.02) * 20) / 20)
+
+
+def reference_below(reference: tuple[str, float] | None, goal: float) -> bool:
+    """True where the reference line lies left of the target line (its label then goes left, the target's right)."""
+    return reference is not None and reference[1] is not None and not pd.isna(reference[1]) and float(reference[1]) < goal
 
 
 def league_bar_figure(
@@ -113,7 +119,7 @@ def league_bar_figure(
         goal = float(targets[0])
         vline(goal, {"color": TARGET_COLOR, "dash": "dash", "width": 2})
         annotations.append(
-            {"x": goal, "xanchor": "right", "text": f"{target_name} {format_rate(goal)}", "font": {"color": TARGET_COLOR}, **above}
+            {"x": goal, "xanchor": "left" if reference_below(reference, goal) else "right", "text": f"{target_name} {format_rate(goal)}", "font": {"color": TARGET_COLOR}, **above}
         )
     elif len(targets) > 1:
         fig.add_trace(
@@ -128,10 +134,14 @@ def league_bar_figure(
     if reference is not None and reference[1] is not None and not pd.isna(reference[1]):
         name, value = reference
         vline(float(value), {"color": TRAJECTORY_COLOR, "dash": "dot", "width": 2})
+        # Beside one target line, the label sits one line higher and on its own side of its line, so
+        # "曲靖市 79.2%" never lies over "目标 80.0%" (issue 11 point 4).
+        staggered = {"yshift": REFERENCE_RAISE} if len(targets) == 1 else {}
         annotations.append(
             {
                 "x": float(value),
-                "xanchor": "left",
+                "xanchor": "right" if len(targets) == 1 and float(value) < float(targets[0]) else "left",
+                **staggered,
                 "text": f"{name} {format_rate(value, targets[0] if len(targets) == 1 else None)}",
                 "font": {"color": TRAJECTORY_COLOR},
                 **above,

@@ -180,3 +180,24 @@ def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(se
     settle(page)
     shoot(page, "07-briefing-en")
     page.close()
+
+
+def test_the_overview_deep_link_opens_the_overview_not_page_not_found(server, browser):
+    """``/overview`` (issue 11 point 4): Streamlit serves the default page at ``/`` only and answered a
+    link to its url_path with an English "Page not found" dialog; app.py's hidden page sends it home."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{server}/overview")
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
+    expect(page.locator("h1").first).to_contain_text("曲靖市")
+    assert "Page not found" not in page.locator("body").inner_text()
+    page.close()
+
+
+def test_at_phone_width_the_sidebar_starts_collapsed(server, browser):
+    """``initial_sidebar_state="auto"``: at 390 px the overview opens with its sidebar closed (issue 11 point 4)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)  # (settle() waits for a visible sidebar)
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    page.close()

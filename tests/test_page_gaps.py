@@ -177,3 +177,15 @@ def test_an_overdue_county_reads_overdue_with_the_persons_needed_now(demo_db):
         assert shown_row["每月需增（人）"] == row["gap_persons"]
     assert any("已于" in e.value and "到期而未达到" in e.value for e in at.error)
     assert not any(re.search(r"距期限 \d+ 个月", c.value) for c in at.caption)
+
+
+def test_the_gaps_table_narrows_its_numeric_columns_to_fit_its_column():
+    """Thirteen columns at their natural width overflowed the page at 1440 px (issue 11 point 4)."""
+    import json
+
+    table = open_page().dataframe[0].proto
+    widths = {name: config.get("width") for name, config in json.loads(table.columns).items()}
+    assert (widths["地区"], widths["说明"]) == (100, 120)
+    narrow = ("差距（人）", "占比", "累计占比", "剩余月数", "参保率", "目标", "期限", "每月需增（人）", "近 12 个月月均增（人）")
+    assert [widths[name] for name in narrow] == ["small"] * 9
+    assert "区划代码" not in table.column_order and "地区" in table.column_order  # the code stays in the CSV

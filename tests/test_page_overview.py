@@ -174,3 +174,14 @@ def test_xuanwei_townships_are_counted_not_comparable_on_the_coverage_tab_only()
     assert "≠ 不可比" not in payment["y"]
     notes = [i.value for i in at.info if i.value.startswith("宣威市直接报送")]
     assert len(notes) == 2  # coverage and employee share, not the payment rate
+
+
+def test_the_sidebar_starts_collapsed_at_phone_width():
+    """``initial_sidebar_state="auto"``: Streamlit collapses the sidebar on small screens, expands it on wide ones."""
+    import ast
+
+    calls = [
+        node for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "set_page_config"
+    ]
+    assert [k.value.value for c in calls for k in c.keywords if k.arg == "initial_sidebar_state"] == ["auto"]
