@@ -120,6 +120,41 @@ def month_ticks(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def target_traces(path: pd.DataFrame, target_name: str, trajectory_name: str) -> tuple[go.Scatter, go.Scatter]:
+    """The trajectory (dotted) and the target (dashed steps) of ``path`` (``period, target, trajectory``,
+    from ``metrics.compute.trajectory_path``), as every trend chart draws them."""
+    axis = month_axis(path["period"])
+    trajectory = go.Scatter(
+        x=axis,
+        y=path["trajectory"],
+        name=trajectory_name,
+        mode="lines",
+        line={"color": TRAJECTORY_COLOR, "dash": "dot", "width": 2},
+        connectgaps=False,
+    )
+    target = go.Scatter(
+        x=axis,
+        y=path["target"],
+        name=target_name,
+        mode="lines",
+        line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5, "shape": "hv"},
+    )
+    return trajectory, target
+
+
+def milestone_trace(milestones: Sequence[tuple[int, float]], name: str) -> go.Scatter:
+    """The milestones (month index, fraction) as labelled diamonds: ``95%``, or ``95.5%`` where it needs a decimal."""
+    return go.Scatter(
+        x=[period_label(m) for m, _ in milestones],
+        y=[v for _, v in milestones],
+        name=name,
+        mode="markers+text",
+        marker={"symbol": "diamond", "size": 11, "color": TARGET_COLOR},
+        text=[f"{v:.0%}" if round(v, 2) == v else f"{v:.1%}" for _, v in milestones],
+        textposition="top center",
+    )
+
+
 def trend_figure(
     series: pd.DataFrame,
     path: pd.DataFrame,
@@ -140,25 +175,8 @@ def trend_figure(
     points drawn as labelled diamonds.
     """
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=month_axis(path["period"]),
-            y=path["trajectory"],
-            name=trajectory_name,
-            mode="lines",
-            line={"color": TRAJECTORY_COLOR, "dash": "dot", "width": 2},
-            connectgaps=False,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=month_axis(path["period"]),
-            y=path["target"],
-            name=target_name,
-            mode="lines",
-            line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5, "shape": "hv"},
-        )
-    )
+    for trace in target_traces(path, target_name, trajectory_name):
+        fig.add_trace(trace)
     fig.add_trace(
         go.Scatter(
             x=month_axis(series["period"]),
@@ -170,17 +188,7 @@ def trend_figure(
         )
     )
     if milestones:
-        fig.add_trace(
-            go.Scatter(
-                x=[period_label(m) for m, _ in milestones],
-                y=[v for _, v in milestones],
-                name=milestone_name,
-                mode="markers+text",
-                marker={"symbol": "diamond", "size": 11, "color": TARGET_COLOR},
-                text=[f"{v:.0%}" if round(v, 2) == v else f"{v:.1%}" for _, v in milestones],
-                textposition="top center",
-            )
-        )
+        fig.add_trace(milestone_trace(milestones, milestone_name))
     if estimated_name and any(estimated_flags(series)):
         fig.add_trace(estimated_legend(estimated_name))
     base_layout(fig, title)

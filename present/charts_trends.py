@@ -25,10 +25,11 @@ from present.charts import (
     estimated_flags,
     estimated_legend,
     TARGET_COLOR,
-    TRAJECTORY_COLOR,
     base_layout,
+    milestone_trace,
     month_axis,
     status_color,
+    target_traces,
 )
 from present.formatting import format_rate
 
@@ -39,10 +40,6 @@ def percent_ticks(*columns: object) -> str:
     if values.empty or values.max() - values.min() >= 0.05:
         return ".0%"
     return ".1%"
-
-
-def _milestone_text(value: float) -> str:
-    return f"{value:.0%}" if round(value, 2) == value else f"{value:.1%}"
 
 
 def comparison_figure(
@@ -70,25 +67,8 @@ def comparison_figure(
     """
     fig = go.Figure()
     axis = month_axis(path["period"])
-    fig.add_trace(
-        go.Scatter(
-            x=axis,
-            y=path["trajectory"],
-            name=trajectory_name,
-            mode="lines",
-            line={"color": TRAJECTORY_COLOR, "dash": "dot", "width": 2},
-            connectgaps=False,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=axis,
-            y=path["target"],
-            name=target_name,
-            mode="lines",
-            line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5, "shape": "hv"},
-        )
-    )
+    for trace in target_traces(path, target_name, trajectory_name):
+        fig.add_trace(trace)
     for i, (name, series) in enumerate(lines):
         fig.add_trace(
             go.Scatter(
@@ -103,17 +83,7 @@ def comparison_figure(
     if estimated_name and any(any(estimated_flags(series)) for _, series in lines):
         fig.add_trace(estimated_legend(estimated_name, TARGET_COLOR))
     if milestones:
-        fig.add_trace(
-            go.Scatter(
-                x=[period_label(m) for m, _ in milestones],
-                y=[v for _, v in milestones],
-                name=milestone_name,
-                mode="markers+text",
-                marker={"symbol": "diamond", "size": 11, "color": TARGET_COLOR},
-                text=[_milestone_text(v) for _, v in milestones],
-                textposition="top center",
-            )
-        )
+        fig.add_trace(milestone_trace(milestones, milestone_name))
     for month in restarts:
         fig.add_vline(x=period_label(month), line={"color": "#999999", "width": 1, "dash": "dot"})
         fig.add_annotation(
