@@ -893,11 +893,7 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
             "_row": out["_row"].astype("int64"),
         }
     )
-    con.register("staged_insured", staged)
-    try:
-        over = con.execute(_OVER_REQUIRED_SQL).df()
-    finally:
-        con.unregister("staged_insured")
+    over = _query_staged(con, "staged_insured", staged, _OVER_REQUIRED_SQL)
     for record in over.itertuples():
         insured, required = int(record.insured), int(record.required)
         period, since = period_label(int(record.period)), period_label(int(record.population_period))
@@ -912,6 +908,15 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
             )
         )
     return sorted(warnings)
+
+
+def _query_staged(con: duckdb.DuckDBPyConnection, name: str, staged: pd.DataFrame, sql: str) -> pd.DataFrame:
+    """``sql`` run with ``staged`` visible as the table ``name`` (the file's rows beside the database's)."""
+    con.register(name, staged)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.unregister(name)
 
 
 _BELOW_INSURED_SQL = """
@@ -953,11 +958,7 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             "_row": out["_row"].astype("int64"),
         }
     )
-    con.register("staged_required", staged)
-    try:
-        found = con.execute(_BELOW_INSURED_SQL).df()
-    finally:
-        con.unregister("staged_required")
+    found = _query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL)
     warnings = []
     for record in found.itertuples():
         first, months = period_label(int(record.first_month)), int(record.months)
