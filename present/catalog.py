@@ -522,6 +522,26 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.col.lower_names": ("同时报送的下级地区", "Those sub-regions"),
 }
 
+# Sections kept in modules of their own (one per feature: warnings, tasks, accounts, ...), so that
+# features built side by side do not edit one dictionary. Each module holds ``STRINGS``, a dict of the
+# same shape as CATALOG; a key defined twice is an error caught by tests/test_i18n.py.
+SECTION_MODULES: tuple[str, ...] = ()
+
+
+def _merge_sections() -> None:
+    """Add every section module's ``STRINGS`` to :data:`CATALOG`; ValueError for a key defined twice."""
+    import importlib
+
+    for name in SECTION_MODULES:
+        strings = importlib.import_module(name).STRINGS
+        clash = sorted(set(strings) & set(CATALOG))
+        if clash:
+            raise ValueError(f"{name} redefines catalog keys: {', '.join(clash)}")
+        CATALOG.update(strings)
+
+
+_merge_sections()
+
 
 def check_language(language: str) -> str:
     """``language`` itself when it is one of :data:`LANGUAGES`; ValueError otherwise."""
