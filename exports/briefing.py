@@ -28,7 +28,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.render import HEIGHT, WIDTH
-from exports.words import say
 from present.texts import Texts
 from metrics.briefing import Briefing, Trend, best_and_worst, unranked_count
 from metrics.periods import period_label, year_of
@@ -534,7 +533,7 @@ def _footer(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     canvas.line(MARGIN, FOOTER_RULE_Y, WIDTH - MARGIN, FOOTER_RULE_Y)
     lines = [tx.definition(metric, b.schemes.get(metric)) for metric in METRIC_KEYS]
     lines.append(tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}"))
-    lines.append(say(tx, "source"))  # no repository path on a file that leaves the office (issue 11)
+    lines.append(tx.t("deck.source"))  # no repository path on a file that leaves the office (issue 11)
     y = FOOTER_RULE_Y + 21
     for line in lines:
         canvas.text(MARGIN, y, line, size=fit_size(line, WIDTH - 2 * MARGIN, 15, 11), color=SOFT)

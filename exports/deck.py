@@ -45,7 +45,6 @@ from pptx.util import Emu, Pt
 
 from exports.briefing import _rate_range, month_end, tile_text
 from present.texts import Texts
-from exports.words import say
 from metrics.briefing import Briefing, best_and_worst, unranked_count
 from metrics.league import league_members, league_table
 from metrics.periods import period_label
@@ -207,7 +206,7 @@ def _status_words(tx: Texts, status: str | None, comparable: bool = True) -> str
 def _definitions(b: Briefing, tx: Texts) -> list[str]:
     lines = [tx.definition(metric, b.schemes.get(metric)) for metric in METRIC_KEYS]
     lines.append(tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}"))
-    lines.append(say(tx, "source"))
+    lines.append(tx.t("deck.source"))
     return lines
 
 
@@ -235,7 +234,7 @@ def _card(slide, b: Briefing, tx: Texts, metric: str, left: int, top: int, width
     else:
         lines.append((tile.value + tile.estimate, 40, True, INK))
     if tile.change is not None:
-        lines.append((say(tx, "change", change=tile.change), 13, False, SOFT))
+        lines.append((tx.t("deck.change", change=tile.change), 13, False, SOFT))
     lines.append((tile.target_line, 13, False, INK))
     if tile.line:
         lines.append((tile.line, 13, tile.line_kind == "overdue", SOFT if tile.line_kind in ("ahead", "not_comparable") else INK))
@@ -249,8 +248,8 @@ def _card(slide, b: Briefing, tx: Texts, metric: str, left: int, top: int, width
         extra.text = estimate
         extra.font.size, extra.font.bold, extra.font.color.rgb = Pt(18), True, _rgb(WARN)
     parts = [f"{tile.label}：{tile.value or '—'}{tile.estimate}" if tx.language == "zh" else f"{tile.label}: {tile.value or '—'}{tile.estimate}", status]
-    parts += [p for p in (tile.change and say(tx, "change", change=tile.change), tile.target_line, tile.line) if p]
-    return [say(tx, "sep").join(parts)]
+    parts += [p for p in (tile.change and tx.t("deck.change", change=tile.change), tile.target_line, tile.line) if p]
+    return [tx.t("deck.sep").join(parts)]
 
 
 def _league_rows(b: Briefing, tx: Texts, rows: pd.DataFrame) -> tuple[list[list[str]], list[str], list[int]]:
@@ -283,7 +282,7 @@ def _briefing_slide(presentation, b: Briefing, tx: Texts) -> None:
     gap = int(0.2 * INCH)
     width = (SLIDE_WIDTH - 2 * MARGIN - 2 * gap) // 3
     top, height = int(1.3 * INCH), int(2.2 * INCH)
-    notes = [say(tx, "notes.figures", period=format_month(b.period), as_of=month_end(b.period))]
+    notes = [tx.t("deck.notes.figures", period=format_month(b.period), as_of=month_end(b.period))]
     for i, metric in enumerate(METRIC_KEYS):
         notes += _card(slide, b, tx, metric, MARGIN + i * (width + gap), top, width, height)
 
@@ -314,8 +313,8 @@ def _briefing_slide(presentation, b: Briefing, tx: Texts) -> None:
             _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.75 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(tx.t("briefing.unranked", count=missing), 10, False, SOFT)])
     else:
         _text_box(slide, MARGIN, table_top, SLIDE_WIDTH - 2 * MARGIN, int(0.4 * INCH), [(tx.t("briefing.no_league"), 13, False, SOFT)])
-    _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.45 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(say(tx, "source"), 9, False, SOFT)])
-    _notes(slide, [*notes, say(tx, "notes.definitions"), *_definitions(b, tx), say(tx, "notes.edit")])
+    _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.45 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(tx.t("deck.source"), 9, False, SOFT)])
+    _notes(slide, [*notes, tx.t("deck.notes.definitions"), *_definitions(b, tx), tx.t("deck.notes.edit")])
 
 
 # --------------------------------------------------------------------------- slides 2–4: trends
@@ -410,18 +409,18 @@ def _trend_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
     lines.append(((tile.value or "—") + tile.estimate, 32, True, WARN if tile.estimate else INK))
     lines.append((_status_words(tx, tile.status, is_comparable(row)), 14, True, INK))
     if tile.change is not None:
-        lines.append((say(tx, "change", change=tile.change), 12, False, SOFT))
+        lines.append((tx.t("deck.change", change=tile.change), 12, False, SOFT))
     lines.append((tile.target_line, 12, False, INK))
     if tile.line:
         lines.append((tile.line, 12, tile.line_kind == "overdue", INK))
     milestones = "、".join(f"{period_label(m)} {format_rate(v)}" for m, v in trend.milestones) if tx.language == "zh" else ", ".join(f"{period_label(m)} {format_rate(v)}" for m, v in trend.milestones)
     if milestones:
-        lines.append((say(tx, "notes.milestones", milestones=milestones), 11, False, SOFT))
+        lines.append((tx.t("deck.notes.milestones", milestones=milestones), 11, False, SOFT))
     box_left = left + width + int(0.2 * INCH)
     _text_box(slide, box_left, top + int(0.4 * INCH), SLIDE_WIDTH - MARGIN - box_left, height - int(0.4 * INCH), lines)
     footnotes = carried_footnotes(trend.series, tx.t, [m for m in months if m <= b.period])
     if footnotes:
-        line = "○ " + say(tx, "sep").join(footnotes[-3:])
+        line = "○ " + tx.t("deck.sep").join(footnotes[-3:])
         _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.85 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(line, 11, False, WARN)])
     _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.45 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(tx.definition(metric, b.schemes.get(metric)), 9, False, SOFT)])
 
@@ -430,16 +429,16 @@ def _trend_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
     trajectory = "—" if now.empty or _missing(now["trajectory"].iloc[0]) else format_rate(now["trajectory"].iloc[0], decimals=2)
     target = "—" if row is None or _missing(row["target"]) else format_rate(row["target"])
     notes = [
-        say(
-            tx, "notes.trend", metric=tx.metric(metric), first=period_label(shown[0]) if shown else "—", last=period_label(shown[-1]) if shown else "—",
+        tx.t(
+            "deck.notes.trend", metric=tx.metric(metric), first=period_label(shown[0]) if shown else "—", last=period_label(shown[-1]) if shown else "—",
             value=(tile.value or "—") + tile.estimate, target=target, trajectory=trajectory,
         ),
-        say(tx, "sep").join(p for p in (_status_words(tx, tile.status, is_comparable(row)), tile.change and say(tx, "change", change=tile.change), tile.target_line, tile.line) if p),
+        tx.t("deck.sep").join(p for p in (_status_words(tx, tile.status, is_comparable(row)), tile.change and tx.t("deck.change", change=tile.change), tile.target_line, tile.line) if p),
     ]
     if milestones:
-        notes.append(say(tx, "notes.milestones", milestones=milestones))
+        notes.append(tx.t("deck.notes.milestones", milestones=milestones))
     notes += footnotes
-    _notes(slide, [*notes, say(tx, "notes.definitions"), tx.definition(metric, b.schemes.get(metric)), tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}")])
+    _notes(slide, [*notes, tx.t("deck.notes.definitions"), tx.definition(metric, b.schemes.get(metric)), tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}")])
 
 
 # --------------------------------------------------------------------------- slides 5–7: leagues
@@ -509,26 +508,26 @@ def _league_slide(presentation, b: Briefing, tx: Texts, metric: str) -> None:
         reference.append(f"{tx.t('word.target')} {format_rate(target)}")
     # the regions that are not comparable: which ancestor reports which schemes (issue 8), as on the page
     reference += not_comparable_notes(b.league, metric, tx.t)
-    footer = say(tx, "sep").join(reference)
-    _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.5 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(footer or say(tx, "source"), 10, False, SOFT)])
+    footer = tx.t("deck.sep").join(reference)
+    _text_box(slide, MARGIN, SLIDE_HEIGHT - int(0.5 * INCH), SLIDE_WIDTH - 2 * MARGIN, int(0.3 * INCH), [(footer or tx.t("deck.source"), 10, False, SOFT)])
 
     notes = []
     if not ranked.empty:
         first, last = ranked.iloc[0], ranked.iloc[-1]
         notes.append(
-            say(
-                tx, "notes.league", count=len(ranked), unit=unit, best=first["region_name"], best_value=format_rate(first["value"], None if _missing(first["target"]) else first["target"]),
+            tx.t(
+                "deck.notes.league", count=len(ranked), unit=unit, best=first["region_name"], best_value=format_rate(first["value"], None if _missing(first["target"]) else first["target"]),
                 worst=last["region_name"], worst_value=format_rate(last["value"], None if _missing(last["target"]) else last["target"]),
             )
         )
     if footer:
         notes.append(footer)
-    notes.append(say(tx, "notes.league_rows"))
+    notes.append(tx.t("deck.notes.league_rows"))
     notes += [" ".join(part for part in (r[0], r[1], r[2], r[4]) if part) for r in body]
     unranked = [r[1] for r in body if not r[0]]
     if unranked:
-        notes.append(say(tx, "notes.unranked", names=tx.t("briefing.list_sep").join(unranked)))
-    _notes(slide, [*notes, say(tx, "notes.definitions"), tx.definition(metric, b.schemes.get(metric)), tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}")])
+        notes.append(tx.t("deck.notes.unranked", names=tx.t("briefing.list_sep").join(unranked)))
+    _notes(slide, [*notes, tx.t("deck.notes.definitions"), tx.definition(metric, b.schemes.get(metric)), tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}")])
 
 
 # --------------------------------------------------------------------------- the deck

@@ -57,3 +57,18 @@ def test_no_text_a_reader_sees_cites_a_repository_path():
     # issue 11: the briefing's and the bulletin's footers cited docs/metrics.md, which no vice-mayor can open
     cited = {key: pair for key, pair in CATALOG.items() if any(re.search(r"docs/|\.md\b|\.py\b", text) for text in pair)}
     assert not cited
+
+
+def test_the_deck_strings_are_catalog_entries_each_used_by_an_export():
+    # issue 11: the PPTX/briefing words lived in exports/words.py, outside the catalog
+    from present import catalog_deck
+
+    assert not (ROOT / "exports" / "words.py").exists()
+    assert all(key.startswith("deck.") and CATALOG[key] == pair for key, pair in catalog_deck.STRINGS.items())
+    used = {key for key, files in used_keys().items() if key.startswith("deck.") and files & {"deck.py", "briefing.py"}}
+    assert used == set(catalog_deck.STRINGS)
+
+
+def test_the_deck_footer_reads_in_the_language_asked():
+    assert text("deck.change", "zh", change="+0.3 个百分点") == "较上月 +0.3 个百分点"
+    assert text("deck.change", "en", change="+0.3 points") == "vs last month: +0.3 points"
