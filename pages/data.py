@@ -1,7 +1,9 @@
 """数据 Data: bring the townships' monthly spreadsheets in, undo an import, and see what the data lacks.
 
-Four tabs: upload (preview, then commit), templates, import history (with
-rollback) and data quality for the sidebar's region and period. The page
+Four tabs, one function each (a new task adds a function and a line to
+``TABS``): upload (preview, then commit), templates, import history (with
+rollback) and data quality for the sidebar's region and period. What the tabs
+compute or format is in ``present.data`` (the view builder). The page
 holds no SQL: it calls ``data.upload`` (preview/commit), ``data.store``
 (history/rollback), ``data.quality`` (the quality queries) through short-lived
 connections, cached under the database's version like ``ui.loaders``.
@@ -14,25 +16,24 @@ import streamlit as st
 
 from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
-from data.importer import KINDS, Problem, field_zh, months_summary
+from data.importer import KINDS, months_summary
 from data.readers import note_zh
 from data.store import RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
+from present import data as view
+from present.charts import chart_config
+from present.formatting import format_month, format_persons
+from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
 from ui import loaders
 from ui.busy import show_busy
-from present.charts import chart_config, file_stem
-from present.charts_data import completeness_figure
-from present.formatting import format_month, format_persons, format_rate
-from ui.i18n import language, level_label, t
+from ui.i18n import language, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
-from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
 LAST_IMPORT_KEY = "data_last_import"
 ROLLBACK_ROUND_KEY = "data_rollback_round"
 LAST_ROLLBACK_KEY = "data_last_rollback"
-PREVIEW_ROWS = 20
 
 
 # --------------------------------------------------------------------------- cached reads
@@ -64,30 +65,11 @@ def _path() -> str:
     return str(loaders.db_path())
 
 
-# --------------------------------------------------------------------------- shown text
+# --------------------------------------------------------------------------- widgets
 
 
 def kind_label(kind: str) -> str:
-    return t(f"data.kind.{kind}")
-
-
-def field_label(field: str) -> str:
-    """A problem's field as the reader's headers name it: ``region_code`` -> 区划代码 (zh)."""
-    if language() != "zh":
-        return field
-    chinese = {"row": t("data.field.row"), "header": t("data.field.header"), "file": t("data.field.file"), "sheet": t("data.field.sheet")}
-    return "+".join(chinese.get(part) or field_zh(part) for part in field.split("+"))
-
-
-def problem_table(problems: tuple[Problem, ...] | list[Problem]) -> pd.DataFrame:
-    """Every problem (or warning), one row each, its reason in the page's language."""
-    return pd.DataFrame(
-        {
-            t("data.col.row"): [p.row for p in problems],
-            t("data.col.field"): [field_label(p.field) for p in problems],
-            t("data.col.reason"): [p.text(language()) for p in problems],
-        }
-    )
+    return view.kind_label(kind, language())
 
 
 def problem_columns() -> dict:
@@ -99,8 +81,8 @@ def problem_columns() -> dict:
 
 
 def show_problems(problems, source: str, key: str) -> None:
-    st.dataframe(problem_table(problems), hide_index=True, width="stretch", placeholder="—", height=min(400, 38 + 35 * len(problems)), column_config=problem_columns())
-    lines = "\n".join(p.render(source, language()) for p in problems)
+    st.dataframe(view.problem_table(problems, language()), hide_index=True, width="stretch", placeholder="—", height=min(400, 38 + 35 * len(problems)), column_config=problem_columns())
+    lines = view.problem_lines(problems, source, language())
     with st.expander(t("data.problem_lines"), icon=":material/content_copy:"):
         st.code(lines, language=None)
     st.download_button(
@@ -113,40 +95,19 @@ def show_problems(problems, source: str, key: str) -> None:
     )
 
 
-def format_time(moment) -> str:
-    return "—" if moment is None or pd.isna(moment) else pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def file_rows(preview: upload.Preview) -> pd.DataFrame:
-    """The first rows as read, under the reader's headers."""
-    columns = KINDS[preview.kind].columns
-    chinese = {canonical: zh for zh, canonical in KINDS[preview.kind].chinese.items()}
-    shown = preview.table.head(PREVIEW_ROWS)
-    names = {"_row": t("data.col.row"), **{c: chinese[c] if language() == "zh" else c for c in columns}}
-    return shown[["_row", *columns]].rename(columns=names)
-
-
-# --------------------------------------------------------------------------- the page
-
-
-st.title(t("data.title"))
-st.caption(t("data.intro"))
-
-def findings_table(heading: str, frame: pd.DataFrame, columns, *, key: str) -> None:
+def findings_table(heading: str, frame: pd.DataFrame, table, *, key: str) -> None:
     """A data-quality finding: its count as a heading, then its rows (or "none found")."""
     st.markdown(f"**{heading}**")
     if frame.empty:
         st.caption(t("data.none_found"))
     else:
-        st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", placeholder="—", key=key)
+        st.dataframe(table(frame, language()), hide_index=True, width="stretch", placeholder="—", key=key)
 
 
-tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
-    [t("data.tab.upload"), t("data.tab.templates"), t("data.tab.history"), t("data.tab.quality")]
-)
+# --------------------------------------------------------------------------- 1. upload: preview, then commit
 
-# ---- 1. upload: preview, then commit
-with tab_upload:
+
+def upload_tab() -> None:
     st.session_state.setdefault(ROUND_KEY, 0)
     # The monthly snapshots are what analysts bring most often: the default.
     kind = choice(
@@ -167,64 +128,58 @@ with tab_upload:
             st.caption(months_summary(last["months"], language()))
         if last.get("warnings"):
             st.warning(t("data.imported_warnings", count=last["warnings"]), icon=":material/warning:")
-    if uploaded is not None:
-        st.session_state.pop(LAST_IMPORT_KEY, None)
-        data, name = uploaded.getvalue(), uploaded.name
-        sheets = upload.sheet_names(data, name)
-        sheet = st.selectbox(t("data.sheet"), sheets, key="data_sheet") if len(sheets) > 1 else None
+    if uploaded is None:
+        return
+    st.session_state.pop(LAST_IMPORT_KEY, None)
+    data, name = uploaded.getvalue(), uploaded.name
+    sheets = upload.sheet_names(data, name)
+    sheet = st.selectbox(t("data.sheet"), sheets, key="data_sheet") if len(sheets) > 1 else None
+    try:
+        with st.spinner(t("data.checking")):
+            preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
+    except DatabaseBusy:
+        show_busy()
+        return
+    counts = st.columns(3)
+    counts[0].metric(t("data.rows"), format_persons(preview.rows) if preview.rows is not None else "—")
+    counts[1].metric(t("data.will_add"), format_persons(preview.will_add) if preview.ok else "—")
+    counts[2].metric(t("data.will_replace"), format_persons(preview.will_replace) if preview.ok else "—")
+    if not preview.ok:
+        st.error(t("data.refused", count=len(preview.problems), source=name), icon=":material/block:")
+        show_problems(preview.problems, name, "preview")
+    else:
+        st.success(t("data.accepted", kind=kind_label(kind)), icon=":material/task_alt:")
+        if preview.will_replace:
+            st.info(t("data.replace_note", count=preview.will_replace), icon=":material/info:")
+    for note in preview.notes:  # what reading did: a 合计 row skipped, which sheet was read
+        st.info(note_zh(note) if language() == "zh" else note, icon=":material/info:")
+    if preview.warnings:
+        st.warning(t("data.warnings", count=len(preview.warnings)), icon=":material/warning:")
+        st.dataframe(view.problem_table(preview.warnings, language()), hide_index=True, width="stretch", placeholder="—", column_config=problem_columns())
+    if not preview.table.empty:
+        st.markdown(f"**{t('data.first_rows', shown=min(view.PREVIEW_ROWS, preview.rows), total=preview.rows)}**")
+        st.dataframe(view.file_rows(preview.kind, preview.table, language()), hide_index=True, width="stretch", placeholder="—")
+    if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
         try:
-            with st.spinner(t("data.checking")):
-                preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
+            with st.spinner(t("data.writing")):
+                outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
         except DatabaseBusy:
-            show_busy()
-            preview = None
-        if preview is not None:
-            counts = st.columns(3)
-            counts[0].metric(t("data.rows"), format_persons(preview.rows) if preview.rows is not None else "—")
-            counts[1].metric(t("data.will_add"), format_persons(preview.will_add) if preview.ok else "—")
-            counts[2].metric(t("data.will_replace"), format_persons(preview.will_replace) if preview.ok else "—")
-            if not preview.ok:
-                st.error(t("data.refused", count=len(preview.problems), source=name), icon=":material/block:")
-                show_problems(preview.problems, name, "preview")
-            else:
-                st.success(t("data.accepted", kind=kind_label(kind)), icon=":material/task_alt:")
-                if preview.will_replace:
-                    st.info(t("data.replace_note", count=preview.will_replace), icon=":material/info:")
-            for note in preview.notes:  # what reading did: a 合计 row skipped, which sheet was read
-                st.info(note_zh(note) if language() == "zh" else note, icon=":material/info:")
-            if preview.warnings:
-                st.warning(t("data.warnings", count=len(preview.warnings)), icon=":material/warning:")
-                st.dataframe(problem_table(preview.warnings), hide_index=True, width="stretch", placeholder="—", column_config=problem_columns())
-            if not preview.table.empty:
-                st.markdown(f"**{t('data.first_rows', shown=min(PREVIEW_ROWS, preview.rows), total=preview.rows)}**")
-                st.dataframe(file_rows(preview), hide_index=True, width="stretch", placeholder="—")
-            if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
-                try:
-                    with st.spinner(t("data.writing")):
-                        outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
-                except DatabaseBusy:
-                    st.warning(t("data.busy"), icon=":material/hourglass_top:")
-                else:
-                    if outcome.ok:
-                        result = outcome.result
-                        st.session_state[LAST_IMPORT_KEY] = {
-                            "import_id": result.import_id,
-                            "source": result.source,
-                            "kind": result.kind,
-                            "added": result.added,
-                            "replaced": result.replaced,
-                            "warnings": len(result.warnings),
-                            "months": result.months,
-                        }
-                        st.session_state[ROUND_KEY] += 1
-                        st.session_state.pop(LAST_ROLLBACK_KEY, None)
-                        st.rerun()
-                    else:
-                        st.error(t("data.refused_on_commit", count=len(outcome.problems)), icon=":material/block:")
-                        show_problems(outcome.problems, name, "commit")
+            st.warning(t("data.busy"), icon=":material/hourglass_top:")
+            return
+        if outcome.ok:
+            st.session_state[LAST_IMPORT_KEY] = view.import_summary(outcome.result)
+            st.session_state[ROUND_KEY] += 1
+            st.session_state.pop(LAST_ROLLBACK_KEY, None)
+            st.rerun()
+        else:
+            st.error(t("data.refused_on_commit", count=len(outcome.problems)), icon=":material/block:")
+            show_problems(outcome.problems, name, "commit")
 
-# ---- 2. templates
-with tab_templates:
+
+# --------------------------------------------------------------------------- 2. templates
+
+
+def templates_tab() -> None:
     st.markdown(t("data.templates_intro"))
     for kind in KINDS:
         with st.container(border=True):
@@ -250,8 +205,36 @@ with tab_templates:
             )
     st.caption(t("data.templates_notes"))
 
-# ---- 3. import history and rollback
-with tab_history:
+
+# --------------------------------------------------------------------------- 3. import history and rollback
+
+
+def rollback_form(active: pd.DataFrame) -> None:
+    """Choose an import, confirm, roll it back; the outcome is said after the rerun."""
+    st.session_state.setdefault(ROLLBACK_ROUND_KEY, 0)
+    labels = view.rollback_options(active, language())
+    chosen = choice(st.selectbox, t("data.rollback_choose"), list(labels), name="data_rollback_id", format_func=labels.get)
+    round_ = st.session_state[ROLLBACK_ROUND_KEY]
+    sure = st.checkbox(t("data.rollback_confirm", import_id=chosen), key=f"data_rollback_sure_{round_}_{chosen}")
+    if not st.button(t("data.rollback_button"), icon=":material/undo:", disabled=not sure, key="data_rollback_go"):
+        return
+    st.session_state.pop(LAST_ROLLBACK_KEY, None)
+    try:
+        with st.spinner(t("data.rolling_back")):
+            with connect(_path(), write=True) as con:  # waits as long as the CLI
+                rollback(con, int(chosen))
+    except DatabaseBusy:
+        st.warning(t("data.busy"), icon=":material/hourglass_top:")
+    except RollbackRefused as refused:
+        st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
+    else:
+        st.session_state[LAST_ROLLBACK_KEY] = view.rollback_summary(active, chosen)
+        st.session_state.pop(LAST_IMPORT_KEY, None)
+        st.session_state[ROLLBACK_ROUND_KEY] += 1
+        st.rerun()
+
+
+def history_tab() -> None:
     try:
         imports = _history(_path(), loaders.db_version())
     except DatabaseMissing:
@@ -264,70 +247,22 @@ with tab_history:
     if imports is not None and imports.empty:
         st.info(t("data.no_imports"))
     elif imports is not None:
-        yes, no = t("data.yes"), t("data.no")
-        shown = pd.DataFrame(
-            {
-                t("data.col.import_id"): imports["import_id"],
-                t("data.col.kind"): imports["kind"].map(kind_label),
-                t("data.col.source"): [
-                    source if pd.isna(undoes) else t("data.rollback_source", import_id=int(undoes))
-                    for source, undoes in zip(imports["source"], imports["undoes"])
-                ],
-                t("data.col.imported_at"): imports["imported_at"].map(format_time),
-                t("data.col.row_count"): imports["row_count"],
-                t("data.col.added"): imports["added"],
-                t("data.col.replaced"): imports["replaced"],
-                t("data.col.demo"): imports["is_demo"].map({True: yes, False: no}),
-                t("data.col.rolled_back_at"): imports["rolled_back_at"].map(format_time),
-            }
-        )
-        st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", key="data_history")
-        active = imports[imports["rolled_back_at"].isna()]
+        st.dataframe(view.history_table(imports, language()), hide_index=True, width="stretch", placeholder="—", key="data_history")
+        active = view.active_imports(imports)
         st.subheader(t("data.rollback_title"))
         if active.empty:
             st.caption(t("data.nothing_to_roll_back"))
         else:
-            st.session_state.setdefault(ROLLBACK_ROUND_KEY, 0)
-            labels = {
-                int(r.import_id): t(
-                    "data.rollback_option",
-                    import_id=int(r.import_id),
-                    kind=kind_label(r.kind),
-                    source=r.source if pd.isna(r.undoes) else t("data.rollback_source", import_id=int(r.undoes)),
-                    rows=int(r.row_count),
-                )
-                for r in active.itertuples()
-            }
-            chosen = choice(st.selectbox, t("data.rollback_choose"), list(labels), name="data_rollback_id", format_func=labels.get)
-            round_ = st.session_state[ROLLBACK_ROUND_KEY]
-            sure = st.checkbox(t("data.rollback_confirm", import_id=chosen), key=f"data_rollback_sure_{round_}_{chosen}")
-            if st.button(t("data.rollback_button"), icon=":material/undo:", disabled=not sure, key="data_rollback_go"):
-                st.session_state.pop(LAST_ROLLBACK_KEY, None)
-                try:
-                    with st.spinner(t("data.rolling_back")):
-                        with connect(_path(), write=True) as con:  # waits as long as the CLI
-                            rollback(con, int(chosen))
-                except DatabaseBusy:
-                    st.warning(t("data.busy"), icon=":material/hourglass_top:")
-                except RollbackRefused as refused:
-                    st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
-                else:
-                    record = active.set_index("import_id").loc[chosen]
-                    st.session_state[LAST_ROLLBACK_KEY] = {
-                        "import_id": chosen,
-                        "source": record["source"],
-                        "removed": int(record["row_count"]),
-                        "restored": int(record["replaced"]),
-                    }
-                    st.session_state.pop(LAST_IMPORT_KEY, None)
-                    st.session_state[ROLLBACK_ROUND_KEY] += 1
-                    st.rerun()
+            rollback_form(active)
     done = st.session_state.get(LAST_ROLLBACK_KEY)  # kept until the next rollback or import
     if done:
         notice.success(t("data.rolled_back", **done), icon=":material/undo:")
 
-# ---- 4. data quality for the sidebar's region and period
-with tab_quality:
+
+# --------------------------------------------------------------------------- 4. data quality for the sidebar's region and period
+
+
+def quality_tab() -> None:
     selection = st.session_state.get(SELECTION_KEY)
     try:
         has_data = selection is not None and not loaders.regions().empty and bool(loaders.periods())
@@ -335,109 +270,50 @@ with tab_quality:
         has_data = False
     if not has_data:
         st.info(t("data.quality_no_data"))
-    else:
-        period, region, region_name = selection.period, selection.region, selection.region_name
-        st.caption(t("data.quality_scope", region=region_name, period=format_month(period)))
-        try:
-            found = _quality(_path(), loaders.db_version(), region, period)
-        except DatabaseBusy:
-            found = None
-            show_busy()
-        if found is not None:
-            # (a) completeness over months, and who did not report
-            series = loaders.series(selection.targets, [region], selection.periods)
-            completeness = completeness_by_period(series, up_to=period)
-            short = incomplete_months(completeness)
-            st.subheader(t("data.completeness_title"))
-            if completeness.empty:
-                st.caption(t("data.no_population"))
-            else:
-                figure = completeness_figure(
-                    completeness,
-                    title=t("data.completeness_chart_title", region=region_name, period=format_month(period)),
-                    value_name=t("word.completeness"),
-                    full_name=t("data.full_reporting"),
-                    selected=period,
-                )
-                st.plotly_chart(
-                    figure,
-                    config=chart_config(file_stem(region_name, t("word.completeness"), format_month(period))),
-                    key="data_completeness",
-                )
-                st.caption(
-                    t("data.incomplete_months", count=len(short), months="、".join(format_month(m) for m in short[-12:]))
-                    if short
-                    else t("data.all_months_complete")
-                )
-            missing = found["missing"]
-            st.markdown(f"**{t('data.missing_title', period=format_month(period), count=len(missing))}**")
-            if missing.empty:
-                st.caption(t("data.none_found"))
-            else:
-                st.dataframe(
-                    pd.DataFrame(
-                        {
-                            t("word.region_code"): missing["code"],
-                            t("word.region"): missing["name"],
-                            t("word.level"): missing["level"].map(level_label),
-                            t("data.col.parent"): missing["parent_name"],
-                            t("data.col.last_reported"): missing["last_period"].map(format_month),
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                    placeholder="—",  # not "None": Streamlit's own word for a missing value
-                    key="data_missing",
-                )
+        return
+    period, region, region_name = selection.period, selection.region, selection.region_name
+    st.caption(t("data.quality_scope", region=region_name, period=format_month(period)))
+    try:
+        found = _quality(_path(), loaders.db_version(), region, period)
+    except DatabaseBusy:
+        show_busy()
+        return
 
-            # (b) implausible values
-            st.subheader(t("data.implausible_title"))
-            overpaid = found["overpaid"]
-            findings_table(
-                t("data.overpaid_title", count=len(overpaid)),
-                overpaid,
-                lambda f: {
-                    t("word.region_code"): f["code"],
-                    t("word.region"): f["name"],
-                    t("data.col.scheme"): f["scheme"].map(lambda s: t(f"scheme.{s}")),
-                    t("data.col.insured"): f["insured"],
-                    t("data.col.receiving"): f["receiving"],
-                    t("data.col.contribution_phase"): f["contribution_phase"],
-                    t("data.col.paid"): f["paid"],
-                    t("data.col.excess"): f["excess"],
-                },
-                key="data_overpaid",
-            )
-            over = found["over_required"]
-            findings_table(
-                t("data.over_required_title", count=len(over)),
-                over,
-                lambda f: {
-                    t("word.region_code"): f["code"],
-                    t("word.region"): f["name"],
-                    t("data.col.insured_total"): f["insured"],
-                    t("data.col.required"): f["required"],
-                    t("data.col.population_period"): f["population_period"].map(format_month),
-                    t("data.col.excess"): f["excess"],
-                    t("data.col.ratio"): f["ratio"].map(lambda v: format_rate(v, 1.0)),
-                },
-                key="data_over_required",
-            )
+    # (a) completeness over months, and who did not report
+    series = loaders.series(selection.targets, [region], selection.periods)
+    completeness = completeness_by_period(series, up_to=period)
+    shown = view.completeness_view(completeness, incomplete_months(completeness), region_name, period, language())
+    st.subheader(t("data.completeness_title"))
+    if shown.figure is not None:
+        st.plotly_chart(shown.figure, config=chart_config(shown.file_stem), key="data_completeness")
+    st.caption(shown.caption)
+    missing = found["missing"]
+    findings_table(t("data.missing_title", period=format_month(period), count=len(missing)), missing, view.missing_table, key="data_missing")
 
-            # (c) double counting
-            double = found["double"]
-            st.subheader(t("data.double_title"))
-            findings_table(
-                t("data.double_count", period=format_month(period), count=len(double)),
-                double,
-                lambda f: {
-                    t("data.col.upper_code"): f["upper_code"],
-                    t("data.col.upper_name"): f["upper_name"],
-                    t("data.col.scheme"): f["scheme"].map(lambda s: t(f"scheme.{s}")),
-                    t("data.col.upper_insured"): f["upper_insured"],
-                    t("data.col.lower_count"): f["lower_count"],
-                    t("data.col.lower_insured"): f["lower_insured"],
-                    t("data.col.lower_names"): f["lower_names"],
-                },
-                key="data_double",
-            )
+    # (b) implausible values
+    st.subheader(t("data.implausible_title"))
+    overpaid, over = found["overpaid"], found["over_required"]
+    findings_table(t("data.overpaid_title", count=len(overpaid)), overpaid, view.overpaid_table, key="data_overpaid")
+    findings_table(t("data.over_required_title", count=len(over)), over, view.over_required_table, key="data_over_required")
+
+    # (c) double counting
+    double = found["double"]
+    st.subheader(t("data.double_title"))
+    findings_table(t("data.double_count", period=format_month(period), count=len(double)), double, view.double_table, key="data_double")
+
+
+# --------------------------------------------------------------------------- the page: one tab per task
+
+
+st.title(t("data.title"))
+st.caption(t("data.intro"))
+
+TABS = {  # a new task on this page adds its tab here
+    "data.tab.upload": upload_tab,
+    "data.tab.templates": templates_tab,
+    "data.tab.history": history_tab,
+    "data.tab.quality": quality_tab,
+}
+for tab, show in zip(st.tabs([t(key) for key in TABS]), TABS.values()):
+    with tab:
+        show()
