@@ -17,6 +17,7 @@ from present.charts import chart_config, file_stem
 from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
 from present.downloads import csv_bytes
 from present.formatting import format_month, format_persons, format_rate
+from ui.downloads import table_download
 from ui.i18n import language, metric_label, t
 from present.gaps import flag_names as gaps_flag_names, gaps_view
 from present.honest import not_comparable_notes
@@ -180,11 +181,4 @@ st.caption(
 if counts["without_gap"] or counts["no_data"] or counts["no_target"]:
     st.caption(t("gaps.rest", achieved=counts["without_gap"], missing=counts["no_data"] + counts["no_target"], unit=unit(league_level)))
 
-st.download_button(
-    t("gaps.download_csv"),
-    csv_bytes(display),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="gaps_csv",
-)
+table_download(t("gaps.download_csv"), csv_bytes(display), stem, "csv", key="gaps_csv")

@@ -20,6 +20,7 @@ from present.charts import chart_config, file_stem
 from present.downloads import csv_bytes
 from present.charts_pool import action_bars, conversion_lines, format_sufficiency, group_funnel, pool_against_gap
 from present.formatting import format_month, format_persons, format_rate
+from ui.downloads import table_download
 from ui.i18n import language, t
 from ui.selection import current
 
@@ -31,6 +32,12 @@ month = format_month(period)
 lang = language()
 group_names = {group.id: group.label(lang) for group in POOL_GROUPS}
 action_names = {action.id: action.label(lang) for action in POOL_ACTIONS}
+
+
+def show_chart(figure, file_kind: str, *, key: str) -> None:
+    """Every pool chart the same way: its download named region, what it shows (catalog key) and month."""
+    st.plotly_chart(figure, config=chart_config(file_stem(region_name, t(file_kind), month)), key=key)
+
 
 st.title(t("pool.title", region=region_name))
 st.caption(t("pool.intro"))
@@ -93,7 +100,7 @@ figure = group_funnel(
     remaining_name=t("pool.remaining"),
     conversion_name=t("pool.conversion_short"),
 )
-st.plotly_chart(figure, config=chart_config(file_stem(region_name, t("pool.file_groups"), month)), key="pool_funnel")
+show_chart(figure, "pool.file_groups", key="pool_funnel")
 groups_table = pd.DataFrame(
         {
             t("pool.col.group"): [group_names[int(g)] for g in groups["group"]],
@@ -106,14 +113,8 @@ groups_table = pd.DataFrame(
         }
 )
 st.dataframe(groups_table, hide_index=True, width="stretch", placeholder="—", key="pool_groups_table")
-st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
-    t("table.download_csv"),
-    csv_bytes(groups_table),
-    file_name=f"{file_stem(region_name, t('pool.file_groups'), month)}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="pool_groups_csv",
-)
+# the table's way out: Streamlit's own download is off, it would not defuse formulas
+table_download(t("table.download_csv"), csv_bytes(groups_table), file_stem(region_name, t("pool.file_groups"), month), "csv", key="pool_groups_csv")
 
 # ---- 2. per sub-region: can the remaining pool close the coverage gap?
 st.subheader(t("pool.children_title"))
@@ -136,7 +137,7 @@ else:
         no_gap_name=t("pool.legend.no_gap"),
         parity_name=t("pool.legend.parity"),
     )
-    st.plotly_chart(figure, config=chart_config(file_stem(region_name, t("pool.file_gap"), month)), key="pool_gap")
+    show_chart(figure, "pool.file_gap", key="pool_gap")
     short = insufficient(kid_totals)
     if short.empty:
         st.success(t("pool.none_short", region=region_name, period=month), icon=":material/check_circle:")
@@ -170,7 +171,7 @@ figure = conversion_lines(
     title=t("pool.trend_chart_title", region=region_name, first=format_month(shown[0]), period=month),
     total_name=t("pool.all_groups"),
 )
-st.plotly_chart(figure, config=chart_config(file_stem(region_name, t("pool.file_trend"), month)), key="pool_trend")
+show_chart(figure, "pool.file_trend", key="pool_trend")
 
 # ---- 4. enrolments by action
 st.subheader(t("pool.actions_title"))
@@ -179,5 +180,5 @@ if int(actions["enrolled"].sum()) == 0:
     st.caption(t("pool.no_actions"))
 else:
     figure = action_bars(actions, action_names, title=t("pool.actions_chart_title", region=region_name, period=month))
-    st.plotly_chart(figure, config=chart_config(file_stem(region_name, t("pool.file_actions"), month)), key="pool_actions")
+    show_chart(figure, "pool.file_actions", key="pool_actions")
 st.caption(t("chart.download_hint"))

@@ -22,6 +22,7 @@ from metrics.league import (
 from metrics.registry import STATUSES
 from ui import loaders
 from ui.bulletin_button import bulletin_button
+from ui.downloads import table_download
 from present.charts import chart_config, file_stem
 from present.charts_rankings import league_bar_figure
 from present.downloads import PERSONS_FORMAT, POINTS_FORMAT, RANK_CHANGE_FORMAT, csv_bytes, percent_format, xlsx_bytes
@@ -198,23 +199,9 @@ workbook = xlsx_bytes(
 )
 downloads = st.columns([1, 1, 2, 2], vertical_alignment="center")  # the bulletin label is long: room for it whole
 with downloads[0]:
-    st.download_button(
-        t("rankings.download_xlsx"),
-        workbook,
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        key="rankings_xlsx",
-    )
+    table_download(t("rankings.download_xlsx"), workbook, stem, "xlsx", key="rankings_xlsx")
 with downloads[1]:
-    st.download_button(
-        t("rankings.download_csv"),
-        csv_bytes(exported),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="rankings_csv",
-    )
+    table_download(t("rankings.download_csv"), csv_bytes(exported), stem, "csv", key="rankings_csv")
 with downloads[2]:
     bulletin_button(selection, key="rankings_bulletin")
 with downloads[3]:
@@ -239,6 +226,6 @@ figure = league_bar_figure(
 )
 st.plotly_chart(
     figure,
-    config=chart_config(file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))),
+    config=chart_config(stem),
     key="rankings_chart",
 )

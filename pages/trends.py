@@ -32,6 +32,7 @@ from present.charts_trends import comparison_figure, panels_figure, status_heatm
 from present.downloads import csv_bytes
 from present.formatting import format_month, format_points, format_rate
 from present.honest import carried_footnotes, is_comparable, not_comparable_notes
+from ui.downloads import table_download
 from ui.i18n import metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
@@ -149,14 +150,9 @@ else:
         }
     )
     st.dataframe(summary_table, hide_index=True, width="stretch", placeholder="—")
-    st.download_button(  # the table's way out: Streamlit's own download is off, it would not defuse formulas
-        t("table.download_csv"),
-        csv_bytes(summary_table),
-        file_name=f"{file_stem(selection.region_name, metric_name, format_month(first), format_month(last))}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="trends_summary_csv",
-    )
+    # the table's way out: Streamlit's own download is off, it would not defuse formulas
+    stem = file_stem(selection.region_name, metric_name, format_month(first), format_month(last))
+    table_download(t("table.download_csv"), csv_bytes(summary_table), stem, "csv", key="trends_summary_csv")
 
 # ---- counties and townships: one read for all of them
 county_codes = kids[kids["level"] == "county"]["code"].tolist() if selection.region_level == "city" else []

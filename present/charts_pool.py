@@ -62,6 +62,37 @@ def axis_label_positions(remaining: pd.Series) -> list[str]:
     return positions
 
 
+def count_layout(
+    fig: go.Figure,
+    title: str,
+    *,
+    height: int,
+    bars_longest: float | None = None,
+    room: float = 1.0,
+    label_margin: int | None = None,
+    bottom: int = 60,
+    x_title: str | None = None,
+    y_title: str | None = None,
+) -> go.Figure:
+    """The pool charts' one layout: the house style (:func:`present.charts.base_layout`) with persons on the axes
+    (``1,234``, never ``1.2k``).
+
+    For horizontal bars (``bars_longest``: the longest bar, persons) the first category is on top, the x axis
+    runs to ``room`` times the longest bar so the labels at the bars' ends fit, and ``label_margin`` pixels on
+    the left hold the category names; otherwise (a scatter) both axes count persons from zero with their titles.
+    """
+    base_layout(fig, title, height=height, percent_axis=None)
+    if bars_longest is not None:
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(tickformat=",d", range=[0, max(1, int(bars_longest or 0)) * room])
+    else:
+        fig.update_xaxes(title_text=x_title, tickformat=",d", rangemode="tozero")
+        fig.update_yaxes(title_text=y_title, tickformat=",d", rangemode="tozero")
+    if label_margin is not None:
+        fig.update_layout(margin={"l": label_margin, "r": 30, "t": 70, "b": bottom})
+    return fig
+
+
 def group_funnel(
     groups: pd.DataFrame,
     group_names: Mapping[int, str],
@@ -111,11 +142,8 @@ def group_funnel(
             cliponaxis=False,
         )
     )
+    count_layout(fig, title, height=440, bars_longest=frame["identified"].max(), room=1.3, label_margin=170)
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat=",d", range=[0, max(1, int(frame["identified"].max() or 0)) * 1.3])
-    base_layout(fig, title, height=440, percent_axis=None)
-    fig.update_layout(margin={"l": 170, "r": 30, "t": 70, "b": 60})
     return fig
 
 
@@ -184,9 +212,7 @@ def pool_against_gap(
                 cliponaxis=False,
             )
         )
-    base_layout(fig, title, height=480, percent_axis=None)
-    fig.update_xaxes(title_text=x_title, tickformat=",d", rangemode="tozero")
-    fig.update_yaxes(title_text=y_title, tickformat=",d", rangemode="tozero")
+    count_layout(fig, title, height=480, x_title=x_title, y_title=y_title)
     tallest = float(pd.to_numeric(frame["remaining"]).max()) if len(frame) else 0.0
     if tallest > 0:  # the points fill the height; the diagonal may leave through the top
         fig.update_yaxes(range=[0, tallest * 1.15])
@@ -247,8 +273,6 @@ def action_bars(actions: pd.DataFrame, action_names: Mapping[int, str], *, title
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat=",d", range=[0, max(1, int(frame["enrolled"].max() or 0)) * 1.25])
-    base_layout(fig, title, height=340, percent_axis=None)
-    fig.update_layout(margin={"l": 150, "r": 30, "t": 70, "b": 40}, showlegend=False)
+    count_layout(fig, title, height=340, bars_longest=frame["enrolled"].max(), room=1.25, label_margin=150, bottom=40)
+    fig.update_layout(showlegend=False)
     return fig

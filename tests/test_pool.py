@@ -282,3 +282,18 @@ def test_metrics_pool_on_a_database_without_pool_rows_lists_totals_with_the_gap_
     rows = list(csv.reader(io.StringIO(out)))[1:]
     assert [row[1] for row in rows] == ["530102001", "530102002"]
     assert [row[6:] for row in rows] == [["", "", "", "", "", "", "100", ""], ["", "", "", "", "", "", "1670", ""]]
+
+
+def test_the_pool_bar_charts_share_one_layout_first_bar_on_top_counts_in_persons_room_for_labels():
+    # issue 11 point 3: the funnel and the actions chart repeated their layout; count_layout is the one copy
+    from present.charts_pool import action_bars, group_funnel
+
+    actions = pd.DataFrame({"action": [1, 2], "enrolled": [300, 100], "share": [0.75, 0.25]})
+    bars = action_bars(actions, {1: "入户", 2: "宣传"}, title="t")
+    groups = pd.DataFrame(
+        {"group": [1], "identified": [1000], "enrolled_employee": [200], "enrolled_resident": [300], "remaining": [500], "conversion_rate": [0.5]}
+    )
+    funnel = group_funnel(groups, {1: "灵活就业"}, title="t", employee_name="e", resident_name="r", remaining_name="m", conversion_name="c")
+    assert (bars.layout.yaxis.autorange, bars.layout.xaxis.tickformat, tuple(bars.layout.xaxis.range)) == ("reversed", ",d", (0, 375.0))
+    assert (funnel.layout.yaxis.autorange, funnel.layout.xaxis.tickformat, tuple(funnel.layout.xaxis.range)) == ("reversed", ",d", (0, 1300.0))
+    assert (bars.layout.margin.l, bars.layout.margin.b, funnel.layout.margin.l, funnel.layout.margin.b) == (150, 40, 170, 60)
