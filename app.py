@@ -7,6 +7,8 @@ the shared sidebar and hands over to the chosen page.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from metrics.periods import period_label
@@ -15,7 +17,10 @@ from ui.busy import show_busy
 from ui.i18n import t
 from ui.selection import language_switch, sidebar
 
-st.set_page_config(page_title="扩面 kuomian", page_icon=":material/trending_up:", layout="wide", initial_sidebar_state="auto")  # auto: collapsed at phone width (issue 11)
+# The favicon is a file served by this server: a ":material/…:" icon makes the browser fetch it from
+# fonts.gstatic.com, and the dashboard reaches no outside host (issue 12 point 5).
+FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
+st.set_page_config(page_title="扩面 kuomian", page_icon=str(FAVICON), layout="wide", initial_sidebar_state="auto")  # auto: collapsed at phone width (issue 11)
 
 language_switch()
 

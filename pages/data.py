@@ -114,9 +114,10 @@ def upload_tab() -> None:
         st.radio, t("data.kind"), list(KINDS), name="data_kind", default="snapshots", format_func=kind_label, horizontal=True
     )
     st.caption(t(f"data.columns.{kind}"))
+    st.caption(view.upload_note(language()))
     uploaded = st.file_uploader(
         t("data.file"),
-        type=["csv", "xlsx", "xlsm", "xls", "ods"],
+        type=list(view.UPLOAD_TYPES),
         key=f"data_upload_{st.session_state[ROUND_KEY]}",
         help=t("data.file_help"),
     )

@@ -58,7 +58,10 @@ def card(metric: str) -> None:
             delta_color="off" if view.delta_flat else "normal",
             delta_arrow="off" if view.delta_flat else "auto",
             label_visibility="collapsed",
+            help=view.implausible,
         )
+        if view.implausible:  # the ⚠ beside a rate above 100% is explained where it appears
+            st.caption(f":orange[{view.implausible}]")
         if view.year:
             st.caption(view.year)
         if view.target_line:

@@ -16,11 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.importer import KINDS, Problem, field_zh
+from data.readers import MAX_FILE_BYTES
 from present.catalog import level_label, text
 from present.charts import file_stem
 from present.charts_data import completeness_figure
 from present.formatting import format_month, format_rate
 
+UPLOAD_TYPES: tuple[str, ...] = ("csv", "xlsx", "xlsm", "xls", "ods")  # what the readers open (data/readers.py)
 PREVIEW_ROWS = 20  # rows of an upload shown before it is committed
 RECENT_SHORT_MONTHS = 12  # the incomplete months named in the caption under the completeness chart
 
@@ -28,6 +30,13 @@ RECENT_SHORT_MONTHS = 12  # the incomplete months named in the caption under the
 def kind_label(kind: str, language: str) -> str:
     """The kind of file (``snapshots``, ``regions``, ...) as the page names it."""
     return text(f"data.kind.{kind}", language)
+
+
+def upload_note(language: str) -> str:
+    """The caption above the file uploader: the formats it takes and the size limit (``MAX_FILE_BYTES``, in MB),
+    in the page's language, since Streamlit's own uploader texts are English only (issue 11 point 4)."""
+    formats = "、".join(ext.upper() for ext in UPLOAD_TYPES) if language == "zh" else ", ".join(ext.upper() for ext in UPLOAD_TYPES)
+    return text("edges.upload_note", language, formats=formats, limit=f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
 
 
 def field_label(field: str, language: str) -> str:

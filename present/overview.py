@@ -16,7 +16,7 @@ from metrics.summary import change_since
 from present.catalog import metric_label, status_label, text
 from present.charts import status_color
 from present.formatting import format_month, format_persons, format_points, format_rate
-from present.honest import change_parts, estimated_suffix, overdue_text, region_not_comparable_note
+from present.honest import change_parts, estimated_suffix, implausible_text, overdue_text, region_not_comparable_note
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Card:
     note: str | None  # not comparable: why
     overdue: str | None  # 逾期 N 个月，现需 M 人 (shown as an alarm)
     gap_line: str | None  # behind or ahead by so many points; or "no value"
+    implausible: str | None = None  # the value above 100% carries ⚠: what the mark means (issue 11)
 
 
 def card(row: pd.Series, history: pd.DataFrame, metric: str, period: int, language: str) -> Card:
@@ -67,4 +68,5 @@ def card(row: pd.Series, history: pd.DataFrame, metric: str, period: int, langua
         note=region_not_comparable_note(row, t) or None,
         overdue=overdue or None,
         gap_line=gap_line,
+        implausible=implausible_text(row, t),
     )

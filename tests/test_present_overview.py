@@ -40,3 +40,11 @@ def test_a_card_with_carried_rows_reads_estimated_and_one_without_a_value_says_s
     empty = card(row(value=math.nan, target=math.nan, status=None, gap_pp=math.nan), HISTORY.head(0), "coverage_rate", PERIOD, "en")
     assert (empty.value, empty.delta, empty.target_line, empty.color) == ("—", None, None, STATUS_COLORS["none"])
     assert empty.gap_line == "No data for this period"
+
+
+def test_a_card_above_100_percent_explains_its_warning_mark():
+    # issue 11: the card showed "191.5% ⚠" with nothing saying what the mark means
+    shown = card(row(value=1.915, status="achieved", gap_pp=-0.965), HISTORY, "coverage_rate", PERIOD, "zh")
+    assert shown.value == "191.5% ⚠"
+    assert shown.implausible == "⚠ 超过 100%，数据不合理，请核实是否重复计算"
+    assert card(row(), HISTORY, "coverage_rate", PERIOD, "zh").implausible is None
