@@ -223,6 +223,14 @@ def month_end(period: int) -> str:
 # --------------------------------------------------------------------------- the briefing
 
 
+LEGEND_GAP = "\u2003\u2003"  # two em spaces between legend entries (plain spaces would collapse)
+
+
+def legend_line(tx: Texts) -> str:
+    """The status legend as one annotation text: a square in each status colour, then its name, in ``STATUS_ORDER``."""
+    return LEGEND_GAP.join(f"<span style='color:{STATUS_COLORS[s]}'>■</span>\u2009{tx.status(s)}" for s in STATUS_ORDER)
+
+
 def _header(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     title = tx.t("briefing.title", region=b.region_name)
     canvas.text(MARGIN, 52, title, size=fit_size(title, 1100, 40, 26, bold=True), bold=True)
@@ -234,15 +242,10 @@ def _header(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
         key = "briefing.completeness_carried" if carried else "briefing.completeness"
         note = tx.t(key, completeness=format_rate(completeness, decimals=1))
         canvas.text(MARGIN + text_width(subtitle, 20) + 28, 102, "· " + note, size=20, color=WARN_TEXT)
-    # the status legend, right-aligned on the title's line
-    x = WIDTH - MARGIN
-    for status in reversed(STATUS_ORDER):
-        label = tx.status(status)
-        width = text_width(label, 18)
-        canvas.text(x, 52, label, size=18, color=SOFT, anchor="right")
-        x -= width + 10
-        canvas.rect(x - 18, 52 - 9, x, 52 + 9, fill=STATUS_COLORS[status])
-        x -= 18 + 30
+    # the status legend, right-aligned on the title's line, as one line of text: the renderer sets squares and
+    # words itself, so no estimated text width lets a square print over a word (it did in the page's
+    # scaled-down preview, where the browser's font sets wider than text_width guesses; issue 11 point 4)
+    canvas.text(WIDTH - MARGIN, 52, legend_line(tx), size=18, color=SOFT, anchor="right")
     canvas.line(MARGIN, HEADER_RULE_Y, WIDTH - MARGIN, HEADER_RULE_Y)
 
 

@@ -3,7 +3,13 @@
 The story: open the overview of the demo city and read the coverage card; drill
 into a county; go to the rankings; change the period; look at the expansion pool
 and the briefing; switch to English. Screenshots of each step are
-kept in tests/artifacts/ for a person to look at.
+kept in tests/artifacts/ for a person to look at, and so is every page in
+Chinese and English at 1440 px and the overview at 390 px (issue 11's done-when).
+
+Every page is opened behind a guard that lets the browser reach this machine
+only: a request to any other host is refused and recorded, and the test fails
+on it (issue 12 point 5: the favicon of a ``:material/…:`` page icon came from
+fonts.gstatic.com).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,6 +104,47 @@ def browser():
         instance.close()
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+
+
+class LocalOnly:
+    """Pages whose every request to a host other than this machine is refused and recorded in :attr:`outside`."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.outside: list[str] = []
+        self.contexts: list = []
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort("blockedbyclient")
+
+    def new_page(self, viewport: dict):
+        context = self.browser.new_context(viewport=viewport)
+        context.route("**/*", self._route)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser):
+    """``pages.new_page(viewport)``: a page that reaches this machine only; the test fails on any outside request."""
+    guard = LocalOnly(browser)
+    yield guard
+    guard.close()
+    assert guard.outside == [], f"the dashboard asked an outside host for: {guard.outside}"
+
+
 def expect(locator):
     from playwright.sync_api import expect as playwright_expect
 
@@ -130,14 +178,14 @@ def choose(page, label: str, option: str) -> None:
     settle(page)
 
 
-def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(server, browser, demo_db):
+def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(server, pages, demo_db):
     targets = parse_targets((ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
     with connect(demo_db) as con:
         latest = con.execute("SELECT max(period) FROM snapshots").fetchone()[0]
         report = metrics_report(con, targets, latest, codes=["5303"]).set_index("metric")
     coverage = report.loc["coverage_rate"]
 
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page = pages.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(server)
     settle(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
@@ -180,12 +228,13 @@ def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(se
     settle(page)
     shoot(page, "07-briefing-en")
     page.close()
+    assert pages.outside == []
 
 
-def test_the_overview_deep_link_opens_the_overview_not_page_not_found(server, browser):
+def test_the_overview_deep_link_opens_the_overview_not_page_not_found(server, pages):
     """``/overview`` (issue 11 point 4): Streamlit serves the default page at ``/`` only and answered a
     link to its url_path with an English "Page not found" dialog; app.py's hidden page sends it home."""
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server}/overview")
     settle(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
@@ -194,10 +243,75 @@ def test_the_overview_deep_link_opens_the_overview_not_page_not_found(server, br
     page.close()
 
 
-def test_at_phone_width_the_sidebar_starts_collapsed(server, browser):
+def test_at_phone_width_the_sidebar_starts_collapsed(server, pages):
     """``initial_sidebar_state="auto"``: at 390 px the overview opens with its sidebar closed (issue 11 point 4)."""
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = pages.new_page(viewport={"width": 390, "height": 844})
     page.goto(server)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)  # (settle() waits for a visible sidebar)
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    page.wait_for_timeout(1500)  # the cards and charts draw
+    shoot_whole(page, "overview-390-zh")
+    page.close()
+
+
+def test_the_guard_refuses_and_records_a_request_to_an_outside_host(server, browser):
+    """The guard the other tests run behind can fail: a fetch to another host is refused and recorded."""
+    guard = LocalOnly(browser)
+    page = guard.new_page(viewport={"width": 800, "height": 600})
+    page.goto(f"{server}/_stcore/health")
+    answer = page.evaluate("fetch('https://fonts.gstatic.com/favicon.svg').then(() => 'reached', () => 'refused')")
+    guard.close()
+    assert (answer, guard.outside) == ("refused", ["https://fonts.gstatic.com/favicon.svg"])
+
+
+def test_the_favicon_is_served_by_the_dashboard_itself(server, pages):
+    page = pages.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(server)
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
+    icon = page.locator("link[rel='shortcut icon']").get_attribute("href")
+    assert icon.startswith(("/", server)), icon
+    page.close()
+
+
+# The pages of app.py's navigation, in its order, by url_path ("" is the overview).
+PAGE_PATHS = ("", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
+
+
+def shoot_whole(page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the window is made as tall
+    as that area's content for the picture (at most 6000 px), then put back."""
+    viewport = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer], section')]"
+        ".map(e => e.scrollHeight), window.innerHeight)"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(800)  # plotly redraws at the new size
+    shoot(page, name)
+    page.set_viewport_size(viewport)
+
+
+def open_page(page, path: str) -> None:
+    """Go to the page at ``path`` through the sidebar's navigation (the session, and its language, stay)."""
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]') if path else page.locator('[data-testid="stSidebarNav"] a').first
+    link.click()
+    settle(page)
+    page.wait_for_timeout(1000)  # charts draw after the run ends
+
+
+def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(server, pages):
+    """Issue 11's done-when: every page at 1440 px in both languages, in tests/artifacts/ for a person to look at."""
+    page = pages.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(server)
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
+    for language in ("zh", "en"):
+        if language == "en":
+            page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
+            expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Rankings", timeout=30_000)
+            settle(page)
+        for number, path in enumerate(PAGE_PATHS, start=1):
+            open_page(page, path)
+            shoot_whole(page, f"page-{language}-{number}-{path or 'overview'}")
     page.close()

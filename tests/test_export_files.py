@@ -548,3 +548,15 @@ def test_the_estimate_mark_on_a_briefing_card_starts_after_the_value_it_follows(
     shown = value.text.removeprefix("<b>").removesuffix("</b>")
     real = ImageFont.truetype(str(font), 68, index=2).getlength(shown)  # index 2: the SC face
     assert (mark_x := annotations[mark].x * 1920) >= value.x * 1920 + real, (shown, real, mark_x)
+
+
+def test_the_status_legend_is_one_line_of_text_so_no_square_prints_over_a_word(city):
+    # issue 11 point 4: squares placed by an estimated text width sat on the words in the page's preview
+    from exports.briefing import legend_line
+
+    shown = texts_of(briefing_figure(city, Texts("zh"), scale=0.625))
+    assert legend_line(Texts("zh")) in shown
+    assert legend_line(Texts("zh")) == (
+        "<span style='color:#0072B2'>■</span>\u2009已达标\u2003\u2003<span style='color:#009E73'>■</span>\u2009进度正常\u2003\u2003"
+        "<span style='color:#E69F00'>■</span>\u2009略有滞后\u2003\u2003<span style='color:#D55E00'>■</span>\u2009明显滞后"
+    )
