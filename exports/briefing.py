@@ -412,10 +412,13 @@ def _trend(fig: go.Figure, canvas: _Canvas, b: Briefing, tx: Texts) -> None:
                 marker={"size": 16 * s, "color": "white" if hollow else color, "line": {"color": color if hollow else "white", "width": (4 if hollow else 2) * s}},
             )
         )
-        above = target is None or value < target or counts_year_to_date(metric)
+        # where the path runs on past this month (to a later deadline), the label goes into that empty space
+        # up and to the right; at the path's end, to the left, above or below as the target leaves room
+        room_right = b.period <= months[0] + 0.7 * (months[-1] - months[0])
+        above = room_right or target is None or value < target or counts_year_to_date(metric)
         fig.add_annotation(
             x=b.period, y=value, xref="x", yref="y", text=f"<b>{format_rate(value, target)}</b>",
-            showarrow=True, arrowhead=0, arrowwidth=1.5 * s, arrowcolor=color, ax=-64 * s, ay=(-44 if above else 44) * s,
+            showarrow=True, arrowhead=0, arrowwidth=1.5 * s, arrowcolor=color, ax=(64 if room_right else -64) * s, ay=(-44 if above else 44) * s,
             bgcolor="white", bordercolor=color, borderwidth=2 * s, borderpad=4 * s,
             font={"size": 18 * s, "color": INK, "family": FONT_FAMILY},
         )

@@ -57,9 +57,9 @@ def test_a_region_without_population_shows_no_chart_and_says_why():
 
 
 def test_the_upload_note_says_in_chinese_what_streamlits_english_uploader_takes():
-    # issue 11 point 4: "Drag and drop file here / Limit 64MB per file / Browse files" cannot be translated in
+    # issue 11 point 4: the uploader's "Upload / 64MB per file / Drag and drop a file here" cannot be translated in
     # streamlit 1.67; the caption above the uploader says formats and limit in the page's language
     from present.data import upload_note
 
-    assert upload_note("zh") == "可上传 CSV、XLSX、XLSM、XLS、ODS 文件，单个文件不超过 64 MB。点击下方框内的“Browse files”（浏览文件）选择文件，或把文件拖入框内。"
-    assert upload_note("en") == "Accepted: CSV, XLSX, XLSM, XLS, ODS files, at most 64 MB each. Click “Browse files” in the box below, or drag the file into it."
+    assert upload_note("zh") == "可上传 CSV、XLSX、XLSM、XLS、ODS 文件，单个文件不超过 64 MB。点击下方框内的“Upload”（上传）按钮选择文件，或把文件拖入框内。"
+    assert upload_note("en") == "Accepted: CSV, XLSX, XLSM, XLS, ODS files, at most 64 MB each. Click “Upload” in the box below, or drag the file into it."
