@@ -314,4 +314,10 @@ def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(serv
         for number, path in enumerate(PAGE_PATHS, start=1):
             open_page(page, path)
             shoot_whole(page, f"page-{language}-{number}-{path or 'overview'}")
+        tabs = page.locator('[data-testid="stMain"] [role="tab"]')  # the data page's other tasks
+        for tab in range(1, tabs.count()):
+            tabs.nth(tab).click()
+            settle(page)
+            page.wait_for_timeout(800)
+            shoot_whole(page, f"page-{language}-{len(PAGE_PATHS)}-data-tab{tab + 1}")
     page.close()
