@@ -16,10 +16,12 @@ from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, Problem, field_zh, months_summary
 from data.readers import note_zh
-from data.store import RollbackRefused, history, rollback
+from data.store import RollbackLocked, RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from ui import loaders
 from ui.busy import show_busy
+from ui import approvals_panel
+from ui.session import current_actor
 from present.charts import chart_config, file_stem
 from present.charts_data import completeness_figure
 from present.formatting import format_month, format_persons, format_rate
@@ -141,8 +143,8 @@ def findings_table(heading: str, frame: pd.DataFrame, columns, *, key: str) -> N
         st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", placeholder="—", key=key)
 
 
-tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
-    [t("data.tab.upload"), t("data.tab.templates"), t("data.tab.history"), t("data.tab.quality")]
+tab_upload, tab_templates, tab_history, tab_quality, tab_approval = st.tabs(
+    [t("data.tab.upload"), t("data.tab.templates"), t("data.tab.history"), t("data.tab.quality"), t("approve.tab")]
 )
 
 # ---- 1. upload: preview, then commit
@@ -201,7 +203,7 @@ with tab_upload:
             if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
                 try:
                     with st.spinner(t("data.writing")):
-                        outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
+                        outcome = upload.commit(data, name, kind, _path(), sheet, actor=current_actor())  # waits as long as the CLI
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
                 else:
@@ -306,9 +308,11 @@ with tab_history:
                 try:
                     with st.spinner(t("data.rolling_back")):
                         with connect(_path(), write=True) as con:  # waits as long as the CLI
-                            rollback(con, int(chosen))
+                            rollback(con, int(chosen), actor=current_actor())
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
+                except RollbackLocked as locked:  # a closed month (issue 12, point 3)
+                    st.error(locked.text(language()), icon=":material/lock:")
                 except RollbackRefused as refused:
                     st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
                 else:
@@ -441,3 +445,7 @@ with tab_quality:
                 },
                 key="data_double",
             )
+
+# ---- 5. approval of reporters' uploads and period locks (issue 12, point 3): ui/approvals_panel.py
+with tab_approval:
+    approvals_panel.show(st.session_state.get(SELECTION_KEY))
