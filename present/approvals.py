@@ -77,6 +77,7 @@ def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, 
         for name in ("code", "township", "county", "status", "import_id", "by", "submitted_at", "reviewer", "reviewed_at", "reason", "lock")
     ]
     table = pd.DataFrame(rows, columns=["key", *columns])
+    table[say("approve.col.import_id")] = table[say("approve.col.import_id")].astype("Int64")  # blank, not NaN, where none
     if not table.empty:
         table["order"] = table["key"].map(STATUS_ORDER.index)
         table = table.sort_values(["order", say("approve.col.code")], kind="stable").drop(columns="order")

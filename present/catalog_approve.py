@@ -16,7 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "approve.col.township": ("乡镇（街道）", "Township"),
     "approve.col.county": ("所属县区", "County"),
     "approve.col.status": ("状态", "Status"),
-    "approve.col.import_id": ("导入编号", "Import"),
+    "approve.col.import_id": ("填报导入编号", "Submitted import"),
     "approve.col.by": ("提交人", "Submitted by"),
     "approve.col.submitted_at": ("提交时间", "Submitted at"),
     "approve.col.reviewer": ("审核人", "Reviewed by"),
