@@ -13,7 +13,7 @@ from data.approval import Lock
 from present.catalog import text
 from metrics.periods import period_label
 
-STATUS_ORDER: tuple[str, ...] = ("submitted", "returned", "approved", "rolled_back", "none")
+STATUS_ORDER: tuple[str, ...] = ("submitted", "restored", "returned", "approved", "rolled_back", "none")
 """How the statuses sort in the table: what needs someone's attention first."""
 
 
@@ -23,12 +23,14 @@ def _moment(value) -> str:
 
 def status_of(status: str | None, rolled_back_at) -> str:
     """A submission's shown status key: ``none`` without one; ``rolled_back`` when its import was rolled back
-    other than by a return (an office rollback); else its stored status."""
+    other than by a return (an office rollback); ``restored`` when it was returned but the office has since
+    undone that rollback (its figures are back); else its stored status."""
     if status is None or (isinstance(status, float) and pd.isna(status)):
         return "none"
-    if status != "returned" and rolled_back_at is not None and not pd.isna(rolled_back_at):
-        return "rolled_back"
-    return str(status)
+    rolled = rolled_back_at is not None and not pd.isna(rolled_back_at)
+    if status == "returned":
+        return "returned" if rolled else "restored"
+    return "rolled_back" if rolled else str(status)
 
 
 def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, Lock], root: str, period: int, language: str) -> pd.DataFrame:

@@ -28,6 +28,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "approve.status.approved": ("已通过", "Approved"),
     "approve.status.returned": ("已退回", "Returned"),
     "approve.status.rolled_back": ("已撤销", "Rolled back"),
+    "approve.status.restored": ("已退回，但撤销已被恢复（数据仍在）", "Returned, but its rollback was undone (the figures are in)"),
     "approve.lock_cell": ("已锁定（{account}）", "Locked ({account})"),
     "approve.counts": (
         "已提交待审核 {submitted} 个，已通过 {approved} 个，已退回 {returned} 个，未提交 {none} 个",

@@ -83,6 +83,12 @@ def test_a_submission_the_office_rolled_back_reads_rolled_back():
     assert table["状态"].tolist() == ["已撤销"]
 
 
+def test_a_returned_submission_whose_rollback_was_undone_says_its_figures_are_back():
+    restored = pd.DataFrame([submission(4, DEC, "530102001", "returned", "hs:li", "wh:chen", "有误", rolled_back=None)])
+    table = township_status(REGIONS, restored, {}, "530102001", DEC, "zh")
+    assert table["状态"].tolist() == ["已退回，但撤销已被恢复（数据仍在）"]
+
+
 def test_the_counts_say_how_many_townships_are_in_each_state():
     table = township_status(REGIONS, SUBS, LOCKS, "5301", DEC, "zh")
     assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "none": 1}
