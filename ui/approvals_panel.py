@@ -66,7 +66,10 @@ def show(selection) -> None:
         st.caption(t("approve.no_townships"))
     else:
         st.caption(t("approve.counts", **status_counts(table)))
-        st.dataframe(table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status")
+        moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=130) for name in ("submitted_at", "reviewed_at")}
+        st.dataframe(
+            table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
+        )
 
     st.session_state.setdefault(ROUND_KEY, 0)
     options = pending_options(subs, reviewable, language())
