@@ -105,3 +105,29 @@ ALTER TABLE regions ADD COLUMN IF NOT EXISTS abolished INTEGER;   -- month index
 ALTER TABLE regions ADD COLUMN IF NOT EXISTS successor VARCHAR;
 ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS abolished INTEGER;
 ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS successor VARCHAR;
+
+-- Self-reporting and approval (issue 12, point 3): one row per (import, period, region) a reporter's
+-- upload covers. status: submitted | approved | returned; a returned import is rolled back, its
+-- reason kept here. ``by_account`` (who submitted, at ``submitted_at``) and ``reviewer`` are data.access.Actor accounts.
+CREATE TABLE IF NOT EXISTS submissions (
+    import_id   INTEGER NOT NULL,
+    period      INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    status      VARCHAR NOT NULL,
+    by_account  VARCHAR NOT NULL,
+    submitted_at TIMESTAMP NOT NULL,
+    reviewer    VARCHAR,
+    reviewed_at TIMESTAMP,
+    reason      VARCHAR
+);
+
+-- Period locks (issue 12, point 3): every lock and unlock, never updated; a period is locked while its
+-- newest entry is a lock. Imports and rollbacks touching a locked period are refused.
+CREATE TABLE IF NOT EXISTS period_locks (
+    entry_id INTEGER NOT NULL,
+    period   INTEGER NOT NULL,
+    action   VARCHAR NOT NULL,   -- lock | unlock
+    account  VARCHAR NOT NULL,
+    acted_at TIMESTAMP NOT NULL,
+    reason   VARCHAR NOT NULL
+);

@@ -14,12 +14,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import quality, queries
+from data import approval, quality, queries
+from data.access import Actor
 from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
     pass
+
+
+class RollbackLocked(RollbackRefused):
+    """A rollback refused because the entry touches a locked month (issue 12, point 3); ``text(language)`` zh/en."""
+
+    def __init__(self, import_id: int, source: str, locks: list[approval.Lock]):
+        self.import_id, self.source, self.locks = import_id, source, locks
+        super().__init__(self.text("en"))
+
+    def text(self, language: str = "en") -> str:
+        said = "; ".join(lock.sentence(language) for lock in self.locks)
+        if language == "zh":
+            return f"导入 {self.import_id}（{self.source}）涉及已锁定的统计期：{said}；须由领导小组办公室先解锁才能撤销"
+        return f"import {self.import_id} ({self.source}) touches a locked month: {said}; the office must unlock it before a rollback"
 
 
 def _key_match(kind: str, left: str, right: str) -> str:
@@ -33,8 +48,13 @@ def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=dict(zip(columns, KINDS[kind].db_columns)))
 
 
-def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False) -> ImportResult:
-    """Land a checked file in one transaction; existing keys are replaced and remembered."""
+def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False, actor: Actor | None = None) -> ImportResult:
+    """Land a checked file in one transaction; existing keys are replaced and remembered.
+
+    ``actor`` (None: :func:`data.access.cli_actor`) is who imports; a reporter's upload is recorded as
+    submitted for approval in the same transaction (:mod:`data.approval`). A file holding rows of a
+    locked month is refused (:class:`ImportRefused`, one problem per locked month; issue 12, point 3).
+    """
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
     kind = checked.kind.name
@@ -42,6 +62,9 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
     staged = _staged(kind, checked.frame)
     con.execute("BEGIN TRANSACTION")
     try:
+        locked = approval.locked_problems(con, checked.frame)
+        if locked:
+            raise ImportRefused(checked.source, locked)
         import_id = _new_import(con, kind, checked.source, len(staged), is_demo)
         con.register("staged", staged)
         match = _key_match(kind, "live", "staged")
@@ -63,6 +86,7 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             [len(staged) - replaced, replaced, import_id],
         )
         months = _months_written(con, kind, import_id, staged)
+        approval.record_submissions(con, import_id, kind, staged, actor)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -138,6 +162,8 @@ def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: s
         with connect(db_path, wait_seconds=wait_seconds) as con:
             has_tables = quality.has_schema(con)
             checked = check(con if has_tables else None, KINDS[kind], table, source)
+            if checked.ok and has_tables:  # said before the write too, which checks again under the lock
+                checked.problems.extend(approval.locked_problems(con, checked.frame))
             seen = content_version(con) if has_tables else None
     except DatabaseMissing:
         checked, seen = check(None, KINDS[kind], table, source), None
@@ -145,7 +171,7 @@ def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: s
     return Prepared(kind, source, table, checked, seen)
 
 
-def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None) -> ImportResult:
+def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None, actor: Actor | None = None) -> ImportResult:
     """Write a prepared file under the write lock, checking it again if the database changed since.
 
     Raises :class:`ImportRefused` (refused when prepared, or on the re-check: nothing written)
@@ -158,10 +184,12 @@ def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = N
         if prepared.seen is None or content_version(con) != prepared.seen:
             checked = check(con, KINDS[prepared.kind], prepared.table, prepared.source)  # another write landed
             checked.notes = notes_of(prepared.table)
-        return write(con, checked)
+        return write(con, checked, actor=actor)
 
 
-def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None) -> ImportResult:
+def import_file(
+    db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None, actor: Actor | None = None
+) -> ImportResult:
     """Read, check and land one file; raises :class:`ImportRefused` with every problem.
 
     The file is read with no connection and checked on a read-only one; the
@@ -171,7 +199,7 @@ def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | N
     """
     source = str(path)
     table = read_table(path, KINDS[kind], sheet=sheet, source=source)
-    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds)
+    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds, actor=actor)
 
 
 # --------------------------------------------------------------------------- history
@@ -189,7 +217,7 @@ def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
+def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None = None) -> str:
     """Undo one history entry; returns the sentence to show.
 
     An import's rollback removes what it added and restores what it replaced,
@@ -197,7 +225,9 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
     it removed are kept as the rows *it* replaced, so nothing is lost. Rolling
     back that entry undoes the rollback: the import's rows come back exactly
     (issue 10, point 8; cli.md "Others"). Raises :class:`RollbackRefused`
-    (unknown, already undone, or rows a later import has since replaced).
+    (unknown, already undone, or rows a later import has since replaced) and
+    :class:`RollbackLocked` when the entry touches a locked month (issue 12,
+    point 3). ``actor``: who rolls back (None: :func:`data.access.cli_actor`).
     """
     record = con.execute(
         "SELECT kind, source, rolled_back_at, undoes FROM imports WHERE import_id = ?", [import_id]
@@ -211,6 +241,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         ).fetchone()[0]
         hint = f"; `kuomian rollback {by}` undoes that rollback" if by is not None else ""
         raise RollbackRefused(f"import {import_id} ({source}) was already rolled back at {rolled_back_at}{hint}")
+    touched = approval.import_periods(con, kind, import_id) + (approval.import_periods(con, kind, undoes) if undoes is not None else [])
+    locked = approval.locks_touching(con, touched)
+    if locked:
+        raise RollbackLocked(import_id, source, locked)
     if undoes is not None:
         return _undo_rollback(con, import_id, kind, source, undoes)
     later = con.execute(

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import quality
+from data import approval, quality
+from data.access import Actor
 from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, notes_of, read_upload
 from data.store import land, prepare_table
@@ -110,6 +111,8 @@ def preview(
     try:
         with connect(db_path, wait_seconds=wait_seconds) as con:
             checked = _check(con, kind, table, name)
+            if checked.ok and quality.has_schema(con):  # a locked month (issue 12, point 3), said before the commit
+                checked.problems.extend(approval.locked_problems(con, checked.frame))
             replace = quality.existing_keys(con, kind, checked.frame) if checked.ok and quality.has_schema(con) else 0
     except DatabaseMissing:
         checked, replace = _check(None, kind, table, name), 0
@@ -123,9 +126,11 @@ def commit(
     db_path: Path | str,
     sheet: str | None = None,
     wait_seconds: float | None = None,
+    actor: Actor | None = None,
 ) -> Committed:
     """Read, check again, and write if still accepted; ``wait_seconds`` defaults to the CLI's
-    (``data.db.DEFAULT_WAIT_SECONDS``, read at call time).
+    (``data.db.DEFAULT_WAIT_SECONDS``, read at call time). ``actor``: who uploads (None: the CLI's
+    actor); a reporter's upload is recorded as submitted for approval (``data.approval``).
 
     Raises :class:`data.db.DatabaseBusy` when another process holds the database past the wait.
     """
@@ -136,7 +141,7 @@ def commit(
     if not prepared.checked.ok:
         return Committed(None, tuple(prepared.checked.problems), tuple(prepared.checked.warnings))
     try:
-        result = land(db_path, prepared, wait_seconds)
+        result = land(db_path, prepared, wait_seconds, actor=actor)
     except ImportRefused as refused:  # refused on the re-check: another import changed what it is checked against
         return Committed(None, tuple(refused.problems))
     return Committed(result, (), tuple(result.warnings))

@@ -18,17 +18,18 @@ from data import quality, upload
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, months_summary
 from data.readers import note_zh
-from data.store import RollbackRefused, history, rollback
+from data.store import RollbackLocked, RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from present import data as view
 from present.charts import chart_config
 from present.formatting import format_month, format_persons
 from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
-from ui import loaders
+from ui import approvals_panel, loaders
 from ui.busy import show_busy
 from ui.i18n import language, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
+from ui.session import current_actor
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
 LAST_IMPORT_KEY = "data_last_import"
@@ -163,7 +164,7 @@ def upload_tab() -> None:
     if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
         try:
             with st.spinner(t("data.writing")):
-                outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
+                outcome = upload.commit(data, name, kind, _path(), sheet, actor=current_actor())  # waits as long as the CLI
         except DatabaseBusy:
             st.warning(t("data.busy"), icon=":material/hourglass_top:")
             return
@@ -223,9 +224,11 @@ def rollback_form(active: pd.DataFrame) -> None:
     try:
         with st.spinner(t("data.rolling_back")):
             with connect(_path(), write=True) as con:  # waits as long as the CLI
-                rollback(con, int(chosen))
+                rollback(con, int(chosen), actor=current_actor())
     except DatabaseBusy:
         st.warning(t("data.busy"), icon=":material/hourglass_top:")
+    except RollbackLocked as locked:  # a closed month (issue 12, point 3)
+        st.error(locked.text(language()), icon=":material/lock:")
     except RollbackRefused as refused:
         st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
     else:
@@ -314,6 +317,7 @@ TABS = {  # a new task on this page adds its tab here
     "data.tab.templates": templates_tab,
     "data.tab.history": history_tab,
     "data.tab.quality": quality_tab,
+    "approve.tab": lambda: approvals_panel.show(st.session_state.get(SELECTION_KEY)),  # issue 12, point 3
 }
 for tab, show in zip(st.tabs([t(key) for key in TABS]), TABS.values()):
     with tab:

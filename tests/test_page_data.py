@@ -316,13 +316,13 @@ def test_templates_are_offered_as_csv_and_xlsx_downloads(demo_db, monkeypatch):
 def test_switching_to_english_changes_the_page_labels(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch)
     assert at.title[0].value == "数据导入与质量"
-    assert [tab.label for tab in at.tabs] == ["上传导入", "模板下载", "导入记录", "数据质量"]
+    assert [tab.label for tab in at.tabs] == ["上传导入", "模板下载", "导入记录", "数据质量", "审核与锁定"]
     # One switch and one run: AppTest formats the sidebar's choices outside the script, in the default language.
     at.session_state["language"] = "en"
     at.run()
     assert not at.exception
     assert at.title[0].value == "Data import and quality"
-    assert [tab.label for tab in at.tabs] == ["Upload", "Templates", "Import history", "Data quality"]
+    assert [tab.label for tab in at.tabs] == ["Upload", "Templates", "Import history", "Data quality", "Approval and locks"]
     assert list(frame(at, "Import").columns)[:3] == ["Import", "Kind", "Source"]
     assert frame(at, "Import")["Kind"].tolist()[-1] == "Regions"
     assert at.radio(key="data_kind__en").options[:3] == ["Regions", "Required population", "Enrolment and payment snapshots"]

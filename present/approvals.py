@@ -1,0 +1,110 @@
+"""The data page's approval section as tables (issue 12, point 3), without streamlit.
+
+:func:`township_status` answers "per township and month: submitted / approved / returned / locked, and
+by whom"; :func:`pending_options` lists what an account may review. Inputs are the plain frames of
+``data.approval`` (``submissions``, ``current_locks``) and the regions frame of ``ui.loaders.regions``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.approval import Lock
+from present.catalog import text
+from metrics.periods import period_label
+
+STATUS_ORDER: tuple[str, ...] = ("submitted", "restored", "returned", "approved", "rolled_back", "none")
+"""How the statuses sort in the table: what needs someone's attention first."""
+
+
+def _moment(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def status_of(status: str | None, rolled_back_at) -> str:
+    """A submission's shown status key: ``none`` without one; ``rolled_back`` when its import was rolled back
+    other than by a return (an office rollback); ``restored`` when it was returned but the office has since
+    undone that rollback (its figures are back); else its stored status."""
+    if status is None or (isinstance(status, float) and pd.isna(status)):
+        return "none"
+    rolled = rolled_back_at is not None and not pd.isna(rolled_back_at)
+    if status == "returned":
+        return "returned" if rolled else "restored"
+    return "rolled_back" if rolled else str(status)
+
+
+def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, Lock], root: str, period: int, language: str) -> pd.DataFrame:
+    """One row per township under ``root`` (itself included if a township) for month ``period`` (month index).
+
+    A township's submission is the newest import whose submission names the township, or names its
+    county (a county reporter's upload covers its townships). Columns, in ``language``: code, township,
+    county, status, import, submitted by/at, reviewed by/at, the reason of a return, and the lock of the
+    month with its account. Sorted by status (awaiting review first, per :data:`STATUS_ORDER`), then code.
+    ``regions``: ``code, name, level, parent_code, lineage``; ``subs``: ``data.approval.submissions``.
+    """
+
+    def say(key: str, **values) -> str:
+        return text(key, language, **values)
+
+    inside = regions[regions["lineage"].map(lambda lineage: root in list(lineage))]
+    towns = inside[inside["level"] == "township"].sort_values("code")
+    names = dict(zip(regions["code"], regions["name"]))
+    month = subs[subs["period"] == period].sort_values("import_id", ascending=False)
+    newest = month.drop_duplicates("region_code").set_index("region_code")
+    lock = locks.get(period)
+    rows = []
+    for town in towns.itertuples():
+        record = newest.loc[town.code] if town.code in newest.index else None
+        if record is None and town.parent_code in newest.index:
+            record = newest.loc[town.parent_code]
+        key = status_of(None if record is None else record["status"], None if record is None else record["rolled_back_at"])
+        rows.append(
+            {
+                "key": key,
+                say("approve.col.code"): town.code,
+                say("approve.col.township"): town.name,
+                say("approve.col.county"): names.get(town.parent_code, ""),
+                say("approve.col.status"): say(f"approve.status.{key}"),
+                say("approve.col.import_id"): None if record is None else int(record["import_id"]),
+                say("approve.col.by"): "" if record is None else record["by_account"],
+                say("approve.col.submitted_at"): "" if record is None else _moment(record["submitted_at"]),
+                say("approve.col.reviewer"): "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
+                say("approve.col.reviewed_at"): "" if record is None else _moment(record["reviewed_at"]),
+                say("approve.col.reason"): "" if record is None or pd.isna(record["reason"]) else record["reason"],
+                say("approve.col.lock"): say("approve.lock_cell", account=lock.account) if lock else "",
+            }
+        )
+    columns = [
+        say(f"approve.col.{name}")
+        for name in ("code", "township", "county", "status", "import_id", "by", "submitted_at", "reviewer", "reviewed_at", "reason", "lock")
+    ]
+    table = pd.DataFrame(rows, columns=["key", *columns])
+    table[say("approve.col.import_id")] = table[say("approve.col.import_id")].astype("Int64")  # blank, not NaN, where none
+    if not table.empty:
+        table["order"] = table["key"].map(STATUS_ORDER.index)
+        table = table.sort_values(["order", say("approve.col.code")], kind="stable").drop(columns="order")
+    return table.reset_index(drop=True)
+
+
+def status_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many townships of :func:`township_status` are submitted, approved, returned, not submitted."""
+    keys = table["key"].value_counts() if not table.empty else {}
+    return {key: int(keys.get(key, 0)) for key in ("submitted", "approved", "returned", "none")}
+
+
+def pending_options(subs: pd.DataFrame, reviewable: set[int], language: str) -> dict[int, str]:
+    """The submitted, not rolled back imports among ``reviewable`` (import ids), newest first, with their labels."""
+    waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna() & subs["import_id"].isin(reviewable)]
+    options = {}
+    for import_id, rows in waiting.groupby("import_id", sort=False):
+        first = rows.iloc[0]
+        options[int(import_id)] = text(
+            "approve.option",
+            language,
+            import_id=int(import_id),
+            region=" ".join(dict.fromkeys(f"{code} {name}" for code, name in zip(rows["region_code"], rows["region_name"].fillna("")))),
+            months="、".join(period_label(p) for p in sorted(set(rows["period"]))),
+            by=first["by_account"],
+            source=first["source"],
+        )
+    return dict(sorted(options.items(), reverse=True))

@@ -1,0 +1,101 @@
+"""The data page's status table (issue 12, point 3): per township and month, who submitted, who reviewed, the lock.
+
+Built by ``present.approvals`` from plain frames, without streamlit, so every cell is asserted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.approval import SUBMISSION_COLUMNS, Lock
+from metrics.periods import month_index
+from present.approvals import pending_options, status_counts, township_status
+
+DEC, NOV = month_index("2025-12"), month_index("2025-11")
+T = pd.Timestamp("2026-01-05 09:00")
+
+REGIONS = pd.DataFrame(
+    {
+        "code": ["5301", "530102", "530102001", "530102002", "530102003", "530103", "530103001"],
+        "name": ["昆明市", "五华区", "华山街道", "护国街道", "大观街道", "盘龙区", "拓东街道"],
+        "level": ["city", "county", "township", "township", "township", "county", "township"],
+        "parent_code": [None, "5301", "530102", "530102", "530102", "5301", "530103"],
+        "lineage": [
+            ["5301"], ["530102", "5301"], ["530102001", "530102", "5301"], ["530102002", "530102", "5301"],
+            ["530102003", "530102", "5301"], ["530103", "5301"], ["530103001", "530103", "5301"],
+        ],
+    }
+)  # fmt: skip
+
+
+def submission(import_id, period, region, status, by, reviewer=None, reason=None, rolled_back=None):
+    return dict(
+        zip(
+            SUBMISSION_COLUMNS,
+            [import_id, period, region, REGIONS.set_index("code").at[region, "name"], "township", status, by, T,
+             reviewer, T if reviewer else None, reason, f"{region}.xlsx", rolled_back],
+        )
+    )  # fmt: skip
+
+
+SUBS = pd.DataFrame(
+    [
+        submission(9, DEC, "530102001", "approved", "hs:li", "wh:chen"),
+        submission(8, DEC, "530102001", "returned", "hs:li", "wh:chen", "参保人数与台账不符", T),  # superseded by 9
+        submission(7, DEC, "530102002", "returned", "hg:zhao", "wh:chen", "缴费人数有误", T),
+        submission(6, DEC, "530103", "submitted", "pl:sun"),  # a county's upload covers its townships
+        submission(5, NOV, "530102003", "submitted", "dg:wu"),  # another month
+    ]
+)
+LOCKS = {DEC: Lock(DEC, "office:wang", dt.datetime(2026, 1, 6, 17, 0), "12月已关账")}
+
+
+def cells(table: pd.DataFrame) -> list[list]:
+    """The shown cells, a missing one as None."""
+    return [[None if pd.isna(cell) else cell for cell in row] for row in table.drop(columns="key").astype(object).values.tolist()]
+
+
+def test_each_township_has_its_newest_submission_status_and_who_by_sorted_by_what_needs_attention():
+    table = township_status(REGIONS, SUBS, LOCKS, "5301", DEC, "zh")
+    assert cells(table) == [
+        ["530103001", "拓东街道", "盘龙区", "已提交，待审核", 6, "pl:sun", "2026-01-05 09:00", "", "", "", "已锁定（office:wang）"],
+        ["530102002", "护国街道", "五华区", "已退回", 7, "hg:zhao", "2026-01-05 09:00", "wh:chen", "2026-01-05 09:00", "缴费人数有误", "已锁定（office:wang）"],
+        ["530102001", "华山街道", "五华区", "已通过", 9, "hs:li", "2026-01-05 09:00", "wh:chen", "2026-01-05 09:00", "", "已锁定（office:wang）"],
+        ["530102003", "大观街道", "五华区", "未提交", None, "", "", "", "", "", "已锁定（office:wang）"],
+    ]
+    assert list(table.columns)[1:] == ["区划代码", "乡镇（街道）", "所属县区", "状态", "填报导入编号", "提交人", "提交时间", "审核人", "审核时间", "退回原因", "锁定"]
+
+
+def test_the_table_keeps_to_the_selected_region_and_month_in_english():
+    table = township_status(REGIONS, SUBS, {}, "530102", NOV, "en")
+    assert table[["Code", "Status", "Submitted by", "Lock"]].values.tolist() == [
+        ["530102003", "Submitted, awaiting review", "dg:wu", ""],
+        ["530102001", "Not submitted", "", ""],
+        ["530102002", "Not submitted", "", ""],
+    ]
+
+
+def test_a_submission_the_office_rolled_back_reads_rolled_back():
+    rolled = pd.DataFrame([submission(4, DEC, "530102001", "submitted", "hs:li", rolled_back=T)])
+    table = township_status(REGIONS, rolled, {}, "530102001", DEC, "zh")
+    assert table["状态"].tolist() == ["已撤销"]
+
+
+def test_a_returned_submission_whose_rollback_was_undone_says_its_figures_are_back():
+    restored = pd.DataFrame([submission(4, DEC, "530102001", "returned", "hs:li", "wh:chen", "有误", rolled_back=None)])
+    table = township_status(REGIONS, restored, {}, "530102001", DEC, "zh")
+    assert table["状态"].tolist() == ["已退回，但撤销已被恢复（数据仍在）"]
+
+
+def test_the_counts_say_how_many_townships_are_in_each_state():
+    table = township_status(REGIONS, SUBS, LOCKS, "5301", DEC, "zh")
+    assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "none": 1}
+
+
+def test_the_review_choices_are_the_pending_imports_the_account_may_review():
+    assert pending_options(SUBS, {5, 6, 9}, "zh") == {
+        6: "导入 6：530103 盘龙区 2025-12（pl:sun，530103.xlsx）",
+        5: "导入 5：530102003 大观街道 2025-11（dg:wu，530102003.xlsx）",
+    }

@@ -1,0 +1,127 @@
+"""The data page's approval and lock section (issue 12, point 3): streamlit glue only.
+
+The table comes from ``present.approvals``; the rules and the writes from ``data.approval``. Buttons
+are offered to the roles they concern, but every write is checked again by the data layer, which
+refuses a review by the wrong level or a lock by anyone but the office.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import approval
+from data.db import DatabaseBusy, DatabaseMissing, connect
+from data.store import RollbackLocked, RollbackRefused
+from present.approvals import pending_options, status_counts, township_status
+from present.formatting import format_month
+from ui import loaders
+from ui.busy import show_busy
+from ui.i18n import language, t
+from ui.session import current_actor
+
+DONE_KEY = "approve_done"  # the last action's sentence, shown once after the rerun
+ROUND_KEY = "approve_round"  # part of the reason boxes' keys: a new value empties them
+
+
+def show(selection) -> None:
+    """Draw the section for the sidebar's region and month (``ui.selection.Selection``; None: no data)."""
+    actor = current_actor()
+    st.caption(t("approve.intro"))
+    done = st.session_state.pop(DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    if selection is None:
+        st.info(t("approve.no_database"))
+        return
+    period = selection.period
+    try:
+        with connect(loaders.db_path(), wait_seconds=loaders.UI_WAIT_SECONDS) as con:
+            subs = approval.submissions(con)
+            locks = approval.current_locks(con)
+            history = approval.lock_history(con, period)
+            waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna()]
+            reviewable = {
+                int(import_id)
+                for import_id, rows in waiting.groupby("import_id")
+                if all(approval.may_review(con, actor, code) for code in set(rows["region_code"]))
+            }
+    except DatabaseMissing:
+        st.info(t("approve.no_database"))
+        return
+    except DatabaseBusy:
+        show_busy()
+        return
+    label = format_month(period)
+    lock = locks.get(period)
+    if lock is not None:
+        at = pd.Timestamp(lock.at).strftime("%Y-%m-%d %H:%M")
+        st.warning(t("approve.locked", period=label, account=lock.account, at=at, reason=lock.reason), icon=":material/lock:")
+    else:
+        st.info(t("approve.unlocked", period=label), icon=":material/lock_open:")
+
+    st.subheader(t("approve.title", period=label))
+    table = township_status(loaders.regions(), subs, locks, selection.region, period, language())
+    if table.empty:
+        st.caption(t("approve.no_townships"))
+    else:
+        st.caption(t("approve.counts", **status_counts(table)))
+        moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=130) for name in ("submitted_at", "reviewed_at")}
+        st.dataframe(
+            table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
+        )
+
+    st.session_state.setdefault(ROUND_KEY, 0)
+    options = pending_options(subs, reviewable, language())
+    st.subheader(t("approve.review_title"))
+    if not options:
+        st.caption(t("approve.nothing_to_review"))
+    else:
+        chosen = st.selectbox(t("approve.choose"), list(options), format_func=options.get, key="approve_choice")
+        reason = st.text_input(t("approve.reason"), key=f"approve_reason_{st.session_state[ROUND_KEY]}")
+        left, right = st.columns(2)
+        if left.button(t("approve.approve"), type="primary", icon=":material/task_alt:", key="approve_go"):
+            _write(lambda con: approval.approve(con, int(chosen), actor), t("approve.done.approved", import_id=chosen))
+        if right.button(t("approve.return"), icon=":material/undo:", key="approve_return"):
+            _write(lambda con: approval.return_submission(con, int(chosen), actor, reason), t("approve.done.returned", import_id=chosen))
+
+    if actor.is_office:
+        st.subheader(t("approve.lock_title"))
+        reason = st.text_input(t("approve.lock_reason"), key=f"approve_lock_reason_{st.session_state[ROUND_KEY]}")
+        if lock is None:
+            if st.button(t("approve.lock", period=label), icon=":material/lock:", key="approve_lock"):
+                _write(lambda con: approval.lock_period(con, period, actor, reason), t("approve.done.lock", period=label))
+        elif st.button(t("approve.unlock", period=label), icon=":material/lock_open:", key="approve_unlock"):
+            _write(lambda con: approval.unlock_period(con, period, actor, reason), t("approve.done.unlock", period=label))
+        if not history.empty:
+            st.markdown(f"**{t('approve.history', period=label)}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("approve.col.action"): history["action"].map(lambda a: t(f"approve.action.{a}")),
+                        t("approve.col.account"): history["account"],
+                        t("approve.col.at"): history["acted_at"].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")),
+                        t("approve.col.why"): history["reason"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="approve_lock_history",
+            )
+
+
+def _write(act, done: str) -> None:
+    """Run one write on a short read-write connection; say a refusal in the page's language, else rerun."""
+    try:
+        with connect(loaders.db_path(), write=True) as con:
+            act(con)
+    except DatabaseBusy:
+        st.warning(t("data.busy"), icon=":material/hourglass_top:")
+    except (approval.ApprovalRefused, RollbackLocked) as refused:
+        st.error(refused.text(language()), icon=":material/block:")
+    except RollbackRefused as refused:
+        st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
+    else:
+        st.session_state[DONE_KEY] = done
+        st.session_state[ROUND_KEY] += 1
+        st.rerun()
