@@ -202,3 +202,23 @@ def test_kuomian_submissions_approve_and_return(capsys, submitted, tmp_path):
     assert run(capsys, "--db", submitted, "approve", "4") == (
         1, "", f"kuomian approve: import 4 was already approved by {me} at 2026-01-05 09:00\n"
     )  # fmt: skip
+
+
+def test_submissions_reviews_and_locks_reach_the_audit_log_through_its_seam(monkeypatch, db, tmp_path):
+    """data/audit_hook.py forwards to data.audit.record when it exists (issue 12, point 4); here a stand-in."""
+    import types
+
+    calls = []
+    audit = types.ModuleType("data.audit")
+    audit.record = lambda con, actor, action, detail, region_code=None: calls.append((actor.account, action, detail, region_code))
+    monkeypatch.setitem(__import__("sys").modules, "data.audit", audit)
+    import_file(db, "snapshots", town_file(tmp_path), actor=TOWN)
+    with connect(db, write=True) as con:
+        approval.lock_period(con, NOV, OFFICE, "11月已关账")
+        approval.approve(con, 4, COUNTY)
+    assert calls == [
+        ("hs:li", "submission", "import 4 submitted for 2025-11, 2025-12", "530102001"),
+        ("office:wang", "period.lock", "2025-11: 11月已关账", None),
+        ("wh:chen", "submission.approve", "import 4 approved", "530102001"),
+    ]
+
