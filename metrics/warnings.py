@@ -26,7 +26,8 @@ are this module's. The rules (docs/metrics.md, "Warnings"):
   without that input the trigger is silently absent).
 
 Triggers turned off in the targets file are left out. Rows are ordered by severity (high first), then
-trigger (``TRIGGERS`` order), persons needed (most first), region code, metric.
+trigger (``TRIGGERS`` order), comparable regions before the others, persons needed (most first),
+region code, metric.
 """
 
 from __future__ import annotations
@@ -257,12 +258,13 @@ def warning_facts(
         {
             "s": frame["severity"].map({s: i for i, s in enumerate(SEVERITIES)}),
             "t": frame["trigger"].map({t: i for i, t in enumerate(TRIGGERS)}),
+            "n": ~frame["comparable"].astype(bool),  # a region not comparable after the others (its figures leave persons out)
             "p": -frame["persons"].astype("float64").fillna(-1),
             "c": frame["region_code"],
             "m": frame["metric"].map({m: i for i, m in enumerate(("", *METRIC_KEYS))}),
         }
     )
-    index = order.sort_values(["s", "t", "p", "c", "m"], kind="stable").index
+    index = order.sort_values(["s", "t", "n", "p", "c", "m"], kind="stable").index
     return frame.loc[index].reset_index(drop=True)
 
 
