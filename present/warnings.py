@@ -29,7 +29,9 @@ def _missing(value: object) -> bool:
 
 
 def _points(fraction: float) -> str:
-    return f"{abs(float(fraction)) * 100:.1f}"
+    """Percentage points: one decimal, two below 0.1 (so a lag of 0.04 points never reads "0.0")."""
+    points = abs(float(fraction)) * 100
+    return f"{points:.1f}" if points >= 0.1 or points == 0 else f"{points:.2f}"
 
 
 def trigger_label(trigger: str, language: str) -> str:
@@ -209,6 +211,15 @@ def warnings_view(
         triggers=tuple(t for t in TRIGGERS if t in present),
         counties=tuple(zip(county_pairs["county_code"].astype(str), county_pairs["county_name"].astype(str))),
     )
+
+
+def overview_count_line(facts: pd.DataFrame, region_name: str, language: str) -> str | None:
+    """The overview's line: ``"曲靖市下辖各级地区本月共有 120 条预警（高 40 条），详见“预警”页。"``; none
+    where no warning fires."""
+    if facts.empty:
+        return None
+    counts = count_by_severity(facts)
+    return text("warn.overview_caption", language, region=region_name, count=len(facts), high=counts["high"])
 
 
 __all__ = ["SEVERITIES", "TRIGGERS", "WarningsView", "export_frame", "reason", "warnings_view", "with_reasons"]
