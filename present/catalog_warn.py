@@ -82,7 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{metric} {value}: on its recent trend it reaches {target} only in {eta}, after the deadline {target_by} (projected {projected}); {persons} persons needed",
     ),
     "warn.reason.drop": (
-        "{metric} 由上月 {previous} 降至 {value}，一个月下降 {points} 个百分点（预警线 {threshold} 个百分点）",
+        "{metric}由上月 {previous} 降至 {value}，一个月下降 {points} 个百分点（预警线 {threshold} 个百分点）",
         "{metric} fell from {previous} last month to {value}, {points} points in one month (warning above {threshold} points)",
     ),
     "warn.reason.rate_above": (

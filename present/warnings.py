@@ -93,7 +93,7 @@ def reason(row: pd.Series | dict, language: str, *, drop_points: float = 0.02, p
     note = None
     if not _missing(get("comparable")) and not bool(get("comparable")):
         note = region_not_comparable_note({"comparable": False, "reported_above": get("reported_above") or ()}, t)
-    return words + (t("warn.reason.note", note=note) if note else "")
+    return words + (t("warn.reason.note", note=note.rstrip("。.")) if note else "")
 
 
 def with_reasons(facts: pd.DataFrame, rules=None) -> pd.DataFrame:
