@@ -17,6 +17,7 @@ from present.formatting import format_month
 from present.warnings import filter_facts, severity_label, trigger_label, warnings_view
 from ui import loaders
 from ui.i18n import language, level_label, t
+from ui.lang_widgets import choice, choices
 from ui.loaders_warnings import warnings as load_warnings
 from ui.selection import current
 
@@ -30,11 +31,12 @@ st.title(t("warn.title", region=selection.region_name))
 regions = loaders.regions()
 below = regions[regions["lineage"].map(lambda lineage: selection.region in list(lineage))]
 levels = [level for level in LEVELS if level in set(below["level"])]
-level = st.selectbox(
+level = choice(
+    st.selectbox,
     t("warn.scope"),
     [ALL_LEVELS, *levels],
+    name="warn_level",
     format_func=lambda lv: t("sidebar.all") if lv == ALL_LEVELS else level_label(lv),
-    key="warn_level",
 )
 facts = load_warnings(targets, period, selection.region, None if level == ALL_LEVELS else level)
 st.caption(
@@ -51,16 +53,19 @@ if facts.empty:
 
 full = warnings_view(facts, lang, rules=targets.warnings)
 columns = st.columns(3)
-chosen_triggers = columns[0].multiselect(
-    t("warn.filter_trigger"), list(full.triggers), format_func=lambda x: trigger_label(x, lang), key="warn_triggers"
-)
 county_names = dict(full.counties)
-chosen_counties = columns[1].multiselect(
-    t("warn.filter_county"), list(county_names), format_func=lambda c: county_names.get(c, c), key="warn_counties"
-)
-chosen_severities = columns[2].multiselect(
-    t("warn.filter_severity"), list(SEVERITIES), format_func=lambda s: severity_label(s, lang), key="warn_severities"
-)
+with columns[0]:
+    chosen_triggers = choices(
+        t("warn.filter_trigger"), list(full.triggers), name="warn_triggers", default=[], format_func=lambda x: trigger_label(x, lang)
+    )
+with columns[1]:
+    chosen_counties = choices(
+        t("warn.filter_county"), list(county_names), name="warn_counties", default=[], format_func=lambda c: county_names.get(c, c)
+    )
+with columns[2]:
+    chosen_severities = choices(
+        t("warn.filter_severity"), list(SEVERITIES), name="warn_severities", default=[], format_func=lambda s: severity_label(s, lang)
+    )
 view = warnings_view(
     facts, lang, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities, rules=targets.warnings
 )
