@@ -44,7 +44,7 @@ st.caption(
         "warn.caption",
         period=format_month(period),
         region=selection.region_name,
-        unit=t("sidebar.all") if level == ALL_LEVELS else level_label(level),
+        unit=t("warn.unit_all") if level == ALL_LEVELS else level_label(level),
     )
 )
 if facts.empty:
@@ -56,15 +56,15 @@ columns = st.columns(3)
 county_names = dict(full.counties)
 with columns[0]:
     chosen_triggers = choices(
-        t("warn.filter_trigger"), list(full.triggers), name="warn_triggers", default=[], format_func=lambda x: trigger_label(x, lang)
+        t("warn.filter_trigger"), list(full.triggers), name="warn_triggers", default=[], placeholder=t("warn.placeholder"), format_func=lambda x: trigger_label(x, lang)
     )
 with columns[1]:
     chosen_counties = choices(
-        t("warn.filter_county"), list(county_names), name="warn_counties", default=[], format_func=lambda c: county_names.get(c, c)
+        t("warn.filter_county"), list(county_names), name="warn_counties", default=[], placeholder=t("warn.placeholder"), format_func=lambda c: county_names.get(c, c)
     )
 with columns[2]:
     chosen_severities = choices(
-        t("warn.filter_severity"), list(SEVERITIES), name="warn_severities", default=[], format_func=lambda s: severity_label(s, lang)
+        t("warn.filter_severity"), list(SEVERITIES), name="warn_severities", default=[], placeholder=t("warn.placeholder"), format_func=lambda s: severity_label(s, lang)
     )
 view = warnings_view(
     facts, lang, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities, rules=targets.warnings

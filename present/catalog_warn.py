@@ -12,6 +12,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{period}: what needs following up among the {unit} under {region}, most severe first, each with its reason and the persons still needed.",
     ),
     "warn.scope": ("列出", "List"),
+    "warn.unit_all": ("各级地区", "regions of every level"),
+    "warn.placeholder": ("全部", "All"),
     "warn.filter_trigger": ("预警类型", "Trigger"),
     "warn.filter_county": ("所属县（市、区）", "County"),
     "warn.filter_severity": ("严重程度", "Severity"),

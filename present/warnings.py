@@ -131,10 +131,10 @@ DISPLAY_HEADERS: dict[str, str] = {
     "region_name": "warn.col.region",
     "county_name": "warn.col.county",
     "metric": "warn.col.metric",
-    "reason": "warn.col.reason",
     "persons": "warn.col.persons",
     "region_code": "warn.col.code",
     "level": "warn.col.level",
+    "reason": "warn.col.reason",  # last: the widest, it takes the rest of the row
 }
 
 
@@ -160,10 +160,10 @@ def display_frame(facts: pd.DataFrame, language: str, rules=None) -> tuple[pd.Da
             "region_name": facts["region_name"].astype(str).tolist(),
             "county_name": [("—" if _missing(c) else str(c)) for c in facts["county_name"]],
             "metric": [metric_label(m, language) if m else text("warn.all_metrics", language) for m in facts["metric"]],
-            "reason": [reason(row, language, drop_points=drop, pool_below=below) for _, row in facts.iterrows()],
             "persons": pd.array(facts["persons"], dtype="Int64"),
             "region_code": facts["region_code"].astype(str).tolist(),
             "level": [level_label(lv, language) for lv in facts["level"]],
+            "reason": [reason(row, language, drop_points=drop, pool_below=below) for _, row in facts.iterrows()],
         }
     )
     return frame.rename(columns=headers), headers
