@@ -78,6 +78,7 @@ FACT_COLUMNS: tuple[str, ...] = (
     "pool_remaining",  # persons left in the library
     "days_late",
     "comparable",
+    "carried",  # (region, scheme) pairs of the subtree counted at t through a carried row: the figure is estimated
 )
 
 REGION_WIDE = ""
@@ -177,6 +178,7 @@ def warning_facts(
             "gap_pp": _num(row["gap_pp"]),
             "status": None if _missing(row["status"]) else str(row["status"]),
             "comparable": bool(row["comparable"]) if not _missing(row.get("comparable")) else True,
+            "carried": 0 if _missing(row.get("carried")) else int(row["carried"]),
         }
         if not _missing(row.get("overdue_months")):
             add(base, "overdue", overdue_since=_num(row["overdue_since"]), overdue_months=_num(row["overdue_months"]))

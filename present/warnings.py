@@ -90,6 +90,8 @@ def reason(row: pd.Series | dict, language: str, *, drop_points: float = 0.02, p
         words = t("warn.reason.late", days=int(get("days_late")))
     else:  # pragma: no cover - every trigger of TRIGGERS is worded above
         raise ValueError(f"unknown trigger {trigger!r}")
+    if trigger not in ("missing_report", "carried_again", "late_report") and not _missing(get("carried")) and int(get("carried")) > 0:
+        words += t("honest.estimated_suffix")  # the figure counts a carried-forward report (issue 8)
     note = None
     if not _missing(get("comparable")) and not bool(get("comparable")):
         note = region_not_comparable_note({"comparable": False, "reported_above": get("reported_above") or ()}, t)

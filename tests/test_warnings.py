@@ -197,6 +197,15 @@ def test_carried_again(world):
     )
 
 
+def test_a_reason_built_on_carried_figures_says_they_are_estimated(world):
+    # A's 2026-03 report is missing: its 2026-02 figure (90%) counts at 2026-03, carried
+    world.population([("2025-12", TOWN_A, 1000)]).snapshots(resident(TOWN_A, {"2025-12": 900, "2026-02": 900}))
+    assert texts(only(warnings_of(world, "2026-03"), "off_track", TOWN_A)) == (
+        "参保率 90.0%，低于进度线 2.5 个百分点，距 2026-06 目标 95.0% 还需 50 人（估算）",
+        "Coverage rate 90.0%, 2.5 points below the trajectory; 50 persons needed for the 95.0% due 2026-06 (estimated)",
+    )
+
+
 def test_pool_short(world):
     # gap 50 persons (90% of 1,000 against 95%); the library has 30 persons left: sufficiency 0.6
     world.population([("2025-12", TOWN_A, 1000)]).snapshots(resident(TOWN_A, dict.fromkeys(MONTHS, 900)))
