@@ -56,6 +56,7 @@ pages = [
     st.Page(_open_overview, title=t("nav.overview"), url_path="overview", visibility="hidden"),
     st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
     st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
+    st.Page("pages/warnings.py", title=t("warn.nav"), icon=":material/notification_important:", url_path="warnings"),
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
     st.Page("pages/pool.py", title=t("nav.pool"), icon=":material/groups:", url_path="pool"),
     st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":material/co_present:", url_path="briefing"),

@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """The ``register(verbs, add_common)`` functions of the verb modules beside this one."""
     from cli import approval, exports  # they import this module's names, so they load after them
+    from cli import warnings as warning_list
 
-    return [exports.register, approval.register]
+    return [exports.register, approval.register, warning_list.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

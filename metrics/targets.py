@@ -27,8 +27,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from metrics.periods import month_index, period_label
 from metrics.registry import METRIC_KEYS, SCHEMES, STATUSES
+from metrics.targets_warnings import WarningRules, parse_section as parse_warnings
 
-_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting")
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting", "warnings")
 _REPORTING_KEYS = ("carry_forward_months",)
 MAX_CARRY_FORWARD_MONTHS = 12
 _ENTRY_KEYS = ("milestones", "schemes")
@@ -141,6 +142,7 @@ class Targets(BaseModel):
     # reporting.carry_forward_months (metrics.md §3, "Carried rows"): a (region, scheme) without a row
     # at t counts at t with its latest row of the last N months of t's year; 0 = off.
     carry_forward_months: int = Field(default=0, ge=0, le=MAX_CARRY_FORWARD_MONTHS)
+    warnings: WarningRules = Field(default_factory=WarningRules)  # issue 13 point 1 (metrics/targets_warnings.py)
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -418,14 +420,16 @@ class _Walker:
         if "reporting" in root:
             carry = self.reporting(root)
 
+        warn = parse_warnings(self, root) if "warnings" in root else WarningRules()
+
         if (
-            self.problems or baseline is None or band is None or metrics is None or overrides is None
+            warn is None or self.problems or baseline is None or band is None or metrics is None or overrides is None
             or bulletin is None or carry is None
         ):
             return None
         return Targets(
             baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin,
-            carry_forward_months=carry,
+            carry_forward_months=carry, warnings=warn,
         )
 
     def reporting(self, root: dict) -> int | None:

@@ -18,6 +18,8 @@ from present.overview import card as overview_card
 from ui.i18n import language, metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
+from present.warnings import overview_count_line
+from ui.loaders_warnings import warnings as load_warnings
 
 selection = current()
 targets = selection.targets
@@ -78,6 +80,12 @@ columns = st.columns(len(METRIC_KEYS))
 for column, metric in zip(columns, METRIC_KEYS):
     with column:
         card(metric)
+
+# ---- how many warnings the selection holds (issue 13 point 1), a link to the page that lists them
+
+warning_line = overview_count_line(load_warnings(targets, period, selection.region), selection.region_name, language())
+if warning_line:
+    st.page_link("pages/warnings.py", label=warning_line, icon=":material/notification_important:")
 
 # ---- one tab per metric, always in the registry's order (the sidebar's metric opens first
 # by being selected, never by reordering): the trend against the whole trajectory to the last

@@ -529,6 +529,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_deck",
     "present.catalog_edges",
     "present.catalog_approve",
+    "present.catalog_warn",
 )
 
 

@@ -344,7 +344,10 @@ def test_some_townships_pool_cannot_close_their_coverage_gap(pool_at_end: pd.Dat
     with_gap = pool_at_end[pool_at_end["gap"] > 0]
     sufficiency = with_gap["remaining"] / with_gap["gap"]
     short = sufficiency[sufficiency < 1]
-    assert 3 <= len(short) <= 12  # a few, not most
+    # issue 13: one county's library was barely begun (data/demo.py SHORT_POOL_COUNTY); elsewhere a few, not most
+    from data.demo import SHORT_POOL_COUNTY
+
+    assert 3 <= len(short[~short.index.str.startswith(SHORT_POOL_COUNTY)]) <= 12
     assert {"530326212", "530325203"} <= set(short.index)  # the off-track two
     assert (sufficiency >= 1).sum() > len(short)
 
