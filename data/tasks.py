@@ -145,6 +145,28 @@ def task_report(
     return TaskReport(int(year), period, root, table, splits)
 
 
+def region_tasks(
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int | None, region: str
+) -> TaskReport:
+    """What the 任务 page shows for ``region``: ``table`` = :func:`completion_of` of the region itself, then its
+    direct sub-regions in force at ``period`` (with or without a task), by code; ``splits`` = the short splits
+    anywhere in its subtree (the region's own included)."""
+    period = default_period(con, year) if period is None else int(period)
+    children = con.execute(
+        "SELECT code FROM regions WHERE parent_code = ? AND (abolished IS NULL OR abolished > ?) ORDER BY code",
+        [region, period if period is not None else 12 * int(year) + 12],
+    ).fetchall()
+    codes = [region, *(row[0] for row in children)]
+    table = completion_of(con, year, codes, period, targets.carry_forward_months)
+    subtree = [row[0] for row in con.execute("SELECT descendant FROM region_closure WHERE ancestor = ?", [region]).fetchall()]
+    regions = con.execute("SELECT code, parent_code FROM regions").df()
+    splits = rules.short_splits(tasks_of(con, year), regions)
+    splits = splits[splits["parent_code"].isin(subtree)].reset_index(drop=True)
+    names = dict(con.execute("SELECT code, name FROM regions").fetchall())
+    splits.insert(3, "parent_name", splits["parent_code"].map(names))
+    return TaskReport(int(year), period, region, table, splits)
+
+
 def gap_proposal(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, parent: str) -> pd.DataFrame:
     """The "按差距分解" proposal for ``parent``'s direct children (in force at the start of ``year``), per kind
     (docs/metrics.md, "按差距分解"): each child's gap at December of ``year - 1`` against the target in force at

@@ -124,8 +124,8 @@ def completion_chart(rows: pd.DataFrame, *, title: str, axis: str, full_line: st
     colors = [UNKNOWN_COLOR if pd.isna(v) else (FULL_COLOR if v >= 1 - 1e-9 else SHORT_COLOR) for v in values]
     fig = go.Figure(
         go.Bar(
-            x=rows["region_name"],
-            y=values,
+            x=rows["region_name"].tolist(),
+            y=[None if pd.isna(v) else float(v) for v in values],
             marker={"color": colors},
             text=[format_completion(v, "") for v in values],
             textposition="outside",

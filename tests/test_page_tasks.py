@@ -1,0 +1,100 @@
+"""任务 Tasks page: an officer sees how far each county (or township) has come with the year's tasks, which
+splits fall short, and gets a split proposed from the gaps to edit and export.
+
+Driven through ``app.py`` with AppTest on a demo database; every figure checked is recomputed through
+``data.tasks`` on a read-only connection.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.db import connect
+from data.queries import periods as db_periods
+from data.tasks import region_tasks
+from metrics.periods import period_label
+from metrics.targets import parse_targets
+from present.tasks import format_completion
+from present.formatting import format_persons
+
+ROOT = Path(__file__).resolve().parent.parent
+CITY, FUYUAN = "5303", "530325"  # 曲靖市, 富源县 (its new_insured split is short)
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_copy):
+    path = demo_copy("tasks-page")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KUOMIAN_DB", str(path))
+        patch.delenv("KUOMIAN_TARGETS", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="module")
+def world(demo_db):
+    targets = parse_targets((ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    with connect(demo_db) as con:
+        period = db_periods(con)[-1]
+        return {"period": period, "targets": targets, "path": demo_db, "city": region_tasks(con, targets, 2026, period, CITY)}
+
+
+def open_tasks(county: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if county:
+        at.session_state["region_level_0"] = county
+    at.run()
+    at.switch_page("pages/tasks.py").run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def city_page(demo_db) -> AppTest:
+    return open_tasks()
+
+
+def test_the_city_page_shows_its_own_task_achieved_and_completion(city_page, world):
+    own = world["city"].table
+    row = own[(own["region_code"] == CITY) & (own["task_kind"] == "new_insured")].iloc[0]
+    assert {m.label: m.value for m in city_page.metric} == {
+        "任务数": format_persons(row["task"]),
+        "完成数": format_persons(row["achieved"]),
+        "完成率": format_completion(row["completion"]),
+    }
+    assert city_page.title[0].value == "任务完成情况 · 曲靖市 · 2026年"
+
+
+def test_each_county_is_a_row_and_a_bar_of_completion_with_the_100_percent_line(city_page, world):
+    rows = world["city"].table
+    counties = rows[(rows["region_code"] != CITY) & (rows["task_kind"] == "new_insured")]
+    table = city_page.dataframe[0].value
+    assert table["地区"].tolist() == counties["region_name"].tolist()
+    assert table["完成率"].tolist() == [format_completion(v) for v in counties["completion"]]
+    figure = json.loads(city_page.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["title"]["text"] == f"新增参保人数完成率 · 曲靖市 · 截至 {period_label(world['period'])}"
+    assert [round(v, 9) for v in figure["data"][0]["y"]] == [round(float(v), 9) for v in counties["completion"]]
+    assert [s["y0"] for s in figure["layout"]["shapes"]] == [1.0]
+    assert table.loc[table["区划代码"] == FUYUAN, "分解"].tolist() == ["下级合计少 30 人"]
+
+
+def test_the_short_split_is_a_warning_on_the_page(city_page):
+    assert [w.value for w in city_page.warning] == [
+        "富源县（530325）2026年新增参保人数任务 800 人，12 个下级合计仅 770 人，少 30 人。"
+    ]
+
+
+def test_split_by_gap_proposes_an_editable_import_ready_table(city_page, world):
+    city_page.button(key="tasks_propose").click().run()
+    assert not city_page.exception
+    editor = city_page.dataframe[1].value  # st.data_editor reads as a dataframe in AppTest
+    assert editor.columns.tolist() == ["年度", "区划代码", "区划名称", "任务类型", "差距（人）", "任务人数"]
+    with connect(world["path"]) as con:
+        from data.tasks import gap_proposal
+
+        proposal = gap_proposal(con, world["targets"], 2026, CITY)
+    assert editor["任务人数"].tolist() == [int(v) for v in proposal["task"]]
+    assert [b.proto.label for b in city_page.get("download_button")][-2:] == ["导出建议（CSV）", "导出建议（Excel）"]
