@@ -66,6 +66,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tasks.download_csv": ("导出建议（CSV）", "Export proposal (CSV)"),
     "tasks.download_xlsx": ("导出建议（Excel）", "Export proposal (Excel)"),
     "tasks.download_table": ("下载任务完成表（Excel）", "Download the completion table (Excel)"),
-    "tasks.rank_col": ("任务完成率", "Task completion"),
+    "tasks.rank_col": ("任务完成率（{kind}）", "Task completion ({kind})"),
     "tasks.bulletin_col": ("{kind}任务完成率", "{kind} task completion"),
 }

@@ -98,3 +98,17 @@ def test_split_by_gap_proposes_an_editable_import_ready_table(city_page, world):
         proposal = gap_proposal(con, world["targets"], 2026, CITY)
     assert editor["任务人数"].tolist() == [int(v) for v in proposal["task"]]
     assert [b.proto.label for b in city_page.get("download_button")][-2:] == ["导出建议（CSV）", "导出建议（Excel）"]
+
+
+def test_the_rankings_show_each_townships_task_completion(demo_db, world):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["region_level_0"] = FUYUAN
+    at.run()
+    at.switch_page("pages/rankings.py").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    with connect(world["path"]) as con:
+        fuyuan = region_tasks(con, world["targets"], 2026, world["period"], FUYUAN).table
+    expected = fuyuan[(fuyuan["task_kind"] == "new_insured") & (fuyuan["region_code"] != FUYUAN)].set_index("region_code")
+    shown = dict(zip(table["区划代码"], table["任务完成率（新增参保人数）"]))
+    assert shown == {code: format_completion(v) for code, v in expected["completion"].items()}
