@@ -67,5 +67,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tasks.download_xlsx": ("导出建议（Excel）", "Export proposal (Excel)"),
     "tasks.download_table": ("下载任务完成表（Excel）", "Download the completion table (Excel)"),
     "tasks.rank_col": ("任务完成率（{kind}）", "Task completion ({kind})"),
-    "tasks.bulletin_col": ("{kind}任务完成率", "{kind} task completion"),
+    "tasks.sheet": ("任务完成情况", "Task completion"),
+    "tasks.sheet_title": ("{root} · {year}年任务完成情况 · 截至 {period}", "{root} · tasks {year} · up to {period}"),
+    "tasks.sheet_note": (
+        "完成率 = 完成数 ÷ 任务数；新增参保人数、新增职工养老保险缴费人数为较上年12月的增加数，城乡居民缴费人数为本年累计缴费人数；负数如实显示。",
+        "Completion = achieved ÷ task; new insured and new employee-scheme contributors since December of the year "
+        "before, residents who paid year to date; negative figures shown as they are.",
+    ),
 }

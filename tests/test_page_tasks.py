@@ -112,3 +112,40 @@ def test_the_rankings_show_each_townships_task_completion(demo_db, world):
     expected = fuyuan[(fuyuan["task_kind"] == "new_insured") & (fuyuan["region_code"] != FUYUAN)].set_index("region_code")
     shown = dict(zip(table["区划代码"], table["任务完成率（新增参保人数）"]))
     assert shown == {code: format_completion(v) for code, v in expected["completion"].items()}
+
+
+def test_the_bulletin_carries_a_task_completion_sheet(demo_db, world, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports.bulletin import workbook_bytes
+    from exports.source import bulletin_from_connection
+    from present.texts import Texts
+
+    with connect(demo_db) as con:
+        bulletin = bulletin_from_connection(con, world["targets"], CITY, 2026, 3)
+        expected = region_tasks(con, world["targets"], 2026, 12 * 2026 + 9, CITY).table
+    path = tmp_path / "2026Q3.xlsx"
+    path.write_bytes(workbook_bytes(bulletin, Texts("zh")))
+    book = load_workbook(path)
+    assert book.sheetnames[3] == "任务完成情况"
+    sheet = book["任务完成情况"]
+    assert sheet["A1"].value == "曲靖市 · 2026年任务完成情况 · 截至 2026-09"
+    assert [c.value for c in sheet[3]][:5] == ["区划代码", "地区", "新增参保人数·任务数", "新增参保人数·完成数", "新增参保人数·完成率"]
+    city = expected[(expected["region_code"] == CITY) & (expected["task_kind"] == "new_insured")].iloc[0]
+    assert [c.value for c in sheet[4]][:5] == [CITY, "曲靖市", int(city["task"]), int(city["achieved"]), float(city["completion"])]
+    assert sheet["E4"].number_format == "0.0%"
+    assert sheet.max_row == 4 + 9  # the city, then its nine counties
+
+
+def test_a_bulletin_of_a_year_without_tasks_has_no_task_sheet(demo_db, world, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports.bulletin import workbook_bytes
+    from exports.source import bulletin_from_connection
+    from present.texts import Texts
+
+    with connect(demo_db) as con:
+        bulletin = bulletin_from_connection(con, world["targets"], CITY, 2025, 4)
+    path = tmp_path / "2025Q4.xlsx"
+    path.write_bytes(workbook_bytes(bulletin, Texts("zh")))
+    assert "任务完成情况" not in load_workbook(path).sheetnames
