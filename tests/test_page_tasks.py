@@ -149,3 +149,28 @@ def test_a_bulletin_of_a_year_without_tasks_has_no_task_sheet(demo_db, world, tm
     path = tmp_path / "2025Q4.xlsx"
     path.write_bytes(workbook_bytes(bulletin, Texts("zh")))
     assert "任务完成情况" not in load_workbook(path).sheetnames
+
+
+def test_the_proposal_exported_as_xlsx_lands_through_the_data_pages_upload(demo_copy, world):
+    import os
+
+    from data import upload
+    from data.tasks import gap_proposal
+    from present.tasks import proposal_xlsx
+
+    path = demo_copy("tasks-upload")
+    with connect(path) as con:
+        proposal = gap_proposal(con, world["targets"], 2026, FUYUAN)
+    data = proposal_xlsx(proposal)
+    os.environ["KUOMIAN_TODAY"] = "2026-12-01"
+    try:
+        preview = upload.preview(data, "富源县任务.xlsx", "tasks", path)
+        assert preview.ok, preview.problems
+        assert preview.will_replace == 36  # 12 townships × 3 kinds, every one held by the demo
+        committed = upload.commit(data, "富源县任务.xlsx", "tasks", path)
+    finally:
+        os.environ.pop("KUOMIAN_TODAY", None)
+    assert committed.ok
+    with connect(path) as con:
+        held = dict(con.execute("SELECT region_code || task_kind, task FROM tasks WHERE region_code LIKE '530325%' AND region_code <> '530325'").fetchall())
+    assert held == {f"{r.region_code}{r.task_kind}": int(r.task) for r in proposal.itertuples() if r.task is not None and r.task == r.task}
