@@ -44,7 +44,8 @@ else:
     cards[2].metric(t("tasks.metric.completion"), format_completion(None if row is None else row["completion"]))
 
     view = tasks_view(
-        table[table["region_code"] != region], report.splits, kind, lang, region_name=region_name, period_label=month
+        table[table["region_code"] != region], report.splits, kind, lang, region_name=region_name, period_label=month,
+        period=period,
     )
     if view.figure is not None:
         st.plotly_chart(view.figure, config=chart_config(file_stem(region_name, kind_label(kind, lang), month)), key="tasks_chart")

@@ -40,6 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tasks.metric.completion": ("完成率", "Completion"),
     "tasks.chart_title": ("{kind}完成率 · {region} · 截至 {period}", "{kind}: completion · {region} · up to {period}"),
     "tasks.full_line": ("100%", "100%"),
+    "tasks.pace_line": ("序时进度 {pace}", "Share of the year gone {pace}"),
     "tasks.completion_axis": ("完成率", "Completion"),
     "tasks.no_tasks": (
         "{year}年在{region}下没有任务。请在“数据”页面导入任务（任务下达），或用下方“按差距分解”生成建议。",

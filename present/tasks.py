@@ -24,6 +24,7 @@ IMPORT_HEADERS = ("年度", "区划代码", "区划名称", "任务类型", "任
 FULL_COLOR = STATUS_COLORS["achieved"]  # at or above 100%: the task is done (the meaning of "achieved")
 SHORT_COLOR = ALERT_COLORS["short"]  # below 100%: not a status, so an alert colour
 UNKNOWN_COLOR = ALERT_COLORS["unknown"]
+PACE_COLOR = ALERT_COLORS["enough"]  # below 100% but at or above the share of the year gone (序时进度)
 
 
 def kind_label(kind: str, language: str) -> str:
@@ -73,11 +74,12 @@ def tasks_view(
     *,
     region_name: str,
     period_label: str,
+    period: int | None = None,
 ) -> TasksView:
     """The rows of ``table`` (``data.tasks.completion_of``: the regions to show, in order) for one ``kind``:
     region, code, task, achieved, completion, remaining and the split flag (the persons its sub-regions' tasks
-    fall short of its own), with the chart of completion per region (a bar per region, the 100% line drawn and
-    labelled) titled with the kind, region and month."""
+    fall short of its own), with the chart of completion per region (a bar per region, the 100% line and, given
+    ``period``, the 序时进度 line drawn and labelled) titled with the kind, region and month."""
     t = partial(text, language=language)
     rows = table[table["task_kind"] == kind].reset_index(drop=True)
     short = {s.parent_code: int(s.short_by) for s in splits.itertuples() if s.task_kind == kind}
@@ -106,22 +108,44 @@ def tasks_view(
     for key in ("task", "achieved", "remaining"):
         display[headers[key]] = [format_persons(v) for v in rows[key]]
     display[headers["completion"]] = [format_completion(v) for v in rows["completion"]]
+    pace = None if period is None else time_pace(kind, period)
     figure = completion_chart(
         rows,
         title=t("tasks.chart_title", kind=kind_label(kind, language), region=region_name, period=period_label),
         axis=t("tasks.completion_axis"),
         full_line=t("tasks.full_line"),
+        pace=pace,
+        pace_line="" if pace is None else t("tasks.pace_line", pace=format_completion(pace)),
     ) if rows["completion"].notna().any() else None  # fmt: skip
     warnings = split_sentences(splits[splits["task_kind"] == kind], language) if len(splits) else []
     return TasksView(display, export, figure, warnings)
 
 
-def completion_chart(rows: pd.DataFrame, *, title: str, axis: str, full_line: str) -> go.Figure:
+def time_pace(kind: str, period: int) -> float | None:
+    """序时进度: the share of the year gone at ``period`` (month index), ``month / 12``, for the kinds counted
+    since December (new insured, new employee-scheme contributors); None for residents who pay, whose payments
+    follow the season, not the calendar."""
+    if kind == "resident_paid":
+        return None
+    return ((int(period) - 1) % 12 + 1) / 12
+
+
+def completion_chart(
+    rows: pd.DataFrame, *, title: str, axis: str, full_line: str, pace: float | None = None, pace_line: str = ""
+) -> go.Figure:
     """A bar per region (``region_name``, ``completion`` a fraction, ``task``, ``achieved``): blue at or above
-    100%, reddish purple below, grey without a completion; the completion printed on each bar and the 100%
-    line drawn and labelled. Percent axis (house style)."""
+    100%, sky blue at or above ``pace`` (序时进度, where given), reddish purple below, grey without a completion;
+    the completion printed on each bar, the 100% line and the pace line drawn and labelled. Percent axis."""
     values = pd.to_numeric(rows["completion"], errors="coerce").astype("float64")
-    colors = [UNKNOWN_COLOR if pd.isna(v) else (FULL_COLOR if v >= 1 - 1e-9 else SHORT_COLOR) for v in values]
+
+    def color(v: float) -> str:
+        if pd.isna(v):
+            return UNKNOWN_COLOR
+        if v >= 1 - 1e-9:
+            return FULL_COLOR
+        return PACE_COLOR if pace is not None and v >= pace - 1e-9 else SHORT_COLOR
+
+    colors = [color(v) for v in values]
     fig = go.Figure(
         go.Bar(
             x=rows["region_name"].tolist(),
@@ -140,6 +164,11 @@ def completion_chart(rows: pd.DataFrame, *, title: str, axis: str, full_line: st
         y=1.0, line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5},
         annotation_text=full_line, annotation_position="top left",
     )  # fmt: skip
+    if pace is not None and pace < 1:
+        fig.add_hline(
+            y=pace, line={"color": TARGET_COLOR, "dash": "dot", "width": 1.2},
+            annotation_text=pace_line, annotation_position="bottom left",
+        )  # fmt: skip
     base_layout(fig, title, height=440)
     top = max(1.15, float(values.max()) * 1.12) if values.notna().any() else 1.15
     bottom = min(0.0, float(values.min()) * 1.12) if values.notna().any() else 0.0

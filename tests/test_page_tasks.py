@@ -77,7 +77,8 @@ def test_each_county_is_a_row_and_a_bar_of_completion_with_the_100_percent_line(
     figure = json.loads(city_page.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["title"]["text"] == f"新增参保人数完成率 · 曲靖市 · 截至 {period_label(world['period'])}"
     assert [round(v, 9) for v in figure["data"][0]["y"]] == [round(float(v), 9) for v in counties["completion"]]
-    assert [s["y0"] for s in figure["layout"]["shapes"]] == [1.0]
+    assert [s["y0"] for s in figure["layout"]["shapes"]] == [1.0, 10 / 12]  # 100% and 序时进度 at 2026-10
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["100%", "序时进度 83.3%"]
     assert table.loc[table["区划代码"] == FUYUAN, "分解"].tolist() == ["下级合计少 30 人"]
 
 

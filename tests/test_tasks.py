@@ -309,3 +309,14 @@ def test_demo_ships_tasks_for_2026_with_one_county_split_short(tmp_path):
         report = task_report(con, parse_targets(World.__init__.__defaults__[0]), 2026, None, "5303")
     assert levels == [("city", 1), ("county", 9), ("township", 137)]
     assert report.splits[["parent_code", "task_kind"]].values.tolist() == [["530325", "new_insured"]]
+
+
+def test_time_pace_is_the_share_of_the_year_gone_except_for_residents_who_pay():
+    from present.tasks import PACE_COLOR, SHORT_COLOR, FULL_COLOR, completion_chart, time_pace
+
+    assert time_pace("new_insured", month_index("2026-10")) == 10 / 12
+    assert time_pace("new_employee", month_index("2026-12")) == 1.0
+    assert time_pace("resident_paid", month_index("2026-10")) is None
+    rows = pd.DataFrame({"region_name": ["a", "b", "c"], "completion": [1.0, 0.85, 0.8], "task": [1, 1, 1], "achieved": [1, 1, 1]})
+    figure = completion_chart(rows, title="t", axis="y", full_line="100%", pace=10 / 12, pace_line="序时进度 83.3%")
+    assert list(figure.data[0].marker.color) == [FULL_COLOR, PACE_COLOR, SHORT_COLOR]
