@@ -538,10 +538,10 @@ def demo_tasks(rng: np.random.Generator, regions: pd.DataFrame, snapshots: pd.Da
             continue
         before, now = per.loc[(code, start)], per.loc[(code, last)]
         scale = 12.0 / months
-        grew = max(float(now["insured"] - before["insured"]), 20.0) * scale * rng.uniform(0.9, 1.3)
+        grew = max(float(now["insured"] - before["insured"]), 20.0) * scale * rng.uniform(0.8, 1.2)
         rows.append((TASK_YEAR, code, "new_insured", tens(grew)))
         if parents[code] != COUNTY_REPORTING_CODE:
-            moved = max(float(now["employee_phase"] - before["employee_phase"]), 10.0) * scale * rng.uniform(0.9, 1.3)
+            moved = max(float(now["employee_phase"] - before["employee_phase"]), 10.0) * scale * rng.uniform(0.8, 1.2)
             rows.append((TASK_YEAR, code, "new_employee", tens(moved)))
         rows.append((TASK_YEAR, code, "resident_paid", tens(float(before["resident_phase"]) * rng.uniform(0.78, 0.82))))
     tasks = pd.DataFrame(rows, columns=["year", "region_code", "task_kind", "task"])

@@ -160,15 +160,13 @@ def completion_chart(
             showlegend=False,
         )
     )
-    fig.add_hline(
-        y=1.0, line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5},
-        annotation_text=full_line, annotation_position="top left",
-    )  # fmt: skip
+    # The lines span the plot; their names go in the legend (a label on the line would sit on the bars' labels).
+    lines = [(1.0, full_line, "dash", 1.5)]
     if pace is not None and pace < 1:
-        fig.add_hline(
-            y=pace, line={"color": TARGET_COLOR, "dash": "dot", "width": 1.2},
-            annotation_text=pace_line, annotation_position="bottom left",
-        )  # fmt: skip
+        lines.append((pace, pace_line, "dot", 1.2))
+    for y, name, dash, width in lines:
+        fig.add_hline(y=y, line={"color": TARGET_COLOR, "dash": dash, "width": width})
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=name, line={"color": TARGET_COLOR, "dash": dash, "width": width}))
     base_layout(fig, title, height=440)
     top = max(1.15, float(values.max()) * 1.12) if values.notna().any() else 1.15
     bottom = min(0.0, float(values.min()) * 1.12) if values.notna().any() else 0.0

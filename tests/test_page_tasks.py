@@ -78,13 +78,13 @@ def test_each_county_is_a_row_and_a_bar_of_completion_with_the_100_percent_line(
     assert figure["layout"]["title"]["text"] == f"新增参保人数完成率 · 曲靖市 · 截至 {period_label(world['period'])}"
     assert [round(v, 9) for v in figure["data"][0]["y"]] == [round(float(v), 9) for v in counties["completion"]]
     assert [s["y0"] for s in figure["layout"]["shapes"]] == [1.0, 10 / 12]  # 100% and 序时进度 at 2026-10
-    assert [a["text"] for a in figure["layout"]["annotations"]] == ["100%", "序时进度 83.3%"]
-    assert table.loc[table["区划代码"] == FUYUAN, "分解"].tolist() == ["下级合计少 30 人"]
+    assert [trace["name"] for trace in figure["data"][1:]] == ["100%", "序时进度 83.3%"]  # the lines' legend
+    assert table.loc[table["区划代码"] == FUYUAN, "分解"].tolist() == ["下级合计少 20 人"]
 
 
 def test_the_short_split_is_a_warning_on_the_page(city_page):
     assert [w.value for w in city_page.warning] == [
-        "富源县（530325）2026年新增参保人数任务 800 人，12 个下级合计仅 770 人，少 30 人。"
+        "富源县（530325）2026年新增参保人数任务 730 人，12 个下级合计仅 710 人，少 20 人。"
     ]
 
 
