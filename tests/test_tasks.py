@@ -17,7 +17,7 @@ from data.store import rollback
 from data.tasks import completion_of, gap_proposal, task_report
 from metrics.periods import month_index
 from tests.fixtures_data import run
-from tests.world import World, pinned_today
+from tests.world import TARGETS, World, pinned_today
 
 TASK_HEADER_ZH = ["年度", "区划代码", "任务类型", "任务人数"]
 SNAPSHOT_HEADER = ["period", "region_code", "scheme", "insured", "receiving", "paid"]
@@ -204,7 +204,7 @@ def test_completion_is_none_where_there_is_no_task(world):
 
 
 def test_carried_row_counts_in_achieved(tmp_path):
-    targets = World.__init__.__defaults__[0] + "reporting: {carry_forward_months: 1}\n"
+    targets = TARGETS + "reporting: {carry_forward_months: 1}\n"
     w = World(tmp_path, targets).snapshots(SNAPSHOTS + [("2026-05", "530102002", "resident", 1995, 605, 650)])
     w.snapshots([("2026-05", "530102001", "resident", 3040, 910, 1100)])
     w.load("tasks", TASK_HEADER_ZH, TASKS)
@@ -306,7 +306,7 @@ def test_demo_ships_tasks_for_2026_with_one_county_split_short(tmp_path):
         ).fetchall()
         from metrics.targets import parse_targets
 
-        report = task_report(con, parse_targets(World.__init__.__defaults__[0]), 2026, None, "5303")
+        report = task_report(con, parse_targets(TARGETS), 2026, None, "5303")
     assert levels == [("city", 1), ("county", 9), ("township", 137)]
     assert report.splits[["parent_code", "task_kind"]].values.tolist() == [["530325", "new_insured"]]
 
