@@ -55,6 +55,7 @@ pages = [
     overview,
     st.Page(_open_overview, title=t("nav.overview"), url_path="overview", visibility="hidden"),
     st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
+    st.Page("pages/tasks.py", title=t("nav.tasks"), icon=":material/assignment:", url_path="tasks"),
     st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
     st.Page("pages/warnings.py", title=t("warn.nav"), icon=":material/notification_important:", url_path="warnings"),
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),

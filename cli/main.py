@@ -136,10 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """The ``register(verbs, add_common)`` functions of the verb modules beside this one."""
-    from cli import approval, exports  # they import this module's names, so they load after them
-    from cli import warnings as warning_list
+    import importlib
 
-    return [exports.register, approval.register, warning_list.register]
+    # They import this module's names, so they load after them. One line per verb module.
+    modules = (
+        "cli.exports",
+        "cli.approval",
+        "cli.warnings",
+        "cli.tasks",
+    )
+    return [importlib.import_module(name).register for name in modules]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

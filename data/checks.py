@@ -395,3 +395,61 @@ def _by_name(key: str, names: dict[str, int]) -> int | None:
         return None
     ids = {id_ for name, id_ in names.items() if len(name) >= 2 and not name.isdigit() and name.startswith(cut)}
     return ids.pop() if len(ids) == 1 else None
+
+
+# --------------------------------------------------------------------------- tasks in persons (issue 13 point 3)
+
+_YEAR_TEXT = re.compile(r"(?P<y>[0-9]{4})(?:年(?:度)?)?")
+
+
+def parse_year(text: str) -> int | Refusal:
+    """A task year as written -> the year (``2026``, ``2026年``, ``2026年度``, full-width digits).
+
+    Refused: anything else, a year before 1950, a year after next year (a year's tasks are handed down at
+    its start, at the earliest in the December before: ``KUOMIAN_TODAY`` pins today).
+    """
+    if text.strip() == "":
+        return Refusal("is empty", "为空")
+    refusal = _control_refusal(text, "year", "年度")
+    if refusal:
+        return refusal
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    match = _YEAR_TEXT.fullmatch(key)
+    if not match:
+        return Refusal(
+            f"'{visible(text)}' is not a year (write it as 2026 or 2026年)",
+            f"“{visible(text)}”不是年度（应写作 2026 或 2026年）",
+        )
+    year = int(match.group("y"))
+    if year < 1950:
+        return Refusal(
+            f"'{text}' is not a year of this campaign ({year}); check the year",
+            f"“{text}”不是本次扩面工作的年度（{year}年），请检查年份",
+        )
+    latest = today().year + 1
+    if year > latest:
+        return Refusal(
+            f"'{text}' is after next year ({latest}); tasks are handed down for the current or the next year",
+            f"“{text}”晚于下一年度（{latest}年）；任务只能下达本年度或下一年度",
+        )
+    return year
+
+
+def parse_task_kind(text: str) -> str | Refusal:
+    """A task kind as written -> its key (``new_insured``, ``new_employee``, ``resident_paid``): the key, the
+    Chinese name (新增参保人数, 新增职工养老保险缴费人数, 城乡居民缴费人数), a short form a plan uses, or the
+    English name in any case (metrics.tasks.TASK_KINDS; docs/metrics.md, "Tasks in persons")."""
+    from metrics.tasks import TASK_KIND_NAMES
+
+    if text == "":
+        return Refusal("is empty", "为空")
+    names = {compact(name).lower(): kind for name, kind in TASK_KIND_NAMES.items()}
+    found = names.get(compact(text).lower())
+    if found:
+        return found
+    return Refusal(
+        f"'{visible(text)}' is not a task kind (new_insured, new_employee, resident_paid or"
+        " 新增参保人数, 新增职工养老保险缴费人数, 城乡居民缴费人数)",
+        f"“{visible(text)}”不是任务类型（应为 新增参保人数、新增职工养老保险缴费人数、城乡居民缴费人数"
+        " 或 new_insured、new_employee、resident_paid）",
+    )

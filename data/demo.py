@@ -159,6 +159,7 @@ class DemoData:
     snapshots: pd.DataFrame  # period, region_code, scheme, insured, receiving, paid
     pool: pd.DataFrame  # period, region_code, group, identified, enrolled_employee, enrolled_resident
     actions: pd.DataFrame  # period, region_code, action, enrolled
+    tasks: pd.DataFrame | None = None  # year, region_code, task_kind, task (issue 13 point 3)
 
 
 def _qujing_divisions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -441,7 +442,8 @@ def build_demo(seed: int = 2025) -> DemoData:
         tw_codes[src_a][cls[src_a] == 2],
     )
 
-    return DemoData(regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions)
+    tasks = demo_tasks(np.random.default_rng([seed, 2]), regions, snapshots)
+    return DemoData(regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions, tasks=tasks)
 
 
 def _pool_and_actions(
@@ -502,3 +504,72 @@ def _pool_and_actions(
     pool = pool.sort_values(["period", "region_code", "group"], ignore_index=True)
     actions = actions.sort_values(["period", "region_code", "action"], ignore_index=True)
     return pool, actions
+
+
+# ---- tasks in persons (任务下达, issue 13 point 3) ------------------------------------------------
+TASK_YEAR = 2026
+SHORT_SPLIT_COUNTY = "530325"  # 富源县: its townships' new_insured tasks add up to less than its own
+
+
+def demo_tasks(rng: np.random.Generator, regions: pd.DataFrame, snapshots: pd.DataFrame) -> pd.DataFrame:
+    """A year of tasks (2026) for the city, its counties and their townships: ``year, region_code, task_kind,
+    task`` (persons, in tens).
+
+    A township's tasks follow its own figures: new insured and new employee-scheme contributors about its
+    growth from 2025-12 to the last demo month, annualised, times 0.9-1.3; residents who pay about 80 % of
+    its resident contribution phase at 2025-12 (the year's last payment milestone). A county's task is
+    93-99 % of its townships' sum (the split covers it), except 富源县's new_insured task, 4 % above the
+    sum: a short split the 任务 page flags. The city's task is 97 % of its counties'. 宣威市 reports its
+    employee schemes itself: its new_employee task stays with the county (no township holds one).
+    """
+    start, last = f"{TASK_YEAR - 1}-12", snapshots["period"].max()
+    months = int(last[-2:])
+    frame = snapshots[snapshots["period"].isin([start, last])].copy()
+    frame["phase"] = frame["insured"] - frame["receiving"]
+    frame["employee_phase"] = frame["phase"].where(frame["scheme"] != "resident", 0)
+    frame["resident_phase"] = frame["phase"].where(frame["scheme"] == "resident", 0)
+    codes = regions.set_index("code")
+    levels, parents = codes["level"], codes["parent_code"]
+
+    def owner(code: str) -> str:  # a village's rows count for its township
+        return parents[code] if levels[code] == "village" else code
+
+    frame["unit"] = frame["region_code"].map(owner)
+    per = frame.groupby(["unit", "period"])[["insured", "employee_phase", "resident_phase"]].sum()
+
+    def tens(value: float) -> int:
+        return int(max(round(value / 10.0), 1) * 10)
+
+    rows: list[tuple[int, str, str, int]] = []
+    townships = regions[regions["level"] == "township"]
+    for code in townships["code"]:
+        if (code, start) not in per.index or (code, last) not in per.index:
+            continue
+        before, now = per.loc[(code, start)], per.loc[(code, last)]
+        scale = 12.0 / months
+        grew = max(float(now["insured"] - before["insured"]), 20.0) * scale * rng.uniform(0.8, 1.2)
+        rows.append((TASK_YEAR, code, "new_insured", tens(grew)))
+        if parents[code] != COUNTY_REPORTING_CODE:
+            moved = max(float(now["employee_phase"] - before["employee_phase"]), 10.0) * scale * rng.uniform(0.8, 1.2)
+            rows.append((TASK_YEAR, code, "new_employee", tens(moved)))
+        rows.append((TASK_YEAR, code, "resident_paid", tens(float(before["resident_phase"]) * rng.uniform(0.78, 0.82))))
+    tasks = pd.DataFrame(rows, columns=["year", "region_code", "task_kind", "task"])
+    tasks["parent"] = tasks["region_code"].map(parents)
+    county_rows = []
+    for (county, kind), group in tasks.groupby(["parent", "task_kind"], sort=True):
+        share = 1.04 if (county == SHORT_SPLIT_COUNTY and kind == "new_insured") else rng.uniform(0.93, 0.99)
+        county_rows.append((TASK_YEAR, county, kind, int(group["task"].sum() * share) // 10 * 10))
+    # 宣威市 holds its employee schemes itself: its new_employee task from its own growth.
+    county_frame = frame[frame["region_code"] == COUNTY_REPORTING_CODE].groupby("period")["employee_phase"].sum()
+    if start in county_frame.index and last in county_frame.index:
+        moved = max(float(county_frame[last] - county_frame[start]), 10.0) * 12.0 / months * rng.uniform(0.9, 1.2)
+        county_rows.append((TASK_YEAR, COUNTY_REPORTING_CODE, "new_employee", tens(moved)))
+    counties = pd.DataFrame(county_rows, columns=["year", "region_code", "task_kind", "task"])
+    city = (
+        counties.groupby("task_kind", as_index=False)["task"].sum()
+        .assign(task=lambda f: (f["task"] * 0.97).astype("int64") // 10 * 10, year=TASK_YEAR, region_code=DEMO_ROOT_CODE)
+    )
+    out = pd.concat([city, counties, tasks.drop(columns="parent")], ignore_index=True)[["year", "region_code", "task_kind", "task"]]
+    out["year"] = out["year"].astype("int64")
+    out["task"] = out["task"].astype("int64")
+    return out.sort_values(["region_code", "task_kind"], ignore_index=True)

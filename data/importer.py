@@ -136,6 +136,15 @@ KINDS: dict[str, Kind] = {
         stored=(("action", "action_id"),),
         optional=("region_name",),
     ),
+    # Tasks in persons (任务下达, issue 13 point 3): a year's task of one kind for one region.
+    "tasks": Kind(
+        "tasks",
+        ("year", "region_code", "task_kind", "task"),
+        ("year", "region_code", "task_kind"),
+        {"年度": "year", "区划代码": "region_code", "任务类型": "task_kind", "任务人数": "task", "区划名称": "region_name"},
+        counts=("task",),
+        optional=("region_name",),
+    ),
 }
 
 _CHINESE_FIELDS = {canonical: zh for kind in KINDS.values() for zh, canonical in kind.chinese.items()}
@@ -309,8 +318,12 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
 
     if "period" in kind.columns:
         out["period"] = _parse_periods(table["period"], flag, warnings, year_alone=kind.name == "population")
+    if "year" in kind.columns:  # tasks (issue 13 point 3)
+        out["year"] = _parse_values(table["year"], "year", checks.parse_year, flag, "Int64")
     for column in kind.counts:
         out[column] = _parse_counts(table[column], column, flag)
+    if "task_kind" in kind.columns:
+        out["task_kind"] = _parse_values(table["task_kind"], "task_kind", checks.parse_task_kind, flag)
     categories = [column for column in CATEGORY_NAMES if column in kind.columns]
     for column in categories:
         out[column] = _parse_category(table[column], column, flag)
@@ -361,7 +374,7 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
     if checked.ok and kind.name == "regions" and con is not None:
         checked.warnings.extend(_figures_after_abolition(con, out))
         checked.warnings.sort()
-    whole = {c: "int64" for c in (*kind.counts, *categories)}
+    whole = {c: "int64" for c in (*kind.counts, *categories, *(["year"] if "year" in kind.columns else []))}
     checked.frame = out.astype(whole) if checked.ok else out
     return checked
 

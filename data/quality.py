@@ -146,7 +146,7 @@ def double_counted(con: duckdb.DuckDBPyConnection, root: str, period: int) -> pd
     return frame
 
 
-INTEGER_KEYS = {"period", "group", "action"}  # month indexes and category ids; the other keys are codes
+INTEGER_KEYS = {"period", "group", "action", "year"}  # month indexes and category ids; the other keys are codes
 
 
 def existing_keys(con: duckdb.DuckDBPyConnection | None, kind: str, frame: pd.DataFrame) -> int:

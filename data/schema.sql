@@ -131,3 +131,18 @@ CREATE TABLE IF NOT EXISTS period_locks (
     acted_at TIMESTAMP NOT NULL,
     reason   VARCHAR NOT NULL
 );
+
+-- Tasks in persons (任务下达, issue 13 point 3): per (year, region, task kind), the persons the region is
+-- asked to add in that year (new_insured, new_employee) or to have paying (resident_paid).
+CREATE TABLE IF NOT EXISTS tasks (
+    year        INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    task_kind   VARCHAR NOT NULL,
+    task        BIGINT NOT NULL,
+    import_id   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS replaced_tasks (
+    import_id INTEGER NOT NULL, year INTEGER, region_code VARCHAR, task_kind VARCHAR, task BIGINT,
+    prior_import_id INTEGER
+);

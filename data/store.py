@@ -345,6 +345,7 @@ def _refuse_orphans(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
             SELECT region_code FROM snapshots UNION ALL
             SELECT region_code FROM pool UNION ALL
             SELECT region_code FROM actions UNION ALL
+            SELECT region_code FROM tasks UNION ALL
             SELECT parent_code FROM regions WHERE parent_code IS NOT NULL
         ) WHERE code NOT IN (SELECT code FROM regions) ORDER BY code LIMIT 10
         """
@@ -372,7 +373,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
     try:
         demo_ids = "SELECT import_id FROM imports WHERE is_demo"
         old_demo_ids = [row[0] for row in con.execute(demo_ids).fetchall()]
-        for kind in ("actions", "pool", "snapshots", "population", "regions"):
+        for kind in ("tasks", "actions", "pool", "snapshots", "population", "regions"):
             con.execute(f"DELETE FROM {kind} WHERE import_id IN ({demo_ids})")
             con.execute(f"DELETE FROM replaced_{kind} WHERE import_id IN ({demo_ids})")
         con.execute("DELETE FROM imports WHERE is_demo")
@@ -383,6 +384,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
             ("snapshots", demo.snapshots),
             ("pool", demo.pool),
             ("actions", demo.actions),
+            ("tasks", demo.tasks),
         )
         for kind, frame in loads:
             staged = _demo_frame(kind, frame)

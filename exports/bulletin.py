@@ -307,6 +307,51 @@ def _definitions_sheet(workbook, formats: _Formats, b: Bulletin, tx: Texts, name
     sheet.fit(minimum={1: 48, 3: 30})
 
 
+def has_tasks(b: Bulletin) -> bool:
+    """Whether the bulletin has task completion to show: some region it lists holds a task."""
+    return b.tasks is not None and not b.tasks.empty and bool(b.tasks["task"].notna().any())
+
+
+def _tasks_sheet(workbook, formats: _Formats, b: Bulletin, tx: Texts, name: str) -> None:
+    """Task completion (issue 13 point 3): the root first (highlighted), then each region of the league, by code; per
+    task kind its task, achieved and completion at the quarter's end (docs/metrics.md, "Tasks in persons")."""
+    from metrics.tasks import TASK_KIND_KEYS
+    from present.tasks import format_completion
+
+    sheet = _Sheet(workbook, name)
+    title = tx.t("tasks.sheet_title", root=b.root_name, year=(b.period - 1) // 12, period=period_label(b.period))
+    sheet.text(TITLE_ROW, 0, title, formats.title, measure=False)
+    sheet.text(NOTE_ROW, 0, tx.t("tasks.sheet_note"), formats.note, measure=False)
+    headers = [tx.t("tasks.col.code"), tx.t("tasks.col.region")]
+    for kind in TASK_KIND_KEYS:
+        label = tx.t(f"tasks.kind.{kind}")
+        headers += [f"{label}·{tx.t('tasks.metric.task')}", f"{label}·{tx.t('tasks.metric.achieved')}", f"{label}·{tx.t('tasks.metric.completion')}"]
+    for col, header in enumerate(headers):
+        sheet.text(HEADER_ROW, col, header, formats.header)
+    sheet.sheet.set_row(HEADER_ROW, 30)
+    frame = b.tasks
+    codes = [b.root_code, *sorted(c for c in frame["region_code"].unique() if c != b.root_code)]
+    row = HEADER_ROW + 1
+    for code in codes:
+        rows = frame[frame["region_code"] == code].set_index("task_kind")
+        if rows.empty:
+            continue
+        extra = {"bg_color": HIGHLIGHT_FILL, "bold": True} if code == b.root_code else {}
+        sheet.text(row, 0, code, formats.get(**extra))
+        sheet.text(row, 1, str(rows["region_name"].iloc[0]), formats.get(**extra))
+        for position, kind in enumerate(TASK_KIND_KEYS):
+            item = rows.loc[kind] if kind in rows.index else None
+            col = 2 + 3 * position
+            for offset, column in enumerate(("task", "achieved")):
+                value = None if item is None or _missing(item[column]) else int(item[column])
+                sheet.number(row, col + offset, value, formats.get(num_format=PERSONS_FORMAT, **extra), shown=f"{value or 0:,}")
+            value = None if item is None or _missing(item["completion"]) else float(item["completion"])
+            sheet.number(row, col + 2, value, formats.percent(1, **extra), shown=format_completion(value))
+        row += 1
+    sheet.sheet.freeze_panes(HEADER_ROW + 1, 2)
+    sheet.fit()
+
+
 def workbook_bytes(b: Bulletin, tx: Texts) -> bytes:
     """The bulletin as XLSX bytes."""
     buffer = io.BytesIO()
@@ -321,6 +366,10 @@ def workbook_bytes(b: Bulletin, tx: Texts) -> bytes:
         name = sheet_name(tx.metric(metric), taken)
         taken.append(name)
         _league_sheet(workbook, formats, b, tx, metric, name)
+    if has_tasks(b):  # task completion (issue 13 point 3)
+        name = sheet_name(tx.t("tasks.sheet"), taken)
+        taken.append(name)
+        _tasks_sheet(workbook, formats, b, tx, name)
     name = sheet_name(tx.t("bulletin.sheet_rules"), taken)
     taken.append(name)
     _rules_sheet(workbook, formats, b, tx, name)

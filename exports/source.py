@@ -43,4 +43,11 @@ def bulletin_from_connection(
         frame = metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS, compare_to=compare_to)
         return report_with_notes(con, targets, frame, month)
 
-    return gather_bulletin(targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report)
+    def tasks(month: int, codes: Sequence[str]) -> pd.DataFrame:  # task completion (issue 13 point 3)
+        from data.tasks import completion_of
+
+        return completion_of(con, (month - 1) // 12, list(codes), month, targets.carry_forward_months)
+
+    return gather_bulletin(
+        targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report, tasks=tasks
+    )

@@ -146,6 +146,9 @@ class Bulletin:
     schemes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     milestones: dict[str, tuple[Milestone, ...]] = field(default_factory=dict)
     warning_band: float = 0.02
+    # Task completion (issue 13 point 3): ``data.tasks.completion_of`` of the root and the ranked regions at
+    # the quarter's end (None: not read; no row holding a task: the workbook leaves the sheet out).
+    tasks: pd.DataFrame | None = None
 
     @property
     def label(self) -> str:
@@ -153,9 +156,12 @@ class Bulletin:
 
 
 def gather(
-    *, targets: Targets, regions: pd.DataFrame, root: str, year: int, quarter: int, level: str | None, report: Report
+    *, targets: Targets, regions: pd.DataFrame, root: str, year: int, quarter: int, level: str | None, report: Report,
+    tasks=None,
 ) -> Bulletin:
-    """Read the bulletin of ``root`` for a quarter: the regions of ``level`` under it (default: its children)."""
+    """Read the bulletin of ``root`` for a quarter: the regions of ``level`` under it (default: its children).
+    ``tasks``: ``tasks(period, codes)`` -> task completion of ``codes`` at the quarter's end (issue 13 point 3;
+    ``data.tasks.completion_of``'s frame), or None to leave task completion out."""
     period = quarter_end(year, quarter)
     compare = period - 3
     codes, _ = league_codes(regions, root, level)
@@ -179,4 +185,5 @@ def gather(
         schemes={m: (None if e is None else e.schemes) for m, e in entries.items()},
         milestones={m: (() if e is None else e.milestones) for m, e in entries.items()},
         warning_band=targets.warning_band,
+        tasks=None if tasks is None else tasks(period, [root, *codes]),
     )

@@ -33,7 +33,9 @@ from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
-from present.rankings import bulletin_lines, league_view, rule_hints
+from present.rankings import bulletin_lines, league_view, rule_hints, with_completion
+from metrics.periods import year_of
+from ui import loaders_tasks
 from present.tables_league import league_styler
 
 SORTS: dict[str, tuple[str, bool]] = {
@@ -123,6 +125,7 @@ with filters[1]:
 by, ascending = SORTS[sort_choice]
 shown = filter_league(sort_league(table, by, ascending), statuses, query)
 view = league_view(shown, metric, language(), siblings)
+view = with_completion(view, shown, loaders_tasks.completion(targets, year_of(period), shown["region_code"], period), metric, language())  # issue 13
 display, headers, status_names, status_fills = view.display, view.headers, view.status_names, view.status_fills
 
 if len(shown) == 1:

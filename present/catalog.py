@@ -530,6 +530,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_edges",
     "present.catalog_approve",
     "present.catalog_warn",
+    "present.catalog_tasks",
 )
 
 

@@ -120,3 +120,26 @@ def league_view(shown: pd.DataFrame, metric: str, language: str, siblings: bool)
     exported["target_by"] = exported["target_by"].map(format_month)
     exported["status"] = exported["status"].fillna("none").map(status_names)
     return LeagueView(display.rename(columns=headers), exported.rename(columns=headers), headers, status_names, status_fills)
+
+
+def with_completion(view: LeagueView, shown: pd.DataFrame, completion: pd.DataFrame, metric: str, language: str) -> LeagueView:
+    """The league with a task-completion column (issue 13 point 3) before the note: the completion of the task
+    kind that matches ``metric`` (coverage_rate: new insured; employee_share: new employee-scheme contributors;
+    payment_rate: residents who pay) per row of ``shown``. ``completion``: ``data.tasks.completion_of``'s frame.
+    Shown as a percentage; exported as a number of percent (``85.3``) under a header that says so. Unchanged
+    where no listed region holds a task of that kind."""
+    from present.tasks import METRIC_TASK_KIND, completion_column, format_completion, kind_label
+
+    kind = METRIC_TASK_KIND.get(metric)
+    rows = completion[completion["task_kind"] == kind] if kind else completion.iloc[0:0]
+    if rows.empty or not rows["task"].notna().any():
+        return view
+    values = completion_column(completion, kind)
+    header = text("tasks.rank_col", language, kind=kind_label(kind, language))
+    at = list(view.display.columns).index(view.headers["note"]) if view.headers["note"] in view.display.columns else len(view.display.columns)
+    display = view.display.copy()
+    display.insert(at, header, [format_completion(values.get(code)) for code in shown["region_code"]])
+    exported = view.exported.copy()
+    exported[f"{header} (%)"] = [None if values.get(code) is None else round(values[code] * 100, 1) for code in shown["region_code"]]
+    headers = {**view.headers, "task_completion": header}
+    return LeagueView(display, exported, headers, view.status_names, view.status_fills)

@@ -48,9 +48,10 @@ TEMPLATES: dict[str, Template] = {
         (12, 16, 20, 14, 18, 18),
     ),
     "actions": Template("actions", _headers("actions"), ("2026-10", "530302001", "精准宣传动员一批", "45"), (12, 16, 20, 12)),
+    "tasks": Template("tasks", _headers("tasks"), ("2026", "530302001", "新增参保人数", "800"), (10, 16, 28, 12)),
 }
 
-TEXT_COLUMNS = {"code", "parent_code", "abolished", "successor", "region_code", "period", "name", "level", "scheme", "group", "action"}
+TEXT_COLUMNS = {"code", "parent_code", "abolished", "successor", "region_code", "period", "name", "level", "scheme", "group", "action", "year", "task_kind"}
 
 FILE_STEMS = {
     "regions": "区划模板",
@@ -58,6 +59,7 @@ FILE_STEMS = {
     "snapshots": "参保缴费快照模板",
     "pool": "扩面对象实名库模板",
     "actions": "六个一批模板",
+    "tasks": "任务下达模板",
 }
 
 CSV_MIME = "text/csv"

@@ -88,6 +88,7 @@ def test_csv_templates_have_chinese_headers_and_a_bom_so_excel_reads_them():
         "snapshots": "统计期,区划代码,险种,参保人数,领取待遇人数,实际缴费人数",
         "pool": "统计期,区划代码,群体,已识别人数,参加职工养老人数,参加居民养老人数",
         "actions": "统计期,区划代码,行动,参保人数",
+        "tasks": "年度,区划代码,任务类型,任务人数",  # issue 13 point 3
     }
     assert set(expected) == set(KINDS)
     for kind, header in expected.items():
@@ -268,7 +269,8 @@ def test_the_history_lists_every_import_newest_first(demo_db, monkeypatch):
         expected = history(con)
     ids = expected["import_id"].tolist()
     assert shown["导入编号"].tolist() == ids == sorted(ids, reverse=True)
-    labels = {"regions": "区划", "population": "应参保人口", "snapshots": "参保缴费快照", "pool": "扩面对象实名库", "actions": "六个一批"}
+    labels = {"regions": "区划", "population": "应参保人口", "snapshots": "参保缴费快照", "pool": "扩面对象实名库", "actions": "六个一批",
+              "tasks": "任务下达"}  # the demo ships tasks (issue 13)
     assert shown["数据类型"].tolist() == expected["kind"].map(labels).tolist()
     assert shown["数据类型"].tolist()[-1] == "区划"  # the regions came first
     assert shown["行数"].tolist() == expected["row_count"].tolist()

@@ -16,7 +16,7 @@ from present.texts import Texts
 from metrics.bulletin import gather, latest_quarter_end, quarter_of
 from metrics.periods import period_label
 from metrics.targets import Targets
-from ui import loaders
+from ui import loaders, loaders_tasks
 from ui.i18n import language, t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +35,7 @@ def _workbook(
         quarter=quarter,
         level=level,
         report=lambda period, codes, compare_to: loaders.report(_targets, period, codes, compare_to=compare_to),
+        tasks=lambda period, codes: loaders_tasks.completion(_targets, (period - 1) // 12, codes, period),  # issue 13
     )
     tx = Texts(lang)
     return workbook_bytes(bulletin, tx), file_name(bulletin, tx), int(bulletin.league["region_code"].nunique())
