@@ -107,6 +107,10 @@ OFF_TRACK_TOWNSHIPS = ("530326212", "530325203")  # 会泽县上村乡, 富源�
 
 _VILLAGE_ORDINALS = "一二三四五六七八九"
 
+# Reporting timeliness (demo_arrivals): late reports in the last LATE_MONTHS months, 2 to 4 a month.
+LATE_MONTHS = 12
+LATE_PER_MONTH = (2, 4)
+
 # Resident payment rate by calendar month (year to date) and the amplitude of
 # the per-township speed deviation for that month.
 _RESIDENT_PAY_CURVE = np.array(
@@ -152,6 +156,8 @@ class DemoData:
     snapshots: pd.DataFrame  # period, region_code, scheme, insured, receiving, paid
     pool: pd.DataFrame  # period, region_code, group, identified, enrolled_employee, enrolled_resident
     actions: pd.DataFrame  # period, region_code, action, enrolled
+    # period, region_code, arrived_at: when each (month, unit)'s report arrived (reporting timeliness)
+    arrivals: pd.DataFrame | None = None
 
 
 def _qujing_divisions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -434,7 +440,35 @@ def build_demo(seed: int = 2025) -> DemoData:
         tw_codes[src_a][cls[src_a] == 2],
     )
 
-    return DemoData(regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions)
+    arrivals = demo_arrivals(np.random.default_rng([seed, 2]), snapshots)
+    return DemoData(
+        regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions, arrivals=arrivals
+    )
+
+
+def demo_arrivals(rng: np.random.Generator, snapshots: pd.DataFrame) -> pd.DataFrame:
+    """``period, region_code, arrived_at`` (a timestamp), one row per (month, unit) with snapshot rows.
+
+    Believable reporting timeliness (issue 13 point 2): each month the bulk of the reports arrive
+    together on the 3rd-8th of the next month (on time for the default due day, the 10th); in the last
+    ``LATE_MONTHS`` months ``LATE_PER_MONTH`` townships (a few, never the county-level rows of 宣威市)
+    arrive late together on the 12th-20th. The missed month (葵山镇, 2026-08) has no rows, so no
+    arrival: it is the missing report. Drawn from a generator of its own (the facts stay as they were).
+    """
+    keys = snapshots[["period", "region_code"]].drop_duplicates().reset_index(drop=True)
+    months = sorted(keys["period"].unique())
+    following = {m: pd.Period(m, freq="M") + 1 for m in months}
+    on_time_day = {m: int(rng.integers(3, 9)) for m in months}
+    arrived = pd.Series(
+        [following[m].to_timestamp() + pd.Timedelta(days=on_time_day[m] - 1, hours=16, minutes=30) for m in keys["period"]],
+        index=keys.index,
+    )
+    for m in months[-LATE_MONTHS:]:
+        candidates = keys.index[(keys["period"] == m) & (keys["region_code"] != COUNTY_REPORTING_CODE)]
+        late = rng.choice(candidates, size=min(LATE_PER_MONTH[0] + int(rng.integers(0, LATE_PER_MONTH[1] - LATE_PER_MONTH[0] + 1)), len(candidates)), replace=False)
+        day = int(rng.integers(12, 21))
+        arrived[late] = following[m].to_timestamp() + pd.Timedelta(days=day - 1, hours=10, minutes=15)
+    return keys.assign(arrived_at=arrived.values)
 
 
 def _pool_and_actions(
