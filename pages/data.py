@@ -26,6 +26,7 @@ from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, level_label, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
+from ui.timeliness_section import timeliness_section
 from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
@@ -389,6 +390,8 @@ with tab_quality:
                     placeholder="—",  # not "None": Streamlit's own word for a missing value
                     key="data_missing",
                 )
+
+            timeliness_section(selection, completeness)  # 报送及时率 (issue 13 point 2)
 
             # (b) implausible values
             st.subheader(t("data.implausible_title"))

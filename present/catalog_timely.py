@@ -35,8 +35,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timely.unreported_month": ("催报月份", "Month to chase"),
     "timely.unreported_none": ("{period} 的报表已全部报送。", "Every report for {period} is in."),
     "timely.unreported_text": (
-        "以下{unit}尚未报送{year}年{month}月数据：{names}。报送截止日期为{due_year}年{due_month}月{due_day}日{overdue}，请尽快报送。",
-        "The following {unit} have not yet reported their {period} figures: {names}. The deadline is {due}{overdue}; please report as soon as possible.",
+        "以下{unit}尚未报送{month}数据：{names}。报送截止日期为{due}{overdue}，请尽快报送。",
+        "The following {unit} have not yet reported their {month} figures: {names}. The deadline is {due}{overdue}; please report as soon as possible.",
     ),
     "timely.unreported_overdue": ("（已逾期）", " (passed)"),
     "timely.unit.township": ("乡镇", "townships"),

@@ -151,9 +151,9 @@ def unreported_view(units: pd.DataFrame, root_name: str, period: int, due_day: i
         unit = t("timely.unit.township") if set(month["level"]) == {"township"} else t("timely.unit.other")
         year, mon = divmod(period - 1, 12)
         message = t(
-            "timely.unreported_text", unit=unit, year=year, month=mon + 1, period=period_label(period),
-            names=t("timely.county_sep").join(groups), due_year=due.year, due_month=due.month, due_day=due.day,
-            due=due.isoformat(), overdue=t("timely.unreported_overdue") if today > due else "",
+            "timely.unreported_text", unit=unit, month=f"{year}年{mon + 1}月" if language == "zh" else period_label(period),
+            names=t("timely.county_sep").join(groups), due=_date(due, language),
+            overdue=t("timely.unreported_overdue") if today > due else "",
         )
     stem = file_stem(root_name, t("timely.file_kind"), period_label(period))
     return UnreportedView(
