@@ -128,3 +128,17 @@ def timeliness_rates(
         full = queries.regions(con, sorted(set(units["region_code"]))).set_index("code")["lineage"]
         lineages = full.map(lambda lineage: lineage[: lineage.index(str(root)) + 1])  # the root's subtree only
     return units, rates(units, lineages)
+
+
+def bulletin_timeliness(con: duckdb.DuckDBPyConnection, bulletin, due_day: int = DEFAULT_DUE_DAY, today: dt.date | None = None):
+    """``bulletin`` (a ``metrics.bulletin.Bulletin``) with its quarter's timeliness attached: the rates of
+    its root and league regions for the quarter's three months, and the units that had not reported one
+    of them (``missing`` or ``not_due``), for the bulletin's timeliness sheet (issue 13 point 2)."""
+    import dataclasses
+
+    months = [bulletin.period - 2, bulletin.period - 1, bulletin.period]
+    units, found = timeliness_rates(con, months, bulletin.root_code, due_day=due_day, today=today)
+    wanted = {bulletin.root_code, *(bulletin.league["region_code"].astype(str) if not bulletin.league.empty else [])}
+    rates_shown = found[found["region_code"].isin(wanted)].reset_index(drop=True)
+    unreported = units[units["arrived_at"].isna()].reset_index(drop=True)
+    return dataclasses.replace(bulletin, timeliness=rates_shown, unreported=unreported, due_day=due_day)

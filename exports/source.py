@@ -43,4 +43,7 @@ def bulletin_from_connection(
         frame = metrics_report(con, targets, month, codes=list(codes), metrics=METRIC_KEYS, compare_to=compare_to)
         return report_with_notes(con, targets, frame, month)
 
-    return gather_bulletin(targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report)
+    from data.timeliness import bulletin_timeliness
+
+    bulletin = gather_bulletin(targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report)
+    return bulletin_timeliness(con, bulletin, targets.due_day)  # 报送及时率 (issue 13 point 2)

@@ -146,6 +146,12 @@ class Bulletin:
     schemes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     milestones: dict[str, tuple[Milestone, ...]] = field(default_factory=dict)
     warning_band: float = 0.02
+    # Reporting timeliness over the quarter's three months (issue 13 point 2; data.timeliness.bulletin_timeliness):
+    # ``region_code, period, on_time, late, missing, not_due, rate`` for the root and the league, and the
+    # units whose report of one of those months had not arrived (``data.timeliness.arrivals`` rows).
+    timeliness: pd.DataFrame | None = None
+    unreported: pd.DataFrame | None = None
+    due_day: int | None = None
 
     @property
     def label(self) -> str:

@@ -56,4 +56,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "timely.bulletin_total": ("合计", "Total"),
     "timely.bulletin_quarter_rate": ("本季及时率", "Quarter"),
+    "timely.bulletin_month_rate": ("{month} 及时率", "{month}"),
+    "timely.bulletin_late": ("逾期（次）", "Late (reports)"),
+    "timely.bulletin_missing": ("未报（次）", "Missing (reports)"),
+    "timely.bulletin_unreported": ("本季未报送的单位（{count} 次）", "Reports not in this quarter ({count})"),
+    "timely.bulletin_all_in": ("本季各月报表均已报送。", "Every report of the quarter is in."),
 }
