@@ -459,10 +459,8 @@ def demo_arrivals(rng: np.random.Generator, snapshots: pd.DataFrame) -> pd.DataF
     months = sorted(keys["period"].unique())
     following = {m: pd.Period(m, freq="M") + 1 for m in months}
     on_time_day = {m: int(rng.integers(3, 9)) for m in months}
-    arrived = pd.Series(
-        [following[m].to_timestamp() + pd.Timedelta(days=on_time_day[m] - 1, hours=16, minutes=30) for m in keys["period"]],
-        index=keys.index,
-    )
+    on_time = {m: following[m].to_timestamp() + pd.Timedelta(days=on_time_day[m] - 1, hours=16, minutes=30) for m in months}
+    arrived = keys["period"].map(on_time).astype("datetime64[ns]")
     for m in months[-LATE_MONTHS:]:
         candidates = keys.index[(keys["period"] == m) & (keys["region_code"] != COUNTY_REPORTING_CODE)]
         late = rng.choice(candidates, size=min(LATE_PER_MONTH[0] + int(rng.integers(0, LATE_PER_MONTH[1] - LATE_PER_MONTH[0] + 1)), len(candidates)), replace=False)
