@@ -57,6 +57,12 @@ Shapes the dashboard must handle
 
 Everywhere else each township reports all three schemes every month itself.
 
+Reporting timeliness (``arrivals``, ``demo_arrivals``): each month's reports
+arrive together on the 3rd-8th of the next month (on time for the default due
+day, the 10th), except 2-4 townships a month in the last twelve months, which
+arrive together on the 12th-20th (late). The demo loads its snapshots as one
+import per arrival time, so the import history carries the arrivals.
+
 The expansion pool (扩面对象实名库)
 -----------------------------------
 Per reporting unit, key group (1-8) and month from 2024-01 (when the library

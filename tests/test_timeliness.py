@@ -285,3 +285,23 @@ def test_the_bulletin_shows_each_league_region_timeliness_for_the_quarter(demo_c
     assert rows["530323"][:8] == ("530323", "师宗县", 1, 0.8, 1, pytest.approx(14 / 15), 1, 1)
     assert rows["5303"][1] == "曲靖市（参照，不参与排名）"
     assert ("2026-08", "530323103", "葵山镇", "师宗县", "未报") in [r[:5] for r in sheet.iter_rows(values_only=True)]
+
+
+def test_the_data_page_shows_timeliness_beside_completeness_and_who_to_chase(demo_copy, monkeypatch):
+    """The analyst opens 数据 › 数据质量 for 2026-08 on 1 December: the rate sits beside completeness,
+    葵山镇 reads 未报, and the list to chase is the month being collected (2026-11) or, chosen, 2026-08."""
+    from tests.test_page_data import frame, open_page, texts
+
+    monkeypatch.setenv("KUOMIAN_TODAY", "2026-12-01")
+    at = open_page(demo_copy("timely-page"), monkeypatch, period="2026-08")
+    assert (
+        "2026-08 报表应于 2026年9月10日 前报送：按时 138、逾期 3、未报 1、未到期 0；报送及时率 97.2%（报送完整率 99.3%）。"
+        in texts(at)
+    )
+    months = frame(at, "报送及时率").set_index("月份")
+    assert months.loc["2026-08", ["报送完整率", "报送及时率", "未报"]].to_list() == ["99.3%", "97.2%", 1]
+    grid = frame(at, "报送时间").set_index("区划代码")
+    assert grid.loc["530323103", "2026-08"] == "未报" and grid.loc["530323103", "2026-07"] == "按时"
+    assert at.radio(key="timely_chase_month").value == mi("2026-11")  # the month being collected
+    at.radio(key="timely_chase_month").set_value(mi("2026-08")).run()
+    assert at.code[0].value == "以下乡镇尚未报送2026年8月数据：师宗县：葵山镇。报送截止日期为2026年9月10日（已逾期），请尽快报送。"
