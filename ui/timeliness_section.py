@@ -14,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from data import checks
-from data.db import connect
+from data.db import DatabaseBusy, connect
 from data.timeliness import timeliness_rates
 from metrics.periods import period_label
 from present.templates import CSV_MIME, XLSX_MIME
 from present.timeliness import timeliness_view, unreported_view
+from ui.busy import show_busy
 from ui.i18n import language, t
 from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
 
@@ -34,17 +35,21 @@ def _rates(
 
 
 def timeliness_section(selection, completeness: pd.DataFrame | None = None) -> None:
-    """Render the section (raises ``DatabaseBusy`` like the page's other reads)."""
+    """Render the section; a database held by an import shows the page's busy notice instead."""
     today = checks.today()
     collecting = checks.current_month() - 1  # the month whose report is being collected now
     period, due_day = selection.period, selection.targets.due_day
     months = tuple(range(period - MONTHS_SHOWN + 1, period + 1))
     chase = tuple(sorted({period, collecting} if collecting > period else {period}))
-    units, rates = _rates(
-        str(db_path()), db_version(), selection.region, tuple(sorted(set(months) | set(chase))), due_day, today.isoformat()
-    )
-    lang = language()
     st.subheader(t("timely.title"))
+    try:
+        units, rates = _rates(
+            str(db_path()), db_version(), selection.region, tuple(sorted(set(months) | set(chase))), due_day, today.isoformat()
+        )
+    except DatabaseBusy:
+        show_busy()
+        return
+    lang = language()
     if units.empty:
         st.caption(t("timely.no_units"))
         return
