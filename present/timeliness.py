@@ -41,7 +41,7 @@ class TimelinessView:
     summary: str  # the sentence under the title
     rule: str  # how it is counted
     months: pd.DataFrame  # per month: month, completeness, timeliness rate, counts (headers in the language)
-    grid: pd.DataFrame  # per unit: code, name, parent, arrival at ``period``, then one status column per month
+    grid: pd.DataFrame  # per unit (late or missing ones first): code, name, parent, arrival at ``period``, one status column per month
 
 
 def timeliness_view(
@@ -88,7 +88,9 @@ def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
     now = units[units["period"] == period].set_index("region_code")
     cells = units.assign(cell=[status_text(s, d, language) for s, d in zip(units["status"], units["days_late"])])
     wide = cells.pivot(index="region_code", columns="period", values="cell").sort_index(axis=1)
-    codes = sorted(set(now.index) | set(wide.index))
+    # Units with a late or missing report among the months shown come first (most first), then by code.
+    troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size()
+    codes = sorted(set(now.index) | set(wide.index), key=lambda c: (-int(troubled.get(c, 0)), c))
     names = units.drop_duplicates("region_code", keep="last").set_index("region_code")
     frame = pd.DataFrame(
         {

@@ -305,3 +305,12 @@ def test_the_data_page_shows_timeliness_beside_completeness_and_who_to_chase(dem
     assert at.radio(key="timely_chase_month").value == mi("2026-11")  # the month being collected
     at.radio(key="timely_chase_month").set_value(mi("2026-08")).run()
     assert at.code[0].value == "以下乡镇尚未报送2026年8月数据：师宗县：葵山镇。报送截止日期为2026年9月10日（已逾期），请尽快报送。"
+
+
+def test_units_with_late_or_missing_reports_head_the_grid(world, monkeypatch):
+    land(world, monkeypatch, "2026-11-04T10:00:00", ["530102001", "530181002201", "530181002202"])
+    land(world, monkeypatch, "2026-11-09T10:00:00", ["530102002"])
+    with connect(world.db) as con:
+        units, rates = timeliness_rates(con, [OCTOBER], "5301", due_day=5, today=DAY(2026, 12, 1))
+    grid = timeliness_view(units, rates, "5301", OCTOBER, 5, "zh").grid
+    assert grid["区划代码"].to_list() == ["530102002", "530181001", "530102001", "530181002201", "530181002202"]
