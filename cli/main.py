@@ -144,6 +144,7 @@ def _extensions():
         "cli.approval",
         "cli.warnings",
         "cli.tasks",
+        "cli.timeliness",
     )
     return [importlib.import_module(name).register for name in modules]
 

@@ -25,14 +25,31 @@ from metrics.periods import period_label
 
 def today() -> dt.date:
     """Today's date as the import checks read it: ``KUOMIAN_TODAY`` (``YYYY-MM-DD``) pins it (tests, a
-    rerun of last month's checks), otherwise the system date. A malformed pin is ignored."""
+    rerun of last month's checks), else the day of a pinned ``KUOMIAN_NOW``, otherwise the system date.
+    A malformed pin is ignored."""
     pinned = os.environ.get("KUOMIAN_TODAY", "").strip()
     if pinned:
         try:
             return dt.date.fromisoformat(pinned)
         except ValueError:
             pass
-    return dt.date.today()
+    return now().date()
+
+
+def now() -> dt.datetime:
+    """The time an import or a rollback is recorded at (``imports.imported_at``), to the second.
+
+    ``KUOMIAN_NOW`` (``YYYY-MM-DDTHH:MM[:SS]`` or ``YYYY-MM-DD HH:MM[:SS]``) pins it: the tests of
+    reporting timeliness (issue 13 point 2) land files "on the 3rd" or "on the 14th" through the real
+    import path; otherwise the system clock. A malformed pin is ignored.
+    """
+    pinned = os.environ.get("KUOMIAN_NOW", "").strip()
+    if pinned:
+        try:
+            return dt.datetime.fromisoformat(pinned).replace(microsecond=0, tzinfo=None)
+        except ValueError:
+            pass
+    return dt.datetime.now().replace(microsecond=0)
 
 
 def current_month() -> int:

@@ -57,6 +57,12 @@ Shapes the dashboard must handle
 
 Everywhere else each township reports all three schemes every month itself.
 
+Reporting timeliness (``arrivals``, ``demo_arrivals``): each month's reports
+arrive together on the 3rd-8th of the next month (on time for the default due
+day, the 10th), except 2-4 townships a month in the last twelve months, which
+arrive together on the 12th-20th (late). The demo loads its snapshots as one
+import per arrival time, so the import history carries the arrivals.
+
 The expansion pool (扩面对象实名库)
 -----------------------------------
 Per reporting unit, key group (1-8) and month from 2024-01 (when the library
@@ -110,6 +116,10 @@ OFF_TRACK_TOWNSHIPS = ("530326212", "530325203")  # 会泽县上村乡, 富源�
 
 _VILLAGE_ORDINALS = "一二三四五六七八九"
 
+# Reporting timeliness (demo_arrivals): late reports in the last LATE_MONTHS months, 2 to 4 a month.
+LATE_MONTHS = 12
+LATE_PER_MONTH = (2, 4)
+
 # Resident payment rate by calendar month (year to date) and the amplitude of
 # the per-township speed deviation for that month.
 _RESIDENT_PAY_CURVE = np.array(
@@ -160,6 +170,8 @@ class DemoData:
     pool: pd.DataFrame  # period, region_code, group, identified, enrolled_employee, enrolled_resident
     actions: pd.DataFrame  # period, region_code, action, enrolled
     tasks: pd.DataFrame | None = None  # year, region_code, task_kind, task (issue 13 point 3)
+    # period, region_code, arrived_at: when each (month, unit)'s report arrived (reporting timeliness)
+    arrivals: pd.DataFrame | None = None
 
 
 def _qujing_divisions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -443,7 +455,33 @@ def build_demo(seed: int = 2025) -> DemoData:
     )
 
     tasks = demo_tasks(np.random.default_rng([seed, 2]), regions, snapshots)
-    return DemoData(regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions, tasks=tasks)
+    arrivals = demo_arrivals(np.random.default_rng([seed, 2]), snapshots)
+    return DemoData(
+        regions=regions, population=population, snapshots=snapshots, pool=pool, actions=actions, tasks=tasks, arrivals=arrivals
+    )
+
+
+def demo_arrivals(rng: np.random.Generator, snapshots: pd.DataFrame) -> pd.DataFrame:
+    """``period, region_code, arrived_at`` (a timestamp), one row per (month, unit) with snapshot rows.
+
+    Believable reporting timeliness (issue 13 point 2): each month the bulk of the reports arrive
+    together on the 3rd-8th of the next month (on time for the default due day, the 10th); in the last
+    ``LATE_MONTHS`` months ``LATE_PER_MONTH`` townships (a few, never the county-level rows of 宣威市)
+    arrive late together on the 12th-20th. The missed month (葵山镇, 2026-08) has no rows, so no
+    arrival: it is the missing report. Drawn from a generator of its own (the facts stay as they were).
+    """
+    keys = snapshots[["period", "region_code"]].drop_duplicates().reset_index(drop=True)
+    months = sorted(keys["period"].unique())
+    following = {m: pd.Period(m, freq="M") + 1 for m in months}
+    on_time_day = {m: int(rng.integers(3, 9)) for m in months}
+    on_time = {m: following[m].to_timestamp() + pd.Timedelta(days=on_time_day[m] - 1, hours=16, minutes=30) for m in months}
+    arrived = keys["period"].map(on_time).astype("datetime64[ns]")
+    for m in months[-LATE_MONTHS:]:
+        candidates = keys.index[(keys["period"] == m) & (keys["region_code"] != COUNTY_REPORTING_CODE)]
+        late = rng.choice(candidates, size=min(LATE_PER_MONTH[0] + int(rng.integers(0, LATE_PER_MONTH[1] - LATE_PER_MONTH[0] + 1)), len(candidates)), replace=False)
+        day = int(rng.integers(12, 21))
+        arrived[late] = following[m].to_timestamp() + pd.Timedelta(days=day - 1, hours=10, minutes=15)
+    return keys.assign(arrived_at=arrived.values)
 
 
 def _pool_and_actions(

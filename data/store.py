@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import approval, quality, queries
+from data import approval, checks, quality, queries
 from data.access import Actor
 from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
@@ -109,12 +109,15 @@ def _months_written(con: duckdb.DuckDBPyConnection, kind: str, import_id: int, s
     )
 
 
-def _new_import(con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: int, is_demo: bool) -> int:
+def _new_import(
+    con: duckdb.DuckDBPyConnection, kind: str, source: str, rows: int, is_demo: bool, at: dt.datetime | None = None
+) -> int:
+    """A new history entry; ``at`` = when it arrived (default: ``checks.now()``, pinned by ``KUOMIAN_NOW``)."""
     import_id = con.execute("SELECT COALESCE(MAX(import_id), 0) + 1 FROM imports").fetchone()[0]
     con.execute(
         "INSERT INTO imports (import_id, kind, source, imported_at, row_count, added, replaced, is_demo)"
         " VALUES (?, ?, ?, ?, ?, 0, 0, ?)",
-        [import_id, kind, source, dt.datetime.now().replace(microsecond=0), rows, is_demo],
+        [import_id, kind, source, at or checks.now(), rows, is_demo],
     )
     return import_id
 
@@ -277,7 +280,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
         if kind == "regions":
             _refuse_orphans(con, import_id)
             queries.rebuild_closure(con)
-        now = dt.datetime.now().replace(microsecond=0)
+        now = checks.now()
         con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, import_id])
         con.execute(
             "UPDATE imports SET row_count = ?, added = ?, replaced = ? WHERE import_id = ?", [restored, restored, removed, entry]
@@ -322,7 +325,7 @@ def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source
         if kind == "regions":
             _refuse_orphans(con, entry)
             queries.rebuild_closure(con)
-        now = dt.datetime.now().replace(microsecond=0)
+        now = checks.now()
         con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, entry])
         con.execute("UPDATE imports SET rolled_back_at = NULL WHERE import_id = ?", [undone])
         con.execute("COMMIT")
@@ -365,6 +368,9 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
 
     Rows written by earlier demo loads go; rows of the user's own imports stay,
     and where a demo row would collide with one of them the user's row wins.
+    The snapshots land as one history entry per arrival time of the demo's reports
+    (``DemoData.arrivals``; reporting timeliness, issue 13 point 2); the result has
+    one entry per kind (the last import id of the kind, the rows of all of them).
     """
     from data.demo import build_demo
 
@@ -388,20 +394,33 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
         )
         for kind, frame in loads:
             staged = _demo_frame(kind, frame)
-            import_id = _new_import(con, kind, "demo", len(staged), True)
+            # Snapshots land as one import per arrival time (the demo's reporting timeliness, issue 13
+            # point 2: data/timeliness.py reads arrivals from the imports' times); the rest as one import.
+            batches = _demo_batches(staged, demo.arrivals) if kind == "snapshots" else [(None, staged)]
+            ids = [_new_import(con, kind, "demo", len(batch), True, at=at) for at, batch in batches]
+            staged = pd.concat(
+                [batch.assign(import_id=import_id) for import_id, (_, batch) in zip(ids, batches)], ignore_index=True
+            )
             con.register("staged", staged)
             columns = ", ".join(KINDS[kind].db_columns)
-            added = con.execute(
-                f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, ? FROM staged"
-                f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})",
-                [import_id],
-            ).fetchone()[0]
-            _repoint_replaced_demo_rows(con, kind, old_demo_ids, import_id)
+            con.execute(
+                f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, import_id FROM staged"
+                f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})"
+            )
+            _repoint_replaced_demo_rows(con, kind, old_demo_ids)
             con.unregister("staged")
-            con.execute("UPDATE imports SET row_count = ?, added = ? WHERE import_id = ?", [added, added, import_id])
+            landed = dict(
+                con.execute(
+                    f"SELECT import_id, COUNT(*) FROM {kind} WHERE import_id IN (SELECT unnest(?::INTEGER[])) GROUP BY 1", [ids]
+                ).fetchall()
+            )
+            for import_id in ids:
+                added = int(landed.get(import_id, 0))
+                con.execute("UPDATE imports SET row_count = ?, added = ? WHERE import_id = ?", [added, added, import_id])
             if kind == "regions":
                 queries.rebuild_closure(con)
-            results.append(ImportResult(import_id, kind, "demo", added, added, 0))
+            total = int(sum(landed.values()))
+            results.append(ImportResult(ids[-1], kind, "demo", total, total, 0))  # one per kind
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -409,10 +428,10 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
     return results
 
 
-def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_demo_ids: list[int], import_id: int) -> None:
+def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_demo_ids: list[int]) -> None:
     """User imports that replaced rows of the old demo set would, rolled back, bring those stale rows back
     (under an import that no longer exists, out of the next demo load's reach): make them restore the row
-    of the demo set just staged instead, or nothing where it has none."""
+    of the demo set just staged instead (under its ``import_id`` column), or nothing where it has none."""
     if not old_demo_ids:
         return
     old = "(SELECT unnest(?::INTEGER[]))"
@@ -423,10 +442,30 @@ def _repoint_replaced_demo_rows(con: duckdb.DuckDBPyConnection, kind: str, old_d
     )
     values = ", ".join(f"{column} = staged.{column}" for column in KINDS[kind].db_value_columns)
     con.execute(
-        f"UPDATE replaced_{kind} AS r SET {values}, prior_import_id = ? FROM staged"
+        f"UPDATE replaced_{kind} AS r SET {values}, prior_import_id = staged.import_id FROM staged"
         f" WHERE {_key_match(kind, 'r', 'staged')} AND r.prior_import_id IN {old}",
-        [import_id, old_demo_ids],
+        [old_demo_ids],
     )
+
+
+def _demo_batches(staged: pd.DataFrame, arrivals: pd.DataFrame | None) -> list[tuple[dt.datetime | None, pd.DataFrame]]:
+    """The demo's snapshot rows grouped by when their report arrived, oldest first; a time after
+    ``checks.now()`` becomes now (a demo loaded before its last month's planned arrival)."""
+    if arrivals is None or arrivals.empty:
+        return [(None, staged)]
+    from metrics.periods import month_index
+
+    months = {p: month_index(p) for p in arrivals["period"].unique()}
+    times = arrivals.assign(period=arrivals["period"].map(months).astype("int64"))
+    now = pd.Timestamp(checks.now())
+    times["arrived_at"] = pd.to_datetime(times["arrived_at"]).where(lambda t: t <= now, now)
+    joined = staged.merge(times, on=["period", "region_code"], how="left")
+    joined["arrived_at"] = joined["arrived_at"].fillna(now)
+    columns = list(staged.columns)
+    return [
+        (at.to_pydatetime(), group[columns].reset_index(drop=True))
+        for at, group in joined.groupby("arrived_at", sort=True)
+    ]
 
 
 def _demo_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:

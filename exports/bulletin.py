@@ -1,7 +1,8 @@
 """The quarterly bulletin (季度通报) as a formatted Excel workbook (xlsxwriter).
 
 Sheets: one league table per metric; "表扬与通报", who is praised and who is
-named by the rules of the targets file's ``bulletin:`` section; "指标口径",
+named by the rules of the targets file's ``bulletin:`` section; "报送及时率", the
+quarter's reporting timeliness (``exports/bulletin_timeliness.py``, where gathered); "指标口径",
 the definitions. Every league sheet has a title naming root, level, metric,
 quarter and months, a bold frozen header with a filter, rates as numbers in
 percent format with the digits that matter (94.96% never shows as 95.0%),
@@ -373,6 +374,12 @@ def workbook_bytes(b: Bulletin, tx: Texts) -> bytes:
     name = sheet_name(tx.t("bulletin.sheet_rules"), taken)
     taken.append(name)
     _rules_sheet(workbook, formats, b, tx, name)
+    if b.timeliness is not None:  # 报送及时率 (issue 13 point 2)
+        from exports.bulletin_timeliness import timeliness_sheet
+
+        name = sheet_name(tx.t("timely.bulletin_sheet"), taken)
+        taken.append(name)
+        timeliness_sheet(workbook, formats, b, tx, name)
     name = sheet_name(tx.t("bulletin.sheet_definitions"), taken)
     _definitions_sheet(workbook, formats, b, tx, name)
     workbook.close()

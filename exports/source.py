@@ -48,6 +48,9 @@ def bulletin_from_connection(
 
         return completion_of(con, (month - 1) // 12, list(codes), month, targets.carry_forward_months)
 
-    return gather_bulletin(
+    bulletin = gather_bulletin(
         targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report, tasks=tasks
     )
+    from data.timeliness import bulletin_timeliness
+
+    return bulletin_timeliness(con, bulletin, targets.due_day)  # 报送及时率 (issue 13 point 2)

@@ -149,6 +149,12 @@ class Bulletin:
     # Task completion (issue 13 point 3): ``data.tasks.completion_of`` of the root and the ranked regions at
     # the quarter's end (None: not read; no row holding a task: the workbook leaves the sheet out).
     tasks: pd.DataFrame | None = None
+    # Reporting timeliness over the quarter's three months (issue 13 point 2; data.timeliness.bulletin_timeliness):
+    # ``region_code, period, on_time, late, missing, not_due, rate`` for the root and the league, and the
+    # units whose report of one of those months had not arrived (``data.timeliness.arrivals`` rows).
+    timeliness: pd.DataFrame | None = None
+    unreported: pd.DataFrame | None = None
+    due_day: int | None = None
 
     @property
     def label(self) -> str:

@@ -28,9 +28,10 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from metrics.periods import month_index, period_label
 from metrics.registry import METRIC_KEYS, SCHEMES, STATUSES
 from metrics.targets_warnings import WarningRules, parse_section as parse_warnings
+from metrics.timeliness import DEFAULT_DUE_DAY, MAX_DUE_DAY, due_day_problem
 
 _TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting", "warnings")
-_REPORTING_KEYS = ("carry_forward_months",)
+_REPORTING_KEYS = ("carry_forward_months", "due_day")
 MAX_CARRY_FORWARD_MONTHS = 12
 _ENTRY_KEYS = ("milestones", "schemes")
 _MILESTONE_KEYS = ("by", "value")
@@ -143,6 +144,8 @@ class Targets(BaseModel):
     # at t counts at t with its latest row of the last N months of t's year; 0 = off.
     carry_forward_months: int = Field(default=0, ge=0, le=MAX_CARRY_FORWARD_MONTHS)
     warnings: WarningRules = Field(default_factory=WarningRules)  # issue 13 point 1 (metrics/targets_warnings.py)
+    # reporting.due_day (issue 13 point 2; metrics/timeliness.py): month t's report is due on this day of t + 1.
+    due_day: int = Field(default=DEFAULT_DUE_DAY, ge=1, le=MAX_DUE_DAY)
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -417,6 +420,7 @@ class _Walker:
             bulletin = self.bulletin(root)
 
         carry: int | None = 0
+        self.due_day: int | None = DEFAULT_DUE_DAY
         if "reporting" in root:
             carry = self.reporting(root)
 
@@ -424,12 +428,12 @@ class _Walker:
 
         if (
             warn is None or self.problems or baseline is None or band is None or metrics is None or overrides is None
-            or bulletin is None or carry is None
+            or bulletin is None or carry is None or self.due_day is None
         ):
             return None
         return Targets(
             baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin,
-            carry_forward_months=carry, warnings=warn,
+            carry_forward_months=carry, warnings=warn, due_day=self.due_day,
         )
 
     def reporting(self, root: dict) -> int | None:
@@ -446,6 +450,13 @@ class _Walker:
             return None
         self.unknown_keys(node, "reporting.", _REPORTING_KEYS)
         ok = all(key in _REPORTING_KEYS for key in node)
+        if "due_day" in node:
+            found = due_day_problem(node["due_day"])
+            if found is not None:
+                self.problem("reporting.due_day", _value_line(node, "due_day"), *found)
+                self.due_day = None
+            else:
+                self.due_day = int(node["due_day"])
         if "carry_forward_months" not in node:
             return 0 if ok else None
         value = node["carry_forward_months"]

@@ -30,6 +30,7 @@ from ui.i18n import language, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
 from ui.session import current_actor
+from ui.timeliness_section import timeliness_section
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
 LAST_IMPORT_KEY = "data_last_import"
@@ -293,6 +294,7 @@ def quality_tab() -> None:
     st.caption(shown.caption)
     missing = found["missing"]
     findings_table(t("data.missing_title", period=format_month(period), count=len(missing)), missing, view.missing_table, key="data_missing")
+    timeliness_section(selection, completeness)  # 报送及时率 (issue 13 point 2)
 
     # (b) implausible values
     st.subheader(t("data.implausible_title"))

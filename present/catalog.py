@@ -531,6 +531,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_approve",
     "present.catalog_warn",
     "present.catalog_tasks",
+    "present.catalog_timely",
 )
 
 

@@ -31,7 +31,7 @@ from present.charts import STATUS_COLORS
 ROOT = Path(__file__).resolve().parent.parent
 CITY = "5303"
 QILIN = "530302"  # 麒麟区, renamed to a formula in the injection test
-SHEETS = ["参保率", "职工养老保险占比", "缴费率", "表扬与通报", "指标口径"]
+SHEETS = ["参保率", "职工养老保险占比", "缴费率", "表扬与通报", "报送及时率", "指标口径"]  # 报送及时率: issue 13 point 2
 INJECTION = '=HYPERLINK("http://example.com/x","点我")'
 
 
@@ -283,7 +283,7 @@ def test_english_sheets_and_headers(bulletin, tmp_path):
     out = tmp_path / "en.xlsx"
     out.write_bytes(workbook_bytes(bulletin, Texts("en")))
     book = load_workbook(out)
-    assert book.sheetnames == ["Coverage rate", "Employee-scheme share", "Payment rate", "Praise and naming", "Definitions"]
+    assert book.sheetnames == ["Coverage rate", "Employee-scheme share", "Payment rate", "Praise and naming", "Timeliness", "Definitions"]
     assert book["Coverage rate"]["D3"].value == "Region"
 
 

@@ -276,6 +276,9 @@ def test_targets_check_of_a_missing_file_is_refused(capsys, tmp_path):
 # --------------------------------------------------------------------------- demo
 
 
+DEMO_SNAPSHOT_IMPORTS = 118  # one per arrival time of the demo's monthly reports (data/demo.py demo_arrivals)
+
+
 def test_demo_twice_leaves_the_same_counts(capsys, tmp_path):
     db = tmp_path / "demo.duckdb"
     status, out, err = run(capsys, "--db", db, "demo")
@@ -288,10 +291,11 @@ def test_demo_twice_leaves_the_same_counts(capsys, tmp_path):
         assert len(second[table]) == len(first[table]) > 0, table
     for table in ("regions", "population", "snapshots"):  # the same rows, under the new imports
         assert sorted(row[:-1] for row in second[table]) == sorted(row[:-1] for row in first[table]), table
-    assert [(row[1], row[7]) for row in second["imports"]] == [
+    # the snapshots land as one import per arrival time of the demo's reports (issue 13 point 2: 118 times)
+    assert [(row[1], row[7]) for row in sorted(second["imports"])] == [
         ("regions", True),
         ("population", True),
-        ("snapshots", True),
+        *[("snapshots", True)] * DEMO_SNAPSHOT_IMPORTS,
         ("pool", True),
         ("actions", True),
         ("tasks", True),  # the demo's 2026 tasks (issue 13)
@@ -338,8 +342,9 @@ def test_rollback_after_a_demo_reload_restores_the_current_demo_row(capsys, tmp_
     mine = write_csv(tmp_path / "mine.csv", [SNAPSHOTS_HEADER, ["2025-12", "530302001", "employee", "1", "0", "1"]])
     assert run(capsys, "--db", db, "import", "snapshots", mine)[0] == 0
     assert run(capsys, "--db", db, "demo", "--seed", "7")[0] == 0
-    status, out, _ = run(capsys, "--db", db, "rollback", "7")  # the demo is imports 1-6 (6: its tasks, issue 13)
-    assert (status, out) == (0, f"rolled back import 7 ({mine}): 1 row(s) removed, 1 restored\n")
+    mine_id = 5 + DEMO_SNAPSHOT_IMPORTS + 1  # the demo is imports 1-123 (its snapshots arrive in 118 imports; then pool, actions, tasks)
+    status, out, _ = run(capsys, "--db", db, "rollback", mine_id)
+    assert (status, out) == (0, f"rolled back import {mine_id} ({mine}): 1 row(s) removed, 1 restored\n")
     assert rows_of(db, sql, key) == reference
     assert rows_of(db, "SELECT COUNT(*) FROM snapshots WHERE import_id NOT IN (SELECT import_id FROM imports)") == [(0,)]
 
@@ -360,7 +365,7 @@ def test_history_marks_demo_imports(capsys, tmp_path):
     db = tmp_path / "demo.duckdb"
     assert run(capsys, "--db", db, "demo")[0] == 0
     lines = run(capsys, "--db", db, "history")[1].splitlines()[1:]
-    assert [line.split()[1] for line in lines] == ["tasks", "actions", "pool", "snapshots", "population", "regions"]
+    assert [line.split()[1] for line in lines] == ["tasks", "actions", "pool", *["snapshots"] * DEMO_SNAPSHOT_IMPORTS, "population", "regions"]
     assert all(line.endswith("demo [demo]") for line in lines)
 
 

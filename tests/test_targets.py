@@ -851,7 +851,7 @@ def test_unknown_key_in_reporting_is_a_problem():
     text = coverage() + "reporting:\n  carry_forward: 2\n"
     problem = only_problem(text)
     assert (problem.place, problem.line, problem.message) == (
-        "reporting.carry_forward", text.count("\n"), "unknown key 'carry_forward'; allowed: carry_forward_months",
+        "reporting.carry_forward", text.count("\n"), "unknown key 'carry_forward'; allowed: carry_forward_months, due_day",
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.db import connect
+from data.timeliness import bulletin_timeliness
 from exports.bulletin import file_name, workbook_bytes
 from present.texts import Texts
 from metrics.bulletin import gather, latest_quarter_end, quarter_of
@@ -37,6 +39,8 @@ def _workbook(
         report=lambda period, codes, compare_to: loaders.report(_targets, period, codes, compare_to=compare_to),
         tasks=lambda period, codes: loaders_tasks.completion(_targets, (period - 1) // 12, codes, period),  # issue 13
     )
+    with connect(path, wait_seconds=loaders.UI_WAIT_SECONDS) as con:  # 报送及时率 (issue 13 point 2)
+        bulletin = bulletin_timeliness(con, bulletin, _targets.due_day)
     tx = Texts(lang)
     return workbook_bytes(bulletin, tx), file_name(bulletin, tx), int(bulletin.league["region_code"].nunique())
 

@@ -1,0 +1,86 @@
+"""The data page's reporting-timeliness section (报送及时率, issue 13 point 2): cached read + layout.
+
+``timeliness_section(selection, completeness)`` draws, for the sidebar's region and month: the rate
+beside completeness month by month, each unit's status per month (on time / late N days / missing),
+and who has not reported yet, as a text ready to send with CSV/XLSX downloads. The words and frames
+come from ``present.timeliness``; the arrivals from ``data.timeliness``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from data import checks
+from data.db import DatabaseBusy, connect
+from data.timeliness import timeliness_rates
+from metrics.periods import period_label
+from present.templates import CSV_MIME, XLSX_MIME
+from present.timeliness import timeliness_view, unreported_view
+from ui.busy import show_busy
+from ui.i18n import language, t
+from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
+
+MONTHS_SHOWN = 6  # the selected month and the five before it
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _rates(
+    path: str, version: tuple[int, int], root: str, months: tuple[int, ...], due_day: int, today: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return timeliness_rates(con, list(months), root, due_day=due_day, today=dt.date.fromisoformat(today))
+
+
+def timeliness_section(selection, completeness: pd.DataFrame | None = None) -> None:
+    """Render the section; a database held by an import shows the page's busy notice instead."""
+    today = checks.today()
+    collecting = checks.current_month() - 1  # the month whose report is being collected now
+    period, due_day = selection.period, selection.targets.due_day
+    months = tuple(range(period - MONTHS_SHOWN + 1, period + 1))
+    chase = tuple(sorted({period, collecting} if collecting > period else {period}))
+    st.subheader(t("timely.title"))
+    try:
+        units, rates = _rates(
+            str(db_path()), db_version(), selection.region, tuple(sorted(set(months) | set(chase))), due_day, today.isoformat()
+        )
+    except DatabaseBusy:
+        show_busy()
+        return
+    lang = language()
+    if units.empty:
+        st.caption(t("timely.no_units"))
+        return
+    shown = units[units["period"].isin(months)]
+    view = timeliness_view(shown, rates[rates["period"].isin(months)], selection.region, period, due_day, lang, completeness)
+    st.markdown(view.summary)
+    st.caption(view.rule)
+    st.dataframe(view.months, hide_index=True, width="stretch", key="timely_months")
+    st.markdown(f"**{t('timely.grid_title')}**")
+    st.dataframe(view.grid, hide_index=True, width="stretch", key="timely_grid")
+
+    month = chase[-1]
+    if len(chase) > 1:
+        month = st.radio(
+            t("timely.unreported_month"), options=list(reversed(chase)), format_func=period_label, horizontal=True,
+            key="timely_chase_month",
+        )
+    unreported = unreported_view(units, selection.region_name, month, due_day, lang, today)
+    st.markdown(f"**{t('timely.unreported_title', period=period_label(month), count=unreported.count)}**")
+    if not unreported.count:
+        st.caption(t("timely.unreported_none", period=period_label(month)))
+        return
+    st.caption(t("timely.copy_hint"))
+    st.code(unreported.message, language=None, wrap_lines=True)
+    st.dataframe(unreported.table, hide_index=True, width="stretch", key="timely_unreported")
+    left, right = st.columns(2)
+    left.download_button(
+        t("timely.download_csv"), data=unreported.csv, file_name=f"{unreported.file_stem}.csv", mime=CSV_MIME,
+        on_click="ignore", key="timely_csv", icon=":material/download:",
+    )
+    right.download_button(
+        t("timely.download_xlsx"), data=unreported.xlsx, file_name=f"{unreported.file_stem}.xlsx", mime=XLSX_MIME,
+        on_click="ignore", key="timely_xlsx", icon=":material/table_view:",
+    )
