@@ -13,6 +13,7 @@ import pandas as pd
 from data import queries
 from data.report import in_force, metric_series, metrics_report
 from metrics.targets import Targets
+from metrics.timeliness import DEFAULT_DUE_DAY
 
 # The longest carried streak per listed region's subtree at one month: for every (region, scheme) of
 # the subtree counted at the month through an earlier row of the same calendar year within the carry
@@ -81,11 +82,24 @@ def overpaid(con: duckdb.DuckDBPyConnection, codes: Sequence[str], period: int) 
     return con.execute(OVERPAID, [list(codes), int(period)]).df()
 
 
-def days_late(con: duckdb.DuckDBPyConnection, codes: Sequence[str], period: int) -> pd.DataFrame | None:
-    """``region_code, days_late`` of the month's report — the hook for reporting timeliness (issue 13
-    point 2): until the database records when each report arrived, None, and ``late_report`` stays
-    silent. The timeliness feature replaces this body with its own read."""
-    return None
+def days_late(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], period: int, due_day: int = DEFAULT_DUE_DAY
+) -> pd.DataFrame:
+    """``region_code, days_late`` (calendar days, > 0) of the listed reporting units whose report of
+    ``period`` arrived after its due day (``reporting.due_day``): the ``late_report`` trigger's input.
+
+    Read from ``data.timeliness.arrivals`` under every root of the region forest (issue 13 points 1-2;
+    the rule: docs/metrics.md "Reporting timeliness"). Only reporting units have a lateness: a listed
+    county whose townships report is not itself late. A missing report is ``missing_report``'s business.
+    """
+    from data.timeliness import report_arrivals
+
+    wanted = {str(code) for code in codes}
+    roots = [row[0] for row in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
+    parts = [report_arrivals(con, period, root, due_day=due_day) for root in roots]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["region_code", "days_late"])
+    late = frame[frame["region_code"].astype(str).isin(wanted) & frame["days_late"].notna()]
+    return late[["region_code", "days_late"]].drop_duplicates("region_code").reset_index(drop=True)
 
 
 def warnings_report(
@@ -124,7 +138,7 @@ def warnings_report(
         carried=carried_streaks(con, listed_codes, period, targets.carry_forward_months),
         overpaid=overpaid(con, listed_codes, period),
         pool=totals,
-        timeliness=days_late(con, listed_codes, period),
+        timeliness=days_late(con, listed_codes, period, targets.due_day),
     )
     if "reported_above" in report and not facts.empty:
         notes = report.set_index(["region_code", "metric"])["reported_above"].to_dict()

@@ -230,14 +230,28 @@ def test_late_report(world):
     assert (row["severity"], row["days_late"]) == ("low", 4)
     assert texts(row) == ("本月报表迟报 4 天", "This month's report came 4 days late")
     assert warning_facts(report, world.targets, regions).query("trigger == 'late_report'").empty
-    assert warnings_of(world, "2026-03").query("trigger == 'late_report'").empty  # no arrival dates recorded yet
+
+
+def test_late_report_reads_when_each_report_arrived(world, monkeypatch):
+    """Through the real import path: the 2026-03 report is due 2026-04-10 (the default due day); A's
+    arrives on the 10th (on time), B's on the 14th (4 days late). Issue 13 points 1 and 2."""
+    world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-04-10T17:00:00")
+    world.snapshots(resident(TOWN_A, {"2026-03": 960}))
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-04-14T09:00:00")
+    world.snapshots(resident(TOWN_B, {"2026-03": 960}))
+    monkeypatch.delenv("KUOMIAN_NOW")
+    late = warnings_of(world, "2026-03").query("trigger == 'late_report'")
+    assert late[["region_code", "days_late"]].values.tolist() == [[TOWN_B, 4]]
+    assert reason(late.iloc[0].to_dict(), "zh") == "本月报表迟报 4 天"
 
 
 # --------------------------------------------------------------------------- the list
 
 
-def test_the_list_is_ordered_by_severity_then_trigger_then_persons(world):
+def test_the_list_is_ordered_by_severity_then_trigger_then_persons(world, monkeypatch):
     world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 2000)])
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-04-08T09:00:00")  # the 2026-03 reports arrive on time
     world.snapshots(resident(TOWN_A, {"2025-12": 900, "2026-03": 910}) + resident(TOWN_B, {"2025-12": 1800, "2026-03": 1800}))
     frame = warnings_of(world, "2026-03")
     assert frame[["severity", "trigger", "region_code"]].values.tolist() == [

@@ -21,10 +21,11 @@ from tests.world import World
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> tuple[World, Path]:
+def world(tmp_path: Path, monkeypatch) -> tuple[World, Path]:
     """A laggard (A, flat at 90%) and a missing report (B) at 2026-03; the targets file beside the database."""
     world = World(tmp_path, targets=TARGETS)
     world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-04-08T09:00:00")  # the 2026-03 reports arrive on time
     world.snapshots(resident(TOWN_A, dict.fromkeys(MONTHS, 900)) + resident(TOWN_B, {"2026-02": 950}))
     targets = tmp_path / "targets.yaml"
     targets.write_text(textwrap.dedent(TARGETS), encoding="utf-8")
