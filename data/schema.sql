@@ -105,3 +105,15 @@ ALTER TABLE regions ADD COLUMN IF NOT EXISTS abolished INTEGER;   -- month index
 ALTER TABLE regions ADD COLUMN IF NOT EXISTS successor VARCHAR;
 ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS abolished INTEGER;
 ALTER TABLE replaced_regions ADD COLUMN IF NOT EXISTS successor VARCHAR;
+
+-- The audit log (issue 12, point 4): appended to by data/audit.py, never updated.
+CREATE TABLE IF NOT EXISTS audit_log (
+    entry_id    BIGINT,
+    at          TIMESTAMP NOT NULL,
+    account     VARCHAR NOT NULL,
+    role        VARCHAR NOT NULL,
+    address     VARCHAR,
+    action      VARCHAR NOT NULL,
+    region_code VARCHAR,
+    detail      VARCHAR NOT NULL
+);
