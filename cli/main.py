@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """The ``register(verbs, add_common)`` functions of the verb modules beside this one."""
     from cli import exports  # it imports this module's names, so it loads after them
+    from cli import accounts
 
-    return [exports.register]
+    return [exports.register, accounts.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

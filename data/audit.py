@@ -23,7 +23,7 @@ from data.access import Actor
 TABLE_SQL = """
 CREATE TABLE IF NOT EXISTS audit_log (
     entry_id    BIGINT,
-    at          TIMESTAMP NOT NULL,
+    logged_at   TIMESTAMP NOT NULL,
     account     VARCHAR NOT NULL,
     role        VARCHAR NOT NULL,
     address     VARCHAR,
@@ -76,7 +76,7 @@ def record(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, detail: st
     ensure_table(con)
     entry = con.execute("SELECT COALESCE(MAX(entry_id), 0) + 1 FROM audit_log").fetchone()[0]
     con.execute(
-        "INSERT INTO audit_log (entry_id, at, account, role, address, action, region_code, detail)"
+        "INSERT INTO audit_log (entry_id, logged_at, account, role, address, action, region_code, detail)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [entry, _now().replace(microsecond=0), actor.account, actor.role, actor.address, action, region_code, _detail_text(detail)],
     )
@@ -85,18 +85,18 @@ def record(con: duckdb.DuckDBPyConnection, actor: Actor, action: str, detail: st
 def entries(
     con: duckdb.DuckDBPyConnection, *, since: dt.datetime | None = None, account: str | None = None, limit: int | None = None
 ) -> pd.DataFrame:
-    """The log, newest first: ``entry_id, at, account, role, address, action, region_code, detail``.
+    """The log, newest first: ``entry_id, logged_at, account, role, address, action, region_code, detail``.
 
     ``since`` keeps entries at or after that time; ``account`` one account's entries. An empty frame
     (with those columns) where the database has no log yet.
     """
     has = con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'audit_log'").fetchone()[0]
-    columns = ["entry_id", "at", "account", "role", "address", "action", "region_code", "detail"]
+    columns = ["entry_id", "logged_at", "account", "role", "address", "action", "region_code", "detail"]
     if not has:
         return pd.DataFrame(columns=columns)
     where, params = [], []
     if since is not None:
-        where.append("at >= ?")
+        where.append("logged_at >= ?")
         params.append(since)
     if account is not None:
         where.append("account = ?")

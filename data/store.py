@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import quality, queries
+from data import audit, quality, queries, scope
+from data.access import Actor, cli_actor
 from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
 
@@ -33,10 +34,19 @@ def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=dict(zip(columns, KINDS[kind].db_columns)))
 
 
-def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False) -> ImportResult:
-    """Land a checked file in one transaction; existing keys are replaced and remembered."""
+def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False, actor: Actor | None = None) -> ImportResult:
+    """Land a checked file in one transaction; existing keys are replaced and remembered.
+
+    ``actor`` (None: the CLI, ``cli_actor()``) must be allowed every row (``data.scope``, issue 12):
+    a reporter's rows outside its area are refused by row. The import is recorded in the audit log
+    in the same transaction.
+    """
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
+    outside = scope.import_problems(con, actor, checked.kind.name, checked.frame)
+    if outside:
+        raise ImportRefused(checked.source, outside)
+    actor = actor or cli_actor()
     kind = checked.kind.name
     columns = KINDS[kind].db_columns
     staged = _staged(kind, checked.frame)
@@ -63,6 +73,13 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             [len(staged) - replaced, replaced, import_id],
         )
         months = _months_written(con, kind, import_id, staged)
+        audit.record(
+            con,
+            actor,
+            "import",
+            {"import_id": import_id, "kind": kind, "source": checked.source, "rows": len(staged), "replaced": int(replaced)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -128,7 +145,9 @@ class Prepared:
     seen: tuple[int, int, int] | None
 
 
-def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None) -> Prepared:
+def prepare_table(
+    db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None, actor: Actor | None = None
+) -> Prepared:
     """Check rows already read on a short read-only connection (none where there is no database yet).
 
     No write lock is held: other readers and writers go on meanwhile (issue 10, point 6).
@@ -138,14 +157,16 @@ def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: s
         with connect(db_path, wait_seconds=wait_seconds) as con:
             has_tables = quality.has_schema(con)
             checked = check(con if has_tables else None, KINDS[kind], table, source)
+            checked.problems.extend(scope.import_problems(con if has_tables else None, actor, kind, checked.frame))
             seen = content_version(con) if has_tables else None
     except DatabaseMissing:
         checked, seen = check(None, KINDS[kind], table, source), None
+        checked.problems.extend(scope.import_problems(None, actor, kind, checked.frame))
     checked.notes = notes_of(table)
     return Prepared(kind, source, table, checked, seen)
 
 
-def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None) -> ImportResult:
+def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = None, actor: Actor | None = None) -> ImportResult:
     """Write a prepared file under the write lock, checking it again if the database changed since.
 
     Raises :class:`ImportRefused` (refused when prepared, or on the re-check: nothing written)
@@ -158,10 +179,12 @@ def land(db_path: Path | str, prepared: Prepared, wait_seconds: float | None = N
         if prepared.seen is None or content_version(con) != prepared.seen:
             checked = check(con, KINDS[prepared.kind], prepared.table, prepared.source)  # another write landed
             checked.notes = notes_of(prepared.table)
-        return write(con, checked)
+        return write(con, checked, actor=actor)
 
 
-def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None) -> ImportResult:
+def import_file(
+    db_path: Path | str, kind: str, path: Path | str, sheet: str | None = None, wait_seconds: float | None = None, actor: Actor | None = None
+) -> ImportResult:
     """Read, check and land one file; raises :class:`ImportRefused` with every problem.
 
     The file is read with no connection and checked on a read-only one; the
@@ -171,7 +194,7 @@ def import_file(db_path: Path | str, kind: str, path: Path | str, sheet: str | N
     """
     source = str(path)
     table = read_table(path, KINDS[kind], sheet=sheet, source=source)
-    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds)
+    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds, actor), wait_seconds, actor)
 
 
 # --------------------------------------------------------------------------- history
@@ -189,7 +212,7 @@ def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
+def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None = None) -> str:
     """Undo one history entry; returns the sentence to show.
 
     An import's rollback removes what it added and restores what it replaced,
@@ -197,7 +220,9 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
     it removed are kept as the rows *it* replaced, so nothing is lost. Rolling
     back that entry undoes the rollback: the import's rows come back exactly
     (issue 10, point 8; cli.md "Others"). Raises :class:`RollbackRefused`
-    (unknown, already undone, or rows a later import has since replaced).
+    (unknown, already undone, or rows a later import has since replaced, or ``actor`` not allowed:
+    ``data.scope.rollback_problem``). ``actor`` None is the CLI (``cli_actor()``); the rollback is
+    recorded in the audit log in its transaction (issue 12).
     """
     record = con.execute(
         "SELECT kind, source, rolled_back_at, undoes FROM imports WHERE import_id = ?", [import_id]
@@ -205,6 +230,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
     if record is None:
         raise RollbackRefused(f"there is no import {import_id} (see `kuomian history`)")
     kind, source, rolled_back_at, undoes = record
+    refused = scope.rollback_problem(con, actor, import_id, kind)
+    if refused:
+        raise RollbackRefused(refused)
+    actor = actor or cli_actor()
     if rolled_back_at is not None:
         by = con.execute(
             "SELECT MAX(import_id) FROM imports WHERE undoes = ? AND rolled_back_at IS NULL", [import_id]
@@ -212,7 +241,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         hint = f"; `kuomian rollback {by}` undoes that rollback" if by is not None else ""
         raise RollbackRefused(f"import {import_id} ({source}) was already rolled back at {rolled_back_at}{hint}")
     if undoes is not None:
-        return _undo_rollback(con, import_id, kind, source, undoes)
+        return _undo_rollback(con, import_id, kind, source, undoes, actor)
     later = con.execute(
         f"SELECT DISTINCT r.import_id FROM replaced_{kind} r JOIN imports i USING (import_id)"
         " WHERE r.prior_import_id = ? AND i.rolled_back_at IS NULL ORDER BY 1",
@@ -248,6 +277,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         con.execute(
             "UPDATE imports SET row_count = ?, added = ?, replaced = ? WHERE import_id = ?", [restored, restored, removed, entry]
         )
+        audit.record(
+            con, actor, "rollback", {"import_id": import_id, "entry": entry, "source": source, "removed": int(removed), "restored": int(restored)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -255,7 +288,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
     return f"rolled back import {import_id} ({source}): {removed} row(s) removed, {restored} restored"
 
 
-def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int) -> str:
+def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int, actor: Actor) -> str:
     """Undo rollback ``entry`` of import ``undone``: the rows it restored go, the import's rows come back."""
     columns = ", ".join(KINDS[kind].db_columns)
     restored_by_it = _key_match(kind, "live", "r")
@@ -291,6 +324,10 @@ def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source
         now = dt.datetime.now().replace(microsecond=0)
         con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, entry])
         con.execute("UPDATE imports SET rolled_back_at = NULL WHERE import_id = ?", [undone])
+        audit.record(
+            con, actor, "rollback", {"import_id": entry, "undoes_rollback_of": undone, "source": source, "restored": int(back), "removed": int(removed)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import quality
+from data import quality, scope
+from data.access import Actor
 from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, notes_of, read_upload
 from data.store import land, prepare_table
@@ -99,10 +100,12 @@ def preview(
     db_path: Path | str,
     sheet: str | None = None,
     wait_seconds: float | None = None,
+    actor: Actor | None = None,
 ) -> Preview:
     """Read and check an upload against the database as it is now; nothing is written.
 
     Raises :class:`data.db.DatabaseBusy` when an import holds the database longer than ``wait_seconds``.
+    ``actor``: who uploads; rows outside its area are refused by row (``data.scope``, issue 12).
     """
     table, problems = _read(data, name, kind, sheet)
     if problems:
@@ -110,9 +113,11 @@ def preview(
     try:
         with connect(db_path, wait_seconds=wait_seconds) as con:
             checked = _check(con, kind, table, name)
+            checked.problems.extend(scope.import_problems(con if quality.has_schema(con) else None, actor, kind, checked.frame))
             replace = quality.existing_keys(con, kind, checked.frame) if checked.ok and quality.has_schema(con) else 0
     except DatabaseMissing:
         checked, replace = _check(None, kind, table, name), 0
+        checked.problems.extend(scope.import_problems(None, actor, kind, checked.frame))
     return Preview(kind, name, table, tuple(checked.problems), tuple(checked.warnings), replace, tuple(notes_of(table)))
 
 
@@ -123,6 +128,7 @@ def commit(
     db_path: Path | str,
     sheet: str | None = None,
     wait_seconds: float | None = None,
+    actor: Actor | None = None,
 ) -> Committed:
     """Read, check again, and write if still accepted; ``wait_seconds`` defaults to the CLI's
     (``data.db.DEFAULT_WAIT_SECONDS``, read at call time).
@@ -132,11 +138,11 @@ def commit(
     table, problems = _read(data, name, kind, sheet)
     if problems:
         return Committed(None, tuple(problems))
-    prepared = prepare_table(db_path, kind, table, name, wait_seconds)
+    prepared = prepare_table(db_path, kind, table, name, wait_seconds, actor)
     if not prepared.checked.ok:
         return Committed(None, tuple(prepared.checked.problems), tuple(prepared.checked.warnings))
     try:
-        result = land(db_path, prepared, wait_seconds)
+        result = land(db_path, prepared, wait_seconds, actor)
     except ImportRefused as refused:  # refused on the re-check: another import changed what it is checked against
         return Committed(None, tuple(refused.problems))
     return Committed(result, (), tuple(result.warnings))
