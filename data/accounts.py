@@ -337,6 +337,7 @@ class Session:
     account: str
     started: dt.datetime
     last_seen: dt.datetime
+    recheck: bool = True  # re-read the account on every page (disabled, role changed); False only in tests/auth.py
 
 
 def session_expired(session: Session, now: dt.datetime | None = None) -> bool:

@@ -362,8 +362,9 @@ def _refuse_orphans(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
 # --------------------------------------------------------------------------- demo
 
 
-def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportResult]:
-    """Replace the demo data (and only it) with a fresh demo set.
+def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | None = None) -> list[ImportResult]:
+    """Replace the demo data (and only it) with a fresh demo set; recorded in the audit log as an
+    import by ``actor`` (None: the CLI, ``cli_actor()``).
 
     Rows written by earlier demo loads go; rows of the user's own imports stay,
     and where a demo row would collide with one of them the user's row wins.
@@ -403,6 +404,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
             if kind == "regions":
                 queries.rebuild_closure(con)
             results.append(ImportResult(import_id, kind, "demo", added, added, 0))
+        audit.record(con, actor or cli_actor(), "import", {"source": "demo", "seed": seed, "imports": [r.import_id for r in results]})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data import quality, upload
+from data.access import Actor
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, Problem, field_zh, months_summary
 from data.readers import note_zh
@@ -26,6 +27,7 @@ from present.formatting import format_month, format_persons, format_rate
 from ui.i18n import language, level_label, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
+from ui.session import require_actor
 from present.templates import CSV_MIME, XLSX_MIME, csv_template, file_name, xlsx_template
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
@@ -39,8 +41,11 @@ PREVIEW_ROWS = 20
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _preview(data: bytes, name: str, kind: str, sheet: str | None, path: str, version: tuple[int, int]) -> upload.Preview:
-    return upload.preview(data, name, kind, path, sheet, wait_seconds=loaders.UI_WAIT_SECONDS)
+def _preview(
+    data: bytes, name: str, kind: str, sheet: str | None, path: str, version: tuple[int, int], who: tuple[str, str, str | None]
+) -> upload.Preview:
+    """``who``: (account, role, region) of the uploader, whose scope the rows are checked against (issue 12)."""
+    return upload.preview(data, name, kind, path, sheet, wait_seconds=loaders.UI_WAIT_SECONDS, actor=Actor(*who))
 
 
 @st.cache_data(show_spinner=False)
@@ -141,6 +146,9 @@ def findings_table(heading: str, frame: pd.DataFrame, columns, *, key: str) -> N
         st.dataframe(pd.DataFrame(columns(frame)), hide_index=True, width="stretch", placeholder="—", key=key)
 
 
+actor = require_actor()
+who = (actor.account, actor.role, actor.region_code)
+
 tab_upload, tab_templates, tab_history, tab_quality = st.tabs(
     [t("data.tab.upload"), t("data.tab.templates"), t("data.tab.history"), t("data.tab.quality")]
 )
@@ -153,6 +161,8 @@ with tab_upload:
         st.radio, t("data.kind"), list(KINDS), name="data_kind", default="snapshots", format_func=kind_label, horizontal=True
     )
     st.caption(t(f"data.columns.{kind}"))
+    if not actor.can_write:  # told here; refused in the import path whatever the page shows (data.scope)
+        st.info(t("auth.read_only"), icon=":material/visibility:")
     uploaded = st.file_uploader(
         t("data.file"),
         type=["csv", "xlsx", "xlsm", "xls", "ods"],
@@ -174,7 +184,7 @@ with tab_upload:
         sheet = st.selectbox(t("data.sheet"), sheets, key="data_sheet") if len(sheets) > 1 else None
         try:
             with st.spinner(t("data.checking")):
-                preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
+                preview = _preview(data, name, kind, sheet, _path(), loaders.db_version(), who)
         except DatabaseBusy:
             show_busy()
             preview = None
@@ -201,7 +211,7 @@ with tab_upload:
             if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
                 try:
                     with st.spinner(t("data.writing")):
-                        outcome = upload.commit(data, name, kind, _path(), sheet)  # waits as long as the CLI
+                        outcome = upload.commit(data, name, kind, _path(), sheet, actor=actor)  # waits as long as the CLI
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
                 else:
@@ -306,7 +316,7 @@ with tab_history:
                 try:
                     with st.spinner(t("data.rolling_back")):
                         with connect(_path(), write=True) as con:  # waits as long as the CLI
-                            rollback(con, int(chosen))
+                            rollback(con, int(chosen), actor=actor)
                 except DatabaseBusy:
                     st.warning(t("data.busy"), icon=":material/hourglass_top:")
                 except RollbackRefused as refused:

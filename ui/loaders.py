@@ -17,11 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import get_settings
-from data import queries
+from data import queries, scope
 from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, database_version
 from data.report import metric_series, metrics_report
 from metrics.registry import METRIC_KEYS
 from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
+from ui.session import scope_root
 
 UI_WAIT_SECONDS = 5.0
 
@@ -89,8 +90,13 @@ def ensure_database() -> bool:
     if not path.exists() or path.stat().st_size == 0:
         from data.store import load_demo
 
+        from data.access import Actor
+        from data.accounts import create_demo_accounts
+
+        first_start = Actor("system:first-start", "admin", None, "local")
         with connect(path, write=True, wait_seconds=UI_WAIT_SECONDS) as con:
-            load_demo(con)
+            load_demo(con, actor=first_start)
+            create_demo_accounts(con, first_start)  # demo-only passwords, listed in the README (issue 12, point 6)
     return _has_demo(str(path), db_version())
 
 
@@ -126,8 +132,17 @@ def _periods(path: str, version: tuple[int, int]) -> list[int]:
 
 
 def regions() -> pd.DataFrame:
-    """``code, name, level, parent_code, lineage``."""
-    return _regions(str(db_path()), db_version())
+    """``code, name, level, parent_code, lineage``: the regions in the logged-in account's scope (its
+    subtree, its root shown as a root; everything for the office), issue 12 point 2 (``data.scope``)."""
+    return scope.filter_regions(_regions(str(db_path()), db_version()), scope_root())
+
+
+def allowed_codes() -> frozenset[str] | None:
+    """The region codes the logged-in account may see; None: every one. Every loader that takes
+    codes keeps only these, so no page or download can ask for a region outside the scope."""
+    if scope_root() is None:
+        return None
+    return frozenset(regions()["code"])
 
 
 def periods() -> list[int]:
@@ -153,7 +168,8 @@ def _report(
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
-    """The contract's report (every metric) for ``codes`` at ``period``, ranked together."""
+    """The contract's report (every metric) for ``codes`` at ``period``, ranked together (codes outside the scope dropped)."""
+    codes = scope.within(codes, allowed_codes())
     return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), tuple(codes), compare_to)
 
 
@@ -166,7 +182,9 @@ def _series(
 
 
 def series(targets: Targets, codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
-    """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``."""
+    """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``
+    (codes outside the scope dropped)."""
+    codes = scope.within(codes, allowed_codes())
     return _series(str(db_path()), db_version(), targets_key(targets), targets, tuple(codes), tuple(int(m) for m in months))
 
 
@@ -208,6 +226,7 @@ def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...],
 
 def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
     """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
+    codes = scope.within(codes, allowed_codes())
     return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))
 
 
