@@ -39,9 +39,10 @@ def scope_root() -> str | None:
 def client_address() -> str | None:
     """The browser's address as Streamlit sees it (behind a proxy: the proxy's), for the audit log."""
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context
         return None
+    return address if isinstance(address, str) else None  # AppTest gives a stand-in object
 
 
 def start(actor: Actor, *, recheck: bool = True) -> None:
