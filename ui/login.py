@@ -50,6 +50,22 @@ def _still_valid(actor: Actor) -> bool:
     return found is not None and not found.disabled and found.role == actor.role and found.region_code == actor.region_code
 
 
+URL_PATHS: tuple[str, ...] = ("home", "overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data", "account", "admin")
+"""The dashboard's page addresses (app.py). Kept while the login page is shown, so that a link to a
+page (``/rankings``) opens that page once logged in; a page missing here opens the overview instead."""
+
+
+def _keep_address() -> None:
+    """Register every page address with a hidden navigation that runs nothing: Streamlit names a page
+    by its url_path's hash, so after the login app.py's real navigation opens the page asked for."""
+
+    def nothing() -> None:
+        return None
+
+    pages = [st.Page(nothing, title=path, url_path=path, default=path == "home") for path in URL_PATHS]
+    st.navigation(pages, position="hidden")
+
+
 def gate() -> Actor:
     """The logged-in actor; for an anonymous, expired or ended session, draw the login page and stop."""
     live = session.touch()
@@ -59,6 +75,7 @@ def gate() -> Actor:
             _account_line(actor)
             return actor
         session.end("auth.ended")
+    _keep_address()
     if auth_mode() == "oidc":
         _sso_page()
     else:
