@@ -108,3 +108,29 @@ def entries(
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return con.execute(sql, params).df()
+
+
+TARGETS_ACTOR = Actor("server:targets-file", "admin", None, "local")
+"""Who a change of the targets file is recorded as: it is edited on the server, outside kuomian."""
+
+
+def targets_recorded(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> bool:
+    """Whether the last ``targets`` entry for ``path`` already records the content with this hash."""
+    has = con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'audit_log'").fetchone()[0]
+    if not has:
+        return False
+    row = con.execute(
+        "SELECT detail FROM audit_log WHERE action = 'targets' AND json_extract_string(detail, '$.path') = ?"
+        " ORDER BY entry_id DESC LIMIT 1",
+        [path],
+    ).fetchone()
+    return row is not None and json.loads(row[0]).get("sha256") == sha256
+
+
+def note_targets(con: duckdb.DuckDBPyConnection, path: str, sha256: str, problems: int) -> bool:
+    """Record a change of the targets file (issue 12, point 4) unless its content is the one last
+    recorded; returns whether it recorded. ``problems``: how many problems the file has (0: in force)."""
+    if targets_recorded(con, path, sha256):
+        return False
+    record(con, TARGETS_ACTOR, "targets", {"path": path, "sha256": sha256, "problems": problems})
+    return True

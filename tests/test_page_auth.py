@@ -231,3 +231,26 @@ def test_the_administrator_page_itself_refuses_another_role(monkeypatch):
     at = logged_in(AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60), "office").run()
     assert [e.value for e in at.error] == ["您的角色（领导小组办公室）无权使用此页。"]
     assert not at.dataframe
+
+
+def test_a_change_of_the_targets_file_is_recorded_once_per_content(demo_db, tmp_path, monkeypatch):
+    targets = tmp_path / "targets.yaml"
+    original = (ROOT / "config" / "targets.yaml").read_text(encoding="utf-8")
+    targets.write_text(original, encoding="utf-8")
+    monkeypatch.setenv("KUOMIAN_TARGETS", str(targets))
+    at = logged_in(app(), "office").run()
+    at.run()  # the same content: no second entry
+    targets.write_text(original + "\n# edited\n", encoding="utf-8")
+    at.run()
+    entries = rows_of(
+        demo_db,
+        "SELECT account, json_extract_string(detail, '$.sha256') FROM audit_log WHERE action = 'targets'"
+        " AND json_extract_string(detail, '$.path') = ? ORDER BY entry_id",
+        [str(targets)],
+    )
+    import hashlib
+
+    assert entries == [
+        ("server:targets-file", hashlib.sha256(original.encode()).hexdigest()),
+        ("server:targets-file", hashlib.sha256((original + "\n# edited\n").encode()).hexdigest()),
+    ]

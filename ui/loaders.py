@@ -74,11 +74,43 @@ def targets_state() -> TargetsState:
     except FileNotFoundError:
         return TargetsState(_last_valid_targets().get(path), (TargetProblem("(file)", None, "file not found", "找不到文件"),), path, "")
     targets, problems, text = _parse(path, mtime)
+    _note_targets(path, text, len(problems))
     if targets is not None:
         _last_valid_targets()[path] = targets
     else:
         targets = _last_valid_targets().get(path)
     return TargetsState(targets, problems, path, text)
+
+
+@st.cache_resource
+def _targets_noted() -> set[tuple[str, str, str]]:
+    """(database, targets file, content hash) already in the audit log, in this process."""
+    return set()
+
+
+def _note_targets(path: str, text: str, problems: int) -> None:
+    """Record a changed targets file in the audit log, once per content (issue 12, point 4), while
+    someone is logged in. Best effort: a database busy now is tried again on a later page."""
+    import hashlib
+
+    from data import audit
+    from ui.session import current_actor
+
+    if current_actor() is None:
+        return
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (str(db_path()), path, sha)
+    if key in _targets_noted():
+        return
+    try:
+        with connect(db_path(), wait_seconds=0) as con:
+            done = audit.targets_recorded(con, path, sha)
+        if not done:
+            with connect(db_path(), write=True, wait_seconds=0) as con:
+                audit.note_targets(con, path, sha, problems)
+    except (DatabaseBusy, DatabaseMissing, DatabaseUnreadable):
+        return
+    _targets_noted().add(key)
 
 
 # --------------------------------------------------------------------------- database
