@@ -254,3 +254,52 @@ def test_a_change_of_the_targets_file_is_recorded_once_per_content(demo_db, tmp_
         ("server:targets-file", hashlib.sha256(original.encode()).hexdigest()),
         ("server:targets-file", hashlib.sha256((original + "\n# edited\n").encode()).hexdigest()),
     ]
+
+
+def test_logging_out_returns_to_the_login_page_and_is_recorded(demo_db, clock):
+    at = log_in(app().run(), "leader", "demo-viewer-2026")
+    at.sidebar.button(key="auth_logout").click().run()
+    assert [t.value for t in at.title] == ["扩面工作看板 · 登录"] and not at.metric
+    assert rows_of(demo_db, "SELECT account, action FROM audit_log WHERE logged_at = ? ORDER BY entry_id DESC LIMIT 1", [T0]) == [
+        ("leader", "logout")
+    ]
+
+
+def test_the_account_page_changes_ones_own_password_and_the_log_says_so(demo_db, clock):
+    with connect(demo_db, write=True) as con:
+        accounts.add(con, Actor("setup", "admin"), "changer", "first password", "viewer")
+    at = log_in(app().run(), "changer", "first password")
+    at.switch_page("pages/account.py").run()
+    at.text_input(key="auth_old").set_value("first password")
+    at.text_input(key="auth_new").set_value("second password")
+    at.text_input(key="auth_again").set_value("second password")
+    next(b for b in at.button if b.label == "保存新密码").click().run()
+    assert [s.value for s in at.success] == ["密码已修改。"]
+    with connect(demo_db, write=True) as con:
+        assert accounts.login(con, "changer", "second password").reason is None
+    assert ("changer", "account", '{"account": "changer", "change": "password"}') in rows_of(
+        demo_db, "SELECT account, action, detail FROM audit_log"
+    )
+
+
+def test_a_first_start_fills_the_demo_with_one_demo_account_per_role(tmp_path, monkeypatch):
+    fresh = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("KUOMIAN_DB", str(fresh))
+    at = app().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["扩面工作看板 · 登录"]
+    assert rows_of(fresh, "SELECT account, role, region_code, is_demo, must_change FROM accounts ORDER BY account") == [
+        ("admin", "admin", None, True, True),
+        ("leader", "viewer", None, True, True),
+        ("office", "office", None, True, True),
+        ("xuanwei", "reporter", "530381", True, True),
+        ("xuanwei-town", "reporter", "530381001", True, True),
+    ]
+
+
+def test_a_database_without_accounts_tells_how_to_create_the_administrator(tmp_path, monkeypatch, demo_copy):
+    real = demo_copy("no-accounts")  # a database someone filled without the dashboard's first start
+    monkeypatch.setenv("KUOMIAN_DB", str(real))
+    at = app().run()
+    assert [i.value for i in at.info] == ["还没有任何账号。请管理员在服务器上创建：`kuomian user add 账号 --role admin`"]
+    assert not at.text_input
