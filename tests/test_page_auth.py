@@ -121,7 +121,7 @@ def test_a_demo_account_logs_in_through_the_form_and_the_login_is_in_the_audit_l
     assert at.metric  # the overview's cards
     assert "已登录：office（领导小组办公室）" in [c.value for c in at.sidebar.caption]
     assert "您正在使用演示账号的默认密码，请在“我的账号”中修改。" in [w.value for w in at.sidebar.warning]
-    assert rows_of(demo_db, "SELECT account, action, detail FROM audit_log WHERE logged_at = ? ORDER BY entry_id DESC LIMIT 1", [T0]) == [
+    assert rows_of(demo_db, "SELECT account, action, detail FROM audit_log WHERE logged_at = ? AND action <> 'targets' ORDER BY entry_id DESC LIMIT 1", [T0]) == [
         ("office", "login", "ok")
     ]
 
@@ -260,7 +260,7 @@ def test_logging_out_returns_to_the_login_page_and_is_recorded(demo_db, clock):
     at = log_in(app().run(), "leader", "demo-viewer-2026")
     at.sidebar.button(key="auth_logout").click().run()
     assert [t.value for t in at.title] == ["扩面工作看板 · 登录"] and not at.metric
-    assert rows_of(demo_db, "SELECT account, action FROM audit_log WHERE logged_at = ? ORDER BY entry_id DESC LIMIT 1", [T0]) == [
+    assert rows_of(demo_db, "SELECT account, action FROM audit_log WHERE logged_at = ? AND action <> 'targets' ORDER BY entry_id DESC LIMIT 1", [T0]) == [
         ("leader", "logout")
     ]
 
@@ -303,3 +303,22 @@ def test_a_database_without_accounts_tells_how_to_create_the_administrator(tmp_p
     at = app().run()
     assert [i.value for i in at.info] == ["还没有任何账号。请管理员在服务器上创建：`kuomian user add 账号 --role admin`"]
     assert not at.text_input
+
+
+def test_the_login_page_slows_down_then_locks_an_account_after_repeated_failures(demo_db, clock):
+    with connect(demo_db, write=True) as con:
+        accounts.add(con, Actor("setup", "admin"), "guessed", "the real one", "viewer")
+    at = app().run()
+    for _ in range(3):
+        log_in(at, "guessed", "a guess")
+    assert [e.value for e in at.error] == ["账号或密码不正确。"]
+    log_in(at, "guessed", "the real one")  # at once: not even heard
+    assert [e.value for e in at.error] == ["登录失败次数较多，请 5 秒后再试。"]
+    for _ in range(2):
+        clock["t"] += dt.timedelta(minutes=1)
+        log_in(at, "guessed", "a guess")
+    assert [e.value for e in at.error] == [
+        "连续登录失败次数过多，账号已锁定至 2026-12-01 09:17；管理员可用 `kuomian user passwd` 重设密码解锁。"
+    ]
+    log_in(at, "guessed", "the real one")
+    assert not at.metric
