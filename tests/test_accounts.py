@@ -296,3 +296,12 @@ def test_audit_keeps_one_accounts_entries(db, capsys, clock):
     assert status == 0
     (only,) = out.splitlines()[1:]
     assert only.split() == ["2026-12-01", "09:00:00", "wang", "office", "10.0.0.7", "login_failed", "wrong", "password", "(1", "in", "a", "row)"]
+
+
+def test_user_passwd_asks_twice_without_echo_and_refuses_two_different_passwords(db, capsys, monkeypatch, clock):
+    add(db, "wang")
+    answers = iter(["battery staple", "battery stapel"])
+    monkeypatch.setattr("cli.accounts.getpass.getpass", lambda prompt: next(answers))
+    status, out, err = run(capsys, "--db", db, "user", "passwd", "wang")
+    assert (status, out, err) == (1, "", "the two passwords differ; nothing changed\n")
+    assert login(db, "wang", "correct horse").reason is None
