@@ -15,6 +15,7 @@ from metrics.periods import period_label
 from ui import loaders
 from ui.busy import show_busy
 from ui.i18n import t
+from ui.login import gate
 from ui.selection import language_switch, sidebar
 
 # The favicon is a file served by this server: a ":material/…:" icon makes the browser fetch it from
@@ -26,6 +27,7 @@ language_switch()
 
 try:
     showing_demo = loaders.ensure_database()
+    actor = gate()  # an anonymous session sees the login page only: no region, no figure (issue 12)
     state = loaders.targets_state()
     selection = sidebar(state.targets) if state.targets is not None else None
 except loaders.DatabaseBusy:
@@ -64,8 +66,11 @@ pages = [
     st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
 ]
+pages.append(st.Page("pages/account.py", title=t("auth.nav.account"), icon=":material/person:", url_path="account"))
+if actor.role == "admin":  # the page checks the role itself too
+    pages.append(st.Page("pages/admin.py", title=t("auth.nav.admin"), icon=":material/admin_panel_settings:", url_path="admin"))
 navigation = st.navigation(pages)
-if selection is None and navigation.url_path not in ("targets", "data"):
+if selection is None and navigation.url_path not in ("targets", "data", "account", "admin"):
     st.info(t("app.no_data"))
     st.stop()
 top = st.container()  # above the page: where the page says the data is being updated

@@ -36,13 +36,14 @@ def time_pages(db: Path, repeats: int = 3) -> list[tuple[str, str, float, float]
     """(page, interaction, cold seconds, warm median seconds)."""
     from streamlit.testing.v1 import AppTest
 
+    from tests.auth import logged_in
     from ui.serve import navigation_only_in_apptest
 
     navigation_only_in_apptest()
     os.environ["KUOMIAN_DB"] = str(db)
     rows = []
     for number, page in enumerate(PAGES):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "office")  # past the login gate (issue 12)
         first = _timed(at.run)
         if number == 0:  # the frame and the overview, every cache empty
             rows.append(("(app)", "first load", first, float("nan")))

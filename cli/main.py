@@ -145,6 +145,7 @@ def _extensions():
         "cli.warnings",
         "cli.tasks",
         "cli.timeliness",
+        "cli.accounts",
     )
     return [importlib.import_module(name).register for name in modules]
 

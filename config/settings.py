@@ -1,7 +1,8 @@
 """Runtime settings, read from ``KUOMIAN_*`` environment variables.
 
 ``KUOMIAN_DB`` is the DuckDB file, ``KUOMIAN_TARGETS`` the targets YAML and
-``KUOMIAN_LANGUAGE`` the dashboard's default language (``zh`` or ``en``).
+``KUOMIAN_LANGUAGE`` the dashboard's default language (``zh`` or ``en``), ``KUOMIAN_AUTH`` how
+the dashboard logs people in (``local`` accounts, the default, or ``oidc`` single sign-on).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     db: Path = PROJECT_ROOT / "data" / "kuomian.duckdb"
     targets: Path = PROJECT_ROOT / "config" / "targets.yaml"
     language: Literal["zh", "en"] = "zh"
+    # How the dashboard logs people in (issue 12): "local" accounts (kuomian user add), or "oidc":
+    # Streamlit's st.login with the provider in .streamlit/secrets.toml (docs/deployment.md).
+    auth: Literal["local", "oidc"] = "local"
 
 
 def get_settings() -> Settings:

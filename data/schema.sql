@@ -146,3 +146,31 @@ CREATE TABLE IF NOT EXISTS replaced_tasks (
     import_id INTEGER NOT NULL, year INTEGER, region_code VARCHAR, task_kind VARCHAR, task BIGINT,
     prior_import_id INTEGER
 );
+
+-- The audit log (issue 12, point 4): appended to by data/audit.py, never updated.
+CREATE TABLE IF NOT EXISTS audit_log (
+    entry_id    BIGINT,
+    logged_at   TIMESTAMP NOT NULL,
+    account     VARCHAR NOT NULL,
+    role        VARCHAR NOT NULL,
+    address     VARCHAR,
+    action      VARCHAR NOT NULL,
+    region_code VARCHAR,
+    detail      VARCHAR NOT NULL
+);
+
+-- Accounts (issue 12, point 1): data/accounts.py. Passwords as argon2id hashes only.
+CREATE TABLE IF NOT EXISTS accounts (
+    account          VARCHAR NOT NULL,
+    password_hash    VARCHAR NOT NULL,
+    role             VARCHAR NOT NULL,
+    region_code      VARCHAR,
+    disabled         BOOLEAN NOT NULL DEFAULT FALSE,
+    is_demo          BOOLEAN NOT NULL DEFAULT FALSE,
+    must_change      BOOLEAN NOT NULL DEFAULT FALSE,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    last_failure_at  TIMESTAMP,
+    locked_until     TIMESTAMP,
+    created_at       TIMESTAMP NOT NULL,
+    changed_at       TIMESTAMP NOT NULL
+);

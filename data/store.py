@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import approval, checks, quality, queries
-from data.access import Actor
+from data import approval, audit, checks, quality, queries, scope
+from data.access import Actor, cli_actor
 from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
 
@@ -51,12 +51,18 @@ def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
 def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False, actor: Actor | None = None) -> ImportResult:
     """Land a checked file in one transaction; existing keys are replaced and remembered.
 
-    ``actor`` (None: :func:`data.access.cli_actor`) is who imports; a reporter's upload is recorded as
-    submitted for approval in the same transaction (:mod:`data.approval`). A file holding rows of a
-    locked month is refused (:class:`ImportRefused`, one problem per locked month; issue 12, point 3).
+    ``actor`` (None: the CLI, :func:`data.access.cli_actor`) is who imports and must be allowed every row
+    (``data.scope``, issue 12): a reporter's rows outside its area are refused by row. A reporter's upload
+    is recorded as submitted for approval (:mod:`data.approval`) and every import in the audit log, both
+    in the same transaction. A file holding rows of a locked month is refused (:class:`ImportRefused`,
+    one problem per locked month; issue 12, point 3).
     """
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
+    outside = scope.import_problems(con, actor, checked.kind.name, checked.frame)
+    if outside:
+        raise ImportRefused(checked.source, outside)
+    actor = actor or cli_actor()
     kind = checked.kind.name
     columns = KINDS[kind].db_columns
     staged = _staged(kind, checked.frame)
@@ -87,6 +93,13 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         )
         months = _months_written(con, kind, import_id, staged)
         approval.record_submissions(con, import_id, kind, staged, actor)
+        audit.record(
+            con,
+            actor,
+            "import",
+            {"import_id": import_id, "kind": kind, "source": checked.source, "rows": len(staged), "replaced": int(replaced)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -155,7 +168,9 @@ class Prepared:
     seen: tuple[int, int, int] | None
 
 
-def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None) -> Prepared:
+def prepare_table(
+    db_path: Path | str, kind: str, table: pd.DataFrame, source: str, wait_seconds: float | None = None, actor: Actor | None = None
+) -> Prepared:
     """Check rows already read on a short read-only connection (none where there is no database yet).
 
     No write lock is held: other readers and writers go on meanwhile (issue 10, point 6).
@@ -165,11 +180,13 @@ def prepare_table(db_path: Path | str, kind: str, table: pd.DataFrame, source: s
         with connect(db_path, wait_seconds=wait_seconds) as con:
             has_tables = quality.has_schema(con)
             checked = check(con if has_tables else None, KINDS[kind], table, source)
+            checked.problems.extend(scope.import_problems(con if has_tables else None, actor, kind, checked.frame))
             if checked.ok and has_tables:  # said before the write too, which checks again under the lock
                 checked.problems.extend(approval.locked_problems(con, checked.frame))
             seen = content_version(con) if has_tables else None
     except DatabaseMissing:
         checked, seen = check(None, KINDS[kind], table, source), None
+        checked.problems.extend(scope.import_problems(None, actor, kind, checked.frame))
     checked.notes = notes_of(table)
     return Prepared(kind, source, table, checked, seen)
 
@@ -202,7 +219,7 @@ def import_file(
     """
     source = str(path)
     table = read_table(path, KINDS[kind], sheet=sheet, source=source)
-    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds), wait_seconds, actor=actor)
+    return land(db_path, prepare_table(db_path, kind, table, source, wait_seconds, actor), wait_seconds, actor)
 
 
 # --------------------------------------------------------------------------- history
@@ -228,9 +245,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     it removed are kept as the rows *it* replaced, so nothing is lost. Rolling
     back that entry undoes the rollback: the import's rows come back exactly
     (issue 10, point 8; cli.md "Others"). Raises :class:`RollbackRefused`
-    (unknown, already undone, or rows a later import has since replaced) and
-    :class:`RollbackLocked` when the entry touches a locked month (issue 12,
-    point 3). ``actor``: who rolls back (None: :func:`data.access.cli_actor`).
+    (unknown, already undone, rows a later import has since replaced, or ``actor`` not allowed:
+    ``data.scope.rollback_problem``) and :class:`RollbackLocked` when the entry touches a locked month
+    (issue 12, point 3). ``actor`` None is the CLI (``cli_actor()``); the rollback is recorded in the
+    audit log in its transaction (issue 12).
     """
     record = con.execute(
         "SELECT kind, source, rolled_back_at, undoes FROM imports WHERE import_id = ?", [import_id]
@@ -238,6 +256,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     if record is None:
         raise RollbackRefused(f"there is no import {import_id} (see `kuomian history`)")
     kind, source, rolled_back_at, undoes = record
+    refused = scope.rollback_problem(con, actor, import_id, kind)
+    if refused:
+        raise RollbackRefused(refused)
+    actor = actor or cli_actor()
     if rolled_back_at is not None:
         by = con.execute(
             "SELECT MAX(import_id) FROM imports WHERE undoes = ? AND rolled_back_at IS NULL", [import_id]
@@ -249,7 +271,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     if locked:
         raise RollbackLocked(import_id, source, locked)
     if undoes is not None:
-        return _undo_rollback(con, import_id, kind, source, undoes)
+        return _undo_rollback(con, import_id, kind, source, undoes, actor)
     later = con.execute(
         f"SELECT DISTINCT r.import_id FROM replaced_{kind} r JOIN imports i USING (import_id)"
         " WHERE r.prior_import_id = ? AND i.rolled_back_at IS NULL ORDER BY 1",
@@ -285,6 +307,10 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
         con.execute(
             "UPDATE imports SET row_count = ?, added = ?, replaced = ? WHERE import_id = ?", [restored, restored, removed, entry]
         )
+        audit.record(
+            con, actor, "rollback", {"import_id": import_id, "entry": entry, "source": source, "removed": int(removed), "restored": int(restored)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -292,7 +318,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     return f"rolled back import {import_id} ({source}): {removed} row(s) removed, {restored} restored"
 
 
-def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int) -> str:
+def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int, actor: Actor) -> str:
     """Undo rollback ``entry`` of import ``undone``: the rows it restored go, the import's rows come back."""
     columns = ", ".join(KINDS[kind].db_columns)
     restored_by_it = _key_match(kind, "live", "r")
@@ -328,6 +354,10 @@ def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source
         now = checks.now()
         con.execute("UPDATE imports SET rolled_back_at = ? WHERE import_id = ?", [now, entry])
         con.execute("UPDATE imports SET rolled_back_at = NULL WHERE import_id = ?", [undone])
+        audit.record(
+            con, actor, "rollback", {"import_id": entry, "undoes_rollback_of": undone, "source": source, "restored": int(back), "removed": int(removed)},
+            actor.region_code,
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -363,8 +393,9 @@ def _refuse_orphans(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
 # --------------------------------------------------------------------------- demo
 
 
-def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportResult]:
-    """Replace the demo data (and only it) with a fresh demo set.
+def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | None = None) -> list[ImportResult]:
+    """Replace the demo data (and only it) with a fresh demo set; recorded in the audit log as an
+    import by ``actor`` (None: the CLI, ``cli_actor()``).
 
     Rows written by earlier demo loads go; rows of the user's own imports stay,
     and where a demo row would collide with one of them the user's row wins.
@@ -421,6 +452,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
                 queries.rebuild_closure(con)
             total = int(sum(landed.values()))
             results.append(ImportResult(ids[-1], kind, "demo", total, total, 0))  # one per kind
+        audit.record(con, actor or cli_actor(), "import", {"source": "demo", "seed": seed, "imports": [r.import_id for r in results]})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import approval, quality
+from data import approval, quality, scope
 from data.access import Actor
 from data.db import DEFAULT_WAIT_SECONDS, DatabaseMissing, connect
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, Problem, check, notes_of, read_upload
@@ -100,10 +100,12 @@ def preview(
     db_path: Path | str,
     sheet: str | None = None,
     wait_seconds: float | None = None,
+    actor: Actor | None = None,
 ) -> Preview:
     """Read and check an upload against the database as it is now; nothing is written.
 
     Raises :class:`data.db.DatabaseBusy` when an import holds the database longer than ``wait_seconds``.
+    ``actor``: who uploads; rows outside its area are refused by row (``data.scope``, issue 12).
     """
     table, problems = _read(data, name, kind, sheet)
     if problems:
@@ -111,11 +113,13 @@ def preview(
     try:
         with connect(db_path, wait_seconds=wait_seconds) as con:
             checked = _check(con, kind, table, name)
+            checked.problems.extend(scope.import_problems(con if quality.has_schema(con) else None, actor, kind, checked.frame))
             if checked.ok and quality.has_schema(con):  # a locked month (issue 12, point 3), said before the commit
                 checked.problems.extend(approval.locked_problems(con, checked.frame))
             replace = quality.existing_keys(con, kind, checked.frame) if checked.ok and quality.has_schema(con) else 0
     except DatabaseMissing:
         checked, replace = _check(None, kind, table, name), 0
+        checked.problems.extend(scope.import_problems(None, actor, kind, checked.frame))
     return Preview(kind, name, table, tuple(checked.problems), tuple(checked.warnings), replace, tuple(notes_of(table)))
 
 
@@ -137,7 +141,7 @@ def commit(
     table, problems = _read(data, name, kind, sheet)
     if problems:
         return Committed(None, tuple(problems))
-    prepared = prepare_table(db_path, kind, table, name, wait_seconds)
+    prepared = prepare_table(db_path, kind, table, name, wait_seconds, actor)
     if not prepared.checked.ok:
         return Committed(None, tuple(prepared.checked.problems), tuple(prepared.checked.warnings))
     try:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from data import quality, upload
+from data.access import Actor
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, months_summary
 from data.readers import note_zh
@@ -29,7 +30,7 @@ from ui.busy import show_busy
 from ui.i18n import language, t
 from ui.lang_widgets import choice
 from ui.selection import SELECTION_KEY
-from ui.session import current_actor
+from ui.session import require_actor
 from ui.timeliness_section import timeliness_section
 
 ROUND_KEY = "data_upload_round"  # part of the uploader's key: a new value clears the uploader
@@ -42,8 +43,11 @@ LAST_ROLLBACK_KEY = "data_last_rollback"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _preview(data: bytes, name: str, kind: str, sheet: str | None, path: str, version: tuple[int, int]) -> upload.Preview:
-    return upload.preview(data, name, kind, path, sheet, wait_seconds=loaders.UI_WAIT_SECONDS)
+def _preview(
+    data: bytes, name: str, kind: str, sheet: str | None, path: str, version: tuple[int, int], who: tuple[str, str, str | None]
+) -> upload.Preview:
+    """``who``: (account, role, region) of the uploader, whose scope the rows are checked against (issue 12)."""
+    return upload.preview(data, name, kind, path, sheet, wait_seconds=loaders.UI_WAIT_SECONDS, actor=Actor(*who))
 
 
 @st.cache_data(show_spinner=False)
@@ -117,6 +121,8 @@ def upload_tab() -> None:
     )
     st.caption(t(f"data.columns.{kind}"))
     st.caption(view.upload_note(language()))
+    if not actor.can_write:  # told here; refused in the import path whatever the page shows (data.scope)
+        st.info(t("auth.read_only"), icon=":material/visibility:")
     uploaded = st.file_uploader(
         t("data.file"),
         type=list(view.UPLOAD_TYPES),
@@ -139,7 +145,7 @@ def upload_tab() -> None:
     sheet = st.selectbox(t("data.sheet"), sheets, key="data_sheet") if len(sheets) > 1 else None
     try:
         with st.spinner(t("data.checking")):
-            preview = _preview(data, name, kind, sheet, _path(), loaders.db_version())
+            preview = _preview(data, name, kind, sheet, _path(), loaders.db_version(), who)
     except DatabaseBusy:
         show_busy()
         return
@@ -165,7 +171,7 @@ def upload_tab() -> None:
     if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
         try:
             with st.spinner(t("data.writing")):
-                outcome = upload.commit(data, name, kind, _path(), sheet, actor=current_actor())  # waits as long as the CLI
+                outcome = upload.commit(data, name, kind, _path(), sheet, actor=actor)  # waits as long as the CLI
         except DatabaseBusy:
             st.warning(t("data.busy"), icon=":material/hourglass_top:")
             return
@@ -225,7 +231,7 @@ def rollback_form(active: pd.DataFrame) -> None:
     try:
         with st.spinner(t("data.rolling_back")):
             with connect(_path(), write=True) as con:  # waits as long as the CLI
-                rollback(con, int(chosen), actor=current_actor())
+                rollback(con, int(chosen), actor=actor)
     except DatabaseBusy:
         st.warning(t("data.busy"), icon=":material/hourglass_top:")
     except RollbackLocked as locked:  # a closed month (issue 12, point 3)
@@ -310,6 +316,9 @@ def quality_tab() -> None:
 
 # --------------------------------------------------------------------------- the page: one tab per task
 
+
+actor = require_actor()  # the functions above read it: whose upload, whose rollback (issue 12)
+who = (actor.account, actor.role, actor.region_code)
 
 st.title(t("data.title"))
 st.caption(t("data.intro"))

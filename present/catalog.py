@@ -532,6 +532,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_warn",
     "present.catalog_tasks",
     "present.catalog_timely",
+    "present.catalog_auth",
 )
 
 

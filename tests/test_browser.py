@@ -54,7 +54,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def demo_db(demo_copy):
+    """The demo database with the demo accounts, as a first start makes it (ui.loaders.ensure_database)."""
+    from data.access import Actor
+    from data.accounts import create_demo_accounts
+
     path = demo_copy("browser")
+    with connect(path, write=True) as con:
+        create_demo_accounts(con, Actor("system:first-start", "admin", None, "local"))
     return path
 
 
@@ -171,6 +177,18 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def log_in(page, account: str = "office", password: str = "demo-office-2026", *, wait: bool = True) -> None:
+    """Log in on the login page every new session starts on (issue 12): the demo office account by default."""
+    name = page.locator('input[aria-label="账号"]')
+    name.wait_for(timeout=60_000)
+    name.fill(account)
+    page.locator('input[aria-label="密码"]').fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.locator('input[aria-label="密码"]').wait_for(state="detached", timeout=60_000)
+    if wait:
+        settle(page)
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the sidebar selectbox labelled ``label``."""
     page.locator(f'[data-testid="stSidebar"] input[role="combobox"][aria-label="{label}"]').click()
@@ -188,6 +206,8 @@ def test_the_office_reads_the_overview_ranks_townships_and_changes_the_period(se
     page = pages.new_page(viewport={"width": 1600, "height": 1000})
     page.goto(server)
     settle(page)
+    shoot(page, "00-login-zh")
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     shoot(page, "01-overview-zh")
     expect(page.locator("h1").first).to_contain_text("曲靖市")
@@ -237,6 +257,7 @@ def test_the_overview_deep_link_opens_the_overview_not_page_not_found(server, pa
     page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{server}/overview")
     settle(page)
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     expect(page.locator("h1").first).to_contain_text("曲靖市")
     assert "Page not found" not in page.locator("body").inner_text()
@@ -247,6 +268,7 @@ def test_at_phone_width_the_sidebar_starts_collapsed(server, pages):
     """``initial_sidebar_state="auto"``: at 390 px the overview opens with its sidebar closed (issue 11 point 4)."""
     page = pages.new_page(viewport={"width": 390, "height": 844})
     page.goto(server)
+    log_in(page, wait=False)  # (settle() waits for a visible sidebar)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)  # (settle() waits for a visible sidebar)
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
     page.wait_for_timeout(1500)  # the cards and charts draw

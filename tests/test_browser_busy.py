@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures_data import PROJECT_ROOT, PYTHON, subprocess_env
-from tests.test_browser import ARTIFACTS, browser, demo_db, server  # noqa: F401 - fixtures
+from tests.test_browser import ARTIFACTS, browser, demo_db, log_in, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,8 @@ def test_a_page_opened_during_a_write_says_so_and_draws_itself_once_the_write_is
         assert "Traceback" not in page.content()
         release.touch()
         assert writer.wait(timeout=30) == 0
-        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)  # drawn without a reload
+        log_in(page, wait=False)  # the login page, drawn without a reload (issue 12: every session logs in)
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
         assert alert.count() == 0
         page.screenshot(path=str(ARTIFACTS / "busy-after-write.png"))
         page.close()
@@ -62,6 +63,7 @@ def test_a_table_on_the_page_offers_no_built_in_download(server, browser):  # no
     """Streamlit's own "Download as CSV" writes formula text raw: it is switched off (client.disableDataExport)."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{server}/rankings")
+    log_in(page)
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for(timeout=60_000)
     table.hover()

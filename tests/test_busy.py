@@ -10,6 +10,7 @@ The other processes are real ones, always killed and reaped at teardown.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import shutil
 import subprocess
 import time
@@ -173,7 +174,7 @@ def shown_text(at: AppTest) -> str:
 
 def test_the_landing_page_says_in_words_that_the_data_is_being_updated(demo_db, tmp_path, start):
     hold_write(start, demo_db, tmp_path / "held")
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert shown_text(at) == BUSY_ZH
 
@@ -181,7 +182,7 @@ def test_the_landing_page_says_in_words_that_the_data_is_being_updated(demo_db, 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_opened_fresh_during_a_write_says_so_in_words(demo_db, tmp_path, start, page):
     hold_write(start, demo_db, tmp_path / "held")
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert shown_text(at) == BUSY_ZH
@@ -190,7 +191,7 @@ def test_every_page_opened_fresh_during_a_write_says_so_in_words(demo_db, tmp_pa
 @pytest.mark.parametrize("page", [page for page in PAGES if page != "targets"])  # targets reads no month
 def test_a_page_that_meets_the_write_halfway_says_so_in_words_and_never_shows_a_traceback(demo_db, tmp_path, start, page):
     """The sidebar's lists were read before the write began (cached); the page's figures for another month are not."""
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)).run()
     assert not at.exception and not at.warning  # free: the overview draws
     hold_write(start, demo_db, tmp_path / "held")
     at.session_state["period"] = month_index("2025-12")
@@ -214,7 +215,7 @@ def test_the_dashboards_upload_waits_for_the_lock_as_long_as_the_cli(demo_db, tm
 
     monkeypatch.setattr(ui.loaders, "UI_WAIT_SECONDS", 0.0)
     monkeypatch.setattr(data.db, "DEFAULT_WAIT_SECONDS", 60.0)
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)).run()
     at.switch_page("pages/data.py").run()
     at.radio(key="data_kind__zh").set_value("snapshots").run()
     at.file_uploader(key="data_upload_0").set_value(("good.csv", (SNAPSHOTS_ZH + GOOD_ROWS).encode(), "text/csv")).run()

@@ -7,6 +7,7 @@ the path and what to give instead, exits 1, and prints no traceback.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_the_dashboard_says_in_words_that_its_database_cannot_be_opened(tmp_path
     db = tmp_path / "kuomian.duckdb"
     db.write_text("code,name\n", encoding="utf-8")
     monkeypatch.setenv("KUOMIAN_DB", str(db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)).run()
     assert not at.exception
     assert [e.value for e in at.error] == [f"无法打开数据库：{db}: {NOT_DUCKDB}"]
 

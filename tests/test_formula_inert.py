@@ -8,6 +8,7 @@ is switched off; the CLI's CSV defuses them the same way, numbers staying number
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import csv
 import io
 import tomllib
@@ -80,7 +81,7 @@ def test_tables_without_a_built_in_download_offer_the_projects_own(demo_db, monk
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)).run()
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
     buttons = {button.key: button.proto.label for button in at.get("download_button")}

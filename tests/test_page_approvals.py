@@ -17,7 +17,7 @@ from data import approval
 from data.access import Actor
 from data.db import connect
 from metrics.periods import month_index
-from ui.session import ACTOR_KEY
+from tests.auth import logged_in
 
 ROOT = Path(__file__).resolve().parent.parent
 OCT = month_index("2026-10")
@@ -36,10 +36,9 @@ def db(demo_copy) -> Path:
 
 def open_page(db: Path, monkeypatch, actor: Actor, language: str = "zh") -> AppTest:
     monkeypatch.setenv("KUOMIAN_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), actor.role, actor.region_code, actor.account)
     at.session_state["language"] = language
     at.session_state["period"] = OCT
-    at.session_state[ACTOR_KEY] = actor
     at.run()
     at.switch_page("pages/data.py")
     at.run()

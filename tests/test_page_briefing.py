@@ -9,6 +9,7 @@ says what to install instead of failing.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import io
 import json
 import re
@@ -75,7 +76,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
 
 def open_page(app_file: str, language: str = "zh") -> AppTest:
-    at = AppTest.from_file(app_file, default_timeout=90)
+    at = logged_in(AppTest.from_file(app_file, default_timeout=90))
     at.run()
     # once app.py lists the page: at.switch_page("pages/briefing.py")
     at.switch_page("pages/briefing.py" if Path(app_file).parent == ROOT else f"{ROOT.as_posix()}/pages/briefing.py")

@@ -8,6 +8,7 @@ on a demo database (upload included: AppTest can set a file on the uploader).
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import base64
 import io
 import json
@@ -236,7 +237,7 @@ def open_page(db: Path, monkeypatch, language: str = "zh", period: str | None = 
     """The sidebar's choices are made before the first run (AppTest shows no sidebar after a page switch)."""
     monkeypatch.setenv("KUOMIAN_DB", str(db))
     monkeypatch.delenv("KUOMIAN_TARGETS", raising=False)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     at.session_state["language"] = language
     if period:
         at.session_state["period"] = month_index(period)

@@ -13,6 +13,7 @@ at the city, a county and a township; hypothesis then picks further periods.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 from pathlib import Path
 
 import pandas as pd
@@ -78,7 +79,7 @@ def periods_held(db: Path) -> list[int]:
 
 def walk(period: int, scope: dict[str, str]) -> dict[str, list[str]]:
     """Open every page at ``period`` and ``scope``; the exceptions each page raised."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120))
     at.session_state["period"] = period
     for key, value in scope.items():
         at.session_state[key] = value
@@ -96,7 +97,7 @@ def walk(period: int, scope: dict[str, str]) -> dict[str, list[str]]:
 
 def test_the_default_period_is_the_year_without_targets(odd_db):
     assert periods_held(odd_db)[-1] == NO_TARGETS
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["selection"].period == NO_TARGETS
     assert "无数据" in " ".join(m.value for m in at.markdown)  # the cards' status reads "no data"

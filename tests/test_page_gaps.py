@@ -9,6 +9,7 @@ CSV, and finds a clear message when nobody has a gap. Her colleague reads it in 
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import re
 
 import json
@@ -55,7 +56,7 @@ def expected(demo_db: Path, metric: str, level: str | None = None, targets_text:
 
 
 def open_page(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

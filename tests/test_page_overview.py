@@ -9,6 +9,7 @@ its report (a completeness warning explains the dip), and switches to English.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import json
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def report(demo_db: Path, period: int, codes: list[str]):
 
 
 def open_overview(**sidebar) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     for key, value in sidebar.items():
         at.session_state[key] = value
     at.run()

@@ -9,6 +9,7 @@ connection.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import json
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def expected(world, codes, period=None):
 
 
 def open_pool(app: str, county: str | None = None, period: int | None = None) -> AppTest:
-    at = AppTest.from_file(app, default_timeout=60)
+    at = logged_in(AppTest.from_file(app, default_timeout=60))
     if county:
         at.session_state["region_level_0"] = county
     if period:

@@ -9,6 +9,7 @@ filters, and downloads the table as Excel and CSV. Her English-speaking colleagu
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import io
 import json
 from pathlib import Path
@@ -71,7 +72,7 @@ def expected(demo_db: Path, codes: list[str], own: str, compare_to: int | None =
 
 def open_page(**sidebar) -> AppTest:
     """The sidebar's choices (``region_level_0``, ...) go in before the first run, which keeps the selection."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
     for key, value in sidebar.items():
         at.session_state[key] = value
     at.run()

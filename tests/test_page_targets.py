@@ -8,6 +8,7 @@ dashboard.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import json
 import os
 from pathlib import Path
@@ -61,7 +62,7 @@ def write(path: Path, text: str, stamp: int) -> None:
 
 
 def open_targets(language: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = logged_in(AppTest.from_file(APP, default_timeout=60))
     if language:
         at.session_state["language"] = language
     at.run()

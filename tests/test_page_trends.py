@@ -8,6 +8,7 @@ to the Trends page. Every number checked is recomputed through
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 import json
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def report(world, period, codes, metric):
 def open_trends(metric: str | None = None, county: str | None = None, language: str | None = None) -> AppTest:
     # The sidebar's choices go in before the first run: that run draws the
     # sidebar (app.py) and keeps the selection for the page.
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = logged_in(AppTest.from_file(APP, default_timeout=60))
     if metric:
         at.session_state["metric"] = metric
     if county:
@@ -189,7 +190,7 @@ def test_english_switch_changes_titles_and_labels(world):
 
 def test_a_carried_month_reads_estimated_in_the_table_and_is_hollow_on_the_chart(world):
     """葵山镇 missed 2026-08: 师宗县's figure that month counts carried rows."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = logged_in(AppTest.from_file(APP, default_timeout=60))
     at.session_state["region_level_0"] = "530323"
     at.session_state["period"] = month_index("2026-08")
     at.run()

@@ -8,6 +8,7 @@ back exactly as it was, import ids included.
 
 from __future__ import annotations
 
+from tests.auth import logged_in
 from tests.fixtures_data import (
     POPULATION_HEADER,
     REGIONS_HEADER,
@@ -160,7 +161,7 @@ def test_the_data_page_lists_the_rollback_in_words_and_offers_to_undo_it(capsys,
 
     assert run(capsys, "--db", two_imports, "rollback", "4")[0] == 0
     monkeypatch.setenv("KUOMIAN_DB", str(two_imports))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = logged_in(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)).run()
     at.switch_page("pages/data.py").run()
     assert not at.exception
     shown = next(df.value for df in at.dataframe if "导入编号" in df.value.columns)

@@ -19,6 +19,7 @@ from metrics.bulletin import gather, latest_quarter_end, quarter_of
 from metrics.periods import period_label
 from metrics.targets import Targets
 from ui import loaders, loaders_tasks
+from ui.session import scope_root
 from ui.i18n import language, t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,9 +27,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _workbook(
-    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, root: str, year: int, quarter: int, level: str | None, lang: str
+    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, root: str, year: int, quarter: int, level: str | None, lang: str,
+    scope: str | None = None,
 ) -> tuple[bytes, str, int]:
-    """(the workbook, its file name, how many regions it ranks)."""
+    """(the workbook, its file name, how many regions it ranks); ``scope``: the logged-in account's
+    scope root, part of the cache key since the loaders filter by it (issue 12)."""
     bulletin = gather(
         targets=_targets,
         regions=loaders.regions(),
@@ -55,7 +58,7 @@ def bulletin_button(selection, *, level: str | None = None, key: str = "bulletin
         return
     data, name, count = _workbook(
         str(loaders.db_path()), loaders.db_version(), loaders.targets_key(selection.targets), selection.targets,
-        selection.region, year, quarter, level, language(),
+        selection.region, year, quarter, level, language(), scope_root(),
     )
     if count == 0:
         st.caption(t("briefing.no_league"))

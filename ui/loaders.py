@@ -17,11 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import get_settings
-from data import queries
+from data import queries, scope
 from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, database_version
 from data.report import metric_series, metrics_report
 from metrics.registry import METRIC_KEYS
 from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
+from ui.session import scope_root
 
 UI_WAIT_SECONDS = 5.0
 
@@ -73,11 +74,43 @@ def targets_state() -> TargetsState:
     except FileNotFoundError:
         return TargetsState(_last_valid_targets().get(path), (TargetProblem("(file)", None, "file not found", "找不到文件"),), path, "")
     targets, problems, text = _parse(path, mtime)
+    _note_targets(path, text, len(problems))
     if targets is not None:
         _last_valid_targets()[path] = targets
     else:
         targets = _last_valid_targets().get(path)
     return TargetsState(targets, problems, path, text)
+
+
+@st.cache_resource
+def _targets_noted() -> set[tuple[str, str, str]]:
+    """(database, targets file, content hash) already in the audit log, in this process."""
+    return set()
+
+
+def _note_targets(path: str, text: str, problems: int) -> None:
+    """Record a changed targets file in the audit log, once per content (issue 12, point 4), while
+    someone is logged in. Best effort: a database busy now is tried again on a later page."""
+    import hashlib
+
+    from data import audit
+    from ui.session import current_actor
+
+    if current_actor() is None:
+        return
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = (str(db_path()), path, sha)
+    if key in _targets_noted():
+        return
+    try:
+        with connect(db_path(), wait_seconds=0) as con:
+            done = audit.targets_recorded(con, path, sha)
+        if not done:
+            with connect(db_path(), write=True, wait_seconds=0) as con:
+                audit.note_targets(con, path, sha, problems)
+    except (DatabaseBusy, DatabaseMissing, DatabaseUnreadable):
+        return
+    _targets_noted().add(key)
 
 
 # --------------------------------------------------------------------------- database
@@ -89,8 +122,13 @@ def ensure_database() -> bool:
     if not path.exists() or path.stat().st_size == 0:
         from data.store import load_demo
 
+        from data.access import Actor
+        from data.accounts import create_demo_accounts
+
+        first_start = Actor("system:first-start", "admin", None, "local")
         with connect(path, write=True, wait_seconds=UI_WAIT_SECONDS) as con:
-            load_demo(con)
+            load_demo(con, actor=first_start)
+            create_demo_accounts(con, first_start)  # demo-only passwords, listed in the README (issue 12, point 6)
     return _has_demo(str(path), db_version())
 
 
@@ -126,8 +164,17 @@ def _periods(path: str, version: tuple[int, int]) -> list[int]:
 
 
 def regions() -> pd.DataFrame:
-    """``code, name, level, parent_code, lineage``."""
-    return _regions(str(db_path()), db_version())
+    """``code, name, level, parent_code, lineage``: the regions in the logged-in account's scope (its
+    subtree, its root shown as a root; everything for the office), issue 12 point 2 (``data.scope``)."""
+    return scope.filter_regions(_regions(str(db_path()), db_version()), scope_root())
+
+
+def allowed_codes() -> frozenset[str] | None:
+    """The region codes the logged-in account may see; None: every one. Every loader that takes
+    codes keeps only these, so no page or download can ask for a region outside the scope."""
+    if scope_root() is None:
+        return None
+    return frozenset(regions()["code"])
 
 
 def periods() -> list[int]:
@@ -153,7 +200,8 @@ def _report(
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
-    """The contract's report (every metric) for ``codes`` at ``period``, ranked together."""
+    """The contract's report (every metric) for ``codes`` at ``period``, ranked together (codes outside the scope dropped)."""
+    codes = scope.within(codes, allowed_codes())
     return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), tuple(codes), compare_to)
 
 
@@ -166,7 +214,9 @@ def _series(
 
 
 def series(targets: Targets, codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
-    """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``."""
+    """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``
+    (codes outside the scope dropped)."""
+    codes = scope.within(codes, allowed_codes())
     return _series(str(db_path()), db_version(), targets_key(targets), targets, tuple(codes), tuple(int(m) for m in months))
 
 
@@ -208,6 +258,7 @@ def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...],
 
 def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
     """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
+    codes = scope.within(codes, allowed_codes())
     return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))
 
 

@@ -12,7 +12,8 @@ import streamlit as st
 
 from data import queries_pool
 from data.db import connect
-from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
+from data.scope import within
+from ui.loaders import UI_WAIT_SECONDS, allowed_codes, db_path, db_version
 
 
 @st.cache_data(show_spinner=False)
@@ -39,10 +40,13 @@ def pool_periods() -> list[int]:
 
 
 def pool_sums(codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
-    """``region_code, period, group, identified, enrolled_employee, enrolled_resident`` (subtree sums)."""
+    """``region_code, period, group, identified, enrolled_employee, enrolled_resident`` (subtree sums; codes
+    outside the logged-in account's scope dropped)."""
+    codes = within(codes, allowed_codes())
     return _pool_sums(str(db_path()), db_version(), tuple(codes), tuple(int(m) for m in months))
 
 
 def action_sums(codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
-    """``region_code, period, action, enrolled`` (subtree sums)."""
+    """``region_code, period, action, enrolled`` (subtree sums; codes outside the scope dropped)."""
+    codes = within(codes, allowed_codes())
     return _action_sums(str(db_path()), db_version(), tuple(codes), tuple(int(m) for m in months))

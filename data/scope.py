@@ -1,0 +1,104 @@
+"""Region scope: which regions an actor may see and write (issue 12, point 2). One place for the rule.
+
+- administrator, office and viewer accounts without a region see everything (scope None);
+- an account with a region (every reporter; a viewer may have one too) sees that region's subtree:
+  the region and everything below it. Its league is not widened: a county reporter's rankings
+  compare the townships of its county, never the other counties (docs/deployment.md, "Scope");
+- writes: administrator and office import anything; a reporter imports rows of its subtree only,
+  row by row ("530302001 is outside your area 530381"), never a regions file; a viewer imports
+  nothing. Rollbacks follow the same rule over the rows the import touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from data.access import Actor
+from data.problems import Problem
+
+
+def scope_root(actor: Actor | None) -> str | None:
+    """The root of the actor's scope, or None for the whole database (no actor: the CLI, everything)."""
+    if actor is None or actor.role in ("admin", "office"):
+        return None
+    return actor.region_code
+
+
+def subtree(con: duckdb.DuckDBPyConnection, root: str) -> frozenset[str]:
+    """Every region code at or below ``root`` (from ``region_closure``); empty for an unknown code."""
+    rows = con.execute("SELECT descendant FROM region_closure WHERE ancestor = ?", [root]).fetchall()
+    return frozenset(row[0] for row in rows) | ({root} if rows else frozenset())
+
+
+def filter_regions(regions: pd.DataFrame, root: str | None) -> pd.DataFrame:
+    """The rows of a regions frame (``code, parent_code, ...``) inside ``root``'s subtree, the root made
+    a root of the frame (``parent_code`` None), so that a region picker and the league helpers see the
+    scope as the whole tree. ``root`` None: the frame unchanged."""
+    if root is None:
+        return regions
+    inside = {root}
+    children = regions.groupby("parent_code")["code"].apply(list).to_dict()
+    frontier = [root]
+    while frontier:
+        frontier = [kid for code in frontier for kid in children.get(code, [])]
+        inside.update(frontier)
+    out = regions[regions["code"].isin(inside)].copy()
+    out.loc[out["code"] == root, "parent_code"] = None
+    return out.reset_index(drop=True)
+
+
+def within(codes: Iterable[str], allowed: frozenset[str] | None) -> list[str]:
+    """``codes`` that lie in ``allowed`` (all of them where ``allowed`` is None), order kept."""
+    return list(codes) if allowed is None else [code for code in codes if code in allowed]
+
+
+def import_problems(con: duckdb.DuckDBPyConnection | None, actor: Actor | None, kind: str, frame: pd.DataFrame) -> list[Problem]:
+    """What a file may not write for ``actor``: one problem per row outside its area, or one for the
+    whole file where the role may not import it. ``frame`` has ``_row`` and ``region_code`` (``code``
+    for regions). Empty for the CLI (actor None), administrators and the office."""
+    if actor is None or actor.role in ("admin", "office"):
+        return []
+    if actor.role == "viewer" or actor.region_code is None:
+        return [Problem(1, "file", f"your role ({actor.role}) may not import data", f"您的角色（{actor.role}）不能导入数据")]
+    if kind == "regions":
+        return [Problem(1, "file", "a reporter may not import the region list; the office does", "填报账号不能导入区划表，由领导小组办公室导入")]
+    if con is None or frame.empty or "region_code" not in frame.columns:
+        return []
+    allowed = subtree(con, actor.region_code)
+    area = actor.region_code
+    rows = frame["_row"] if "_row" in frame.columns else pd.Series(range(2, len(frame) + 2), index=frame.index)
+    problems = []
+    for row, code in zip(rows, frame["region_code"]):
+        if isinstance(code, str) and code and code not in allowed:
+            problems.append(
+                Problem(int(row), "region_code", f"{code} is outside your area {area}", f"{code} 不在您的管辖范围 {area} 内")
+            )
+    return problems
+
+
+def rollback_problem(con: duckdb.DuckDBPyConnection, actor: Actor | None, import_id: int, kind: str) -> str | None:
+    """Why ``actor`` may not roll back ``import_id`` (of ``kind``), or None where it may: a viewer never,
+    a reporter only an import whose rows (written and replaced) all lie in its area."""
+    if actor is None or actor.role in ("admin", "office"):
+        return None
+    if actor.role == "viewer" or actor.region_code is None:
+        return f"your role ({actor.role}) may not roll back imports"
+    if kind == "regions":
+        return "a reporter may not roll back a region list"
+    allowed = subtree(con, actor.region_code)
+    codes = [
+        row[0]
+        for row in con.execute(
+            f"SELECT DISTINCT region_code FROM (SELECT region_code FROM {kind} WHERE import_id = ?"
+            f" UNION ALL SELECT region_code FROM replaced_{kind} WHERE import_id = ?) ORDER BY 1",
+            [import_id, import_id],
+        ).fetchall()
+    ]
+    outside = [code for code in codes if code not in allowed]
+    if outside:
+        shown = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
+        return f"import {import_id} has rows outside your area {actor.region_code} ({shown}); the office may roll it back"
+    return None
