@@ -24,7 +24,7 @@ from tests.fixtures_data import rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
 XUANWEI = "530381"
-PAGES = ("overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
+PAGES = ("overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "targets", "data")
 T0 = dt.datetime(2026, 12, 1, 9, 0, 0)
 
 
@@ -322,3 +322,14 @@ def test_the_login_page_slows_down_then_locks_an_account_after_repeated_failures
     ]
     log_in(at, "guessed", "the real one")
     assert not at.metric
+
+
+def test_every_page_address_survives_the_login():
+    """A link to any page of app.py (``/warnings``) opens that page once logged in: ui.login keeps
+    every address the navigation defines, not only the ones known when the login was written."""
+    import re
+
+    from ui.login import URL_PATHS
+
+    defined = set(re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8")))
+    assert defined and defined <= set(URL_PATHS), sorted(defined - set(URL_PATHS))

@@ -50,7 +50,9 @@ def _still_valid(actor: Actor) -> bool:
     return found is not None and not found.disabled and found.role == actor.role and found.region_code == actor.region_code
 
 
-URL_PATHS: tuple[str, ...] = ("home", "overview", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data", "account", "admin")
+URL_PATHS: tuple[str, ...] = (
+    "home", "overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "targets", "data", "account", "admin",
+)
 """The dashboard's page addresses (app.py). Kept while the login page is shown, so that a link to a
 page (``/rankings``) opens that page once logged in; a page missing here opens the overview instead."""
 
