@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import browser, choose, demo_db, server, settle, shoot  # noqa: F401 - fixtures
+from tests.test_browser import browser, choose, demo_db, log_in, pages, server, settle, shoot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_warnings_page_lists_the_month_s_warnings_in_chinese(server, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+def test_the_warnings_page_lists_the_month_s_warnings_in_chinese(server, pages):  # noqa: F811
+    page = pages.new_page(viewport={"width": 1600, "height": 1100})  # outside hosts refused
     page.goto(f"{server}/warnings")
-    settle(page)
+    log_in(page)  # the link opens the page once logged in (issue 12)
     choose(page, "统计期", "2026-08")
     page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
     settle(page)

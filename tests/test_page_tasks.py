@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.auth import logged_in
+
 from data.db import connect
 from data.queries import periods as db_periods
 from data.tasks import region_tasks
@@ -43,7 +45,7 @@ def world(demo_db):
 
 
 def open_tasks(county: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "office")
     if county:
         at.session_state["region_level_0"] = county
     at.run()
@@ -102,7 +104,7 @@ def test_split_by_gap_proposes_an_editable_import_ready_table(city_page, world):
 
 
 def test_the_rankings_show_each_townships_task_completion(demo_db, world):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "office")
     at.session_state["region_level_0"] = FUYUAN
     at.run()
     at.switch_page("pages/rankings.py").run()

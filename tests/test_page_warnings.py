@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.auth import logged_in
+
 from metrics.periods import month_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +38,7 @@ def use_demo(demo_db, monkeypatch):
 
 
 def open_page(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "office")
     at.session_state["period"] = AUGUST
     for key, value in state.items():
         at.session_state[key] = value
@@ -125,7 +127,7 @@ def test_the_page_renders_in_english():
 
 
 def test_the_overview_links_to_the_page_with_the_count_of_warnings():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "office")
     at.session_state["period"] = AUGUST
     at.run()
     assert not at.exception
