@@ -16,14 +16,14 @@ import pandas as pd
 
 from data import quality, queries
 from data.db import DatabaseMissing, connect
-from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
+from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
     pass
 
 
 def _key_match(kind: str, left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in KINDS[kind].db_key)
+    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in kind_named(kind).db_key)
 
 
 def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +223,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
         raise RollbackRefused(
             f"import {import_id} ({source}) has rows that later import(s) {ids} replaced; roll those back first"
         )
-    columns = ", ".join(KINDS[kind].db_columns)
+    columns = ", ".join(kind_named(kind).db_columns)
     con.execute("BEGIN TRANSACTION")
     try:
         entry = _new_import(con, kind, f"rollback of import {import_id} ({source})", 0, False)
@@ -257,7 +257,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int) -> str:
 
 def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int) -> str:
     """Undo rollback ``entry`` of import ``undone``: the rows it restored go, the import's rows come back."""
-    columns = ", ".join(KINDS[kind].db_columns)
+    columns = ", ".join(kind_named(kind).db_columns)
     restored_by_it = _key_match(kind, "live", "r")
     moved = con.execute(
         f"SELECT DISTINCT live.import_id FROM {kind} live JOIN replaced_{kind} r ON {restored_by_it}"
@@ -338,7 +338,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
     try:
         demo_ids = "SELECT import_id FROM imports WHERE is_demo"
         old_demo_ids = [row[0] for row in con.execute(demo_ids).fetchall()]
-        for kind in ("actions", "pool", "snapshots", "population", "regions"):
+        for kind in ("actions", "pool", "snapshots", "population", "regions", "ledger"):
             con.execute(f"DELETE FROM {kind} WHERE import_id IN ({demo_ids})")
             con.execute(f"DELETE FROM replaced_{kind} WHERE import_id IN ({demo_ids})")
         con.execute("DELETE FROM imports WHERE is_demo")
@@ -354,7 +354,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
             staged = _demo_frame(kind, frame)
             import_id = _new_import(con, kind, "demo", len(staged), True)
             con.register("staged", staged)
-            columns = ", ".join(KINDS[kind].db_columns)
+            columns = ", ".join(kind_named(kind).db_columns)
             added = con.execute(
                 f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, ? FROM staged"
                 f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})",
@@ -366,6 +366,9 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025) -> list[ImportRe
             if kind == "regions":
                 queries.rebuild_closure(con)
             results.append(ImportResult(import_id, kind, "demo", added, added, 0))
+        from data.ledger import load_demo_ledger  # the demo county's task list (issue 14)
+
+        results.append(load_demo_ledger(con, _new_import(con, "ledger", "demo", 0, True)))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
