@@ -109,3 +109,39 @@ def history_table(history: pd.DataFrame, tx: Texts) -> pd.DataFrame:
     ).fillna("")
     out.columns = [tx.t(f"ledger.col.{c}") for c in ("changed_at", "account", "field", "old", "new")]
     return out
+
+
+def overdue_pairs(tasks: pd.DataFrame, today: dt.date) -> tuple[tuple[str, int], ...]:
+    """Overdue tasks per 包保领导 as ``((leader, tasks), ...)``, most first (the briefing's field)."""
+    if tasks.empty:
+        return ()
+    counts = overdue_by_leader(tasks, today)
+    return tuple((str(leader), int(count)) for leader, count in zip(counts["leader"], counts["overdue"]))
+
+
+def overdue_pairs_text(pairs: tuple[tuple[str, int], ...], tx: Texts, top: int = 4) -> str:
+    """The briefing's line: ``逾期任务 4 项：赵永福 2 项、李国强 1 项、王丽 1 项``."""
+    named = [
+        tx.t("ledger.leader_count", leader=tx.t("ledger.no_leader") if leader == NO_LEADER else leader, count=count)
+        for leader, count in pairs[:top]
+    ]
+    more = "…" if len(pairs) > top else ""
+    return tx.t("ledger.briefing_line", overdue=sum(count for _, count in pairs), leaders=tx.t("briefing.list_sep").join(named) + more)
+
+
+def overview_caption(tasks: pd.DataFrame, today: dt.date, names: Mapping[str, str], within: set[str], tx: Texts, top: int = 4) -> str | None:
+    """The overview's small line (issue 14): overdue tasks per 包保领导 and per region under the selection
+    (``within``: the codes of its subtree; tasks for the whole jurisdiction counted as 全域). None without a ledger."""
+    line = overdue_line(tasks, today, tx, top=top)
+    if line is None:
+        return None
+    counts = overdue_by_region(tasks, today, within=within)
+    if counts.empty:
+        return line
+    named = [
+        tx.t("ledger.leader_count", leader=tx.t("ledger.whole") if code == NO_REGION else names.get(code, code), count=int(count))
+        for code, count in zip(counts["region_code"].head(top), counts["overdue"].head(top))
+    ]
+    more = "…" if len(counts) > top else ""
+    semi, colon = ("；", "：") if tx.language == "zh" else ("; ", ": ")
+    return f"{line}{semi}{tx.t('ledger.by_region')}{colon}{tx.t('briefing.list_sep').join(named)}{more}"

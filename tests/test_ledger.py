@@ -288,3 +288,16 @@ def test_ledger_workbook_opens_with_chinese_headers_and_inert_text(tmp_path, mon
     assert sheet["B7"].value == "'=1+2"
     overdue = book["逾期统计"]
     assert [[c.value for c in row] for row in overdue.iter_rows(min_row=3, max_row=4)] == [["包保领导", "逾期任务数"], ["赵永福", 1]]
+
+
+def test_overview_and_briefing_lines_count_overdue_tasks_per_leader_and_region(demo_copy):
+    from present.ledger import overdue_pairs, overdue_pairs_text, overview_caption
+    from present.texts import Texts
+
+    with connect(demo_copy("ledger-lines")) as con:
+        tasks, names = ledger.tasks(con), ledger.region_names(con)
+    township = {"530326212"}
+    assert overview_caption(tasks, TODAY, names, township, Texts("zh")) == (
+        "任务清单：逾期 4 项（赵永福 2 项、李国强 1 项、王丽 1 项）；逾期任务（按区划）：上村乡 1 项"
+    )
+    assert overdue_pairs_text(overdue_pairs(tasks, TODAY), Texts("zh")) == "逾期任务 4 项：赵永福 2 项、李国强 1 项、王丽 1 项"

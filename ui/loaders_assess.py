@@ -1,0 +1,58 @@
+"""Cached reads for the 任务清单 and 考核 pages (issue 14), keyed by the database's version.
+
+As ``ui/loaders.py``: each load opens a short-lived read-only connection; an edit or an import changes
+the file, hence the version, hence the next draw reads afresh.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import ledger
+from data.access import Actor
+from data.db import connect
+from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
+
+ACTOR_KEY = "actor"
+"""Where the signed-in account's :class:`data.access.Actor` lives in the session (issue 12's login puts
+it there); without one the dashboard acts as the office."""
+
+
+def actor() -> Actor:
+    """Who is acting on this page: the session's actor, else the office's dashboard account."""
+    found = st.session_state.get(ACTOR_KEY)
+    return found if isinstance(found, Actor) else Actor("dashboard", "office")
+
+
+@st.cache_data(show_spinner=False)
+def _tasks(path: str, version: tuple[int, int]) -> pd.DataFrame:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return ledger.tasks(con)
+
+
+@st.cache_data(show_spinner=False)
+def _history(path: str, version: tuple[int, int], seq: str) -> pd.DataFrame:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return ledger.task_history(con, seq)
+
+
+@st.cache_data(show_spinner=False)
+def _names(path: str, version: tuple[int, int]) -> dict[str, str]:
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return ledger.region_names(con)
+
+
+def tasks() -> pd.DataFrame:
+    """The ledger's tasks (:func:`data.ledger.tasks`)."""
+    return _tasks(str(db_path()), db_version())
+
+
+def task_history(seq: str) -> pd.DataFrame:
+    """One task's ``ledger_history`` rows, newest first."""
+    return _history(str(db_path()), db_version(), seq)
+
+
+def region_names() -> dict[str, str]:
+    """Region code -> name."""
+    return _names(str(db_path()), db_version())
