@@ -28,7 +28,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from metrics.periods import month_index, period_label
 from metrics.registry import METRIC_KEYS, SCHEMES, STATUSES
 
-_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting")
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting", "assessment", "rewards")
 _REPORTING_KEYS = ("carry_forward_months",)
 MAX_CARRY_FORWARD_MONTHS = 12
 _ENTRY_KEYS = ("milestones", "schemes")
@@ -141,6 +141,9 @@ class Targets(BaseModel):
     # reporting.carry_forward_months (metrics.md §3, "Carried rows"): a (region, scheme) without a row
     # at t counts at t with its latest row of the last N months of t's year; 0 = off.
     carry_forward_months: int = Field(default=0, ge=0, le=MAX_CARRY_FORWARD_MONTHS)
+    # issue 14: the scoring scheme and the reward tiers (metrics/targets_assessment.py); None: no section
+    assessment: Any = None
+    rewards: Any = None
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -418,6 +421,9 @@ class _Walker:
         if "reporting" in root:
             carry = self.reporting(root)
 
+        from metrics.targets_assessment import parse_sections  # issue 14: assessment: and rewards:
+
+        assessment, rewards, _ = parse_sections(self, root)
         if (
             self.problems or baseline is None or band is None or metrics is None or overrides is None
             or bulletin is None or carry is None
@@ -425,7 +431,7 @@ class _Walker:
             return None
         return Targets(
             baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin,
-            carry_forward_months=carry,
+            carry_forward_months=carry, assessment=assessment, rewards=rewards,
         )
 
     def reporting(self, root: dict) -> int | None:
