@@ -126,9 +126,112 @@ def ledger_command(args: argparse.Namespace, db: Path, targets_path: Path) -> in
     return EXIT_OK
 
 
+def _root(con, given: str | None) -> tuple[str | None, str]:
+    from data import queries
+
+    regions = queries.regions(con)
+    if given is not None:
+        found = regions[regions["code"] == given]
+        if found.empty:
+            raise Refused(f"--root {given}: not a known region")
+        return given, str(found["name"].iloc[0])
+    roots = regions[regions["parent_code"].isna()]
+    return (str(roots["code"].iloc[0]), str(roots["name"].iloc[0])) if len(roots) == 1 else (None, "")
+
+
+def _table_text(frame) -> str:
+    from cli.main import _aligned
+
+    rows = [list(map(str, frame.columns))] + [["" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)) for v in row] for row in frame.itertuples(index=False)]
+    return _aligned(rows)
+
+
 def assess_command(args: argparse.Namespace, db: Path, targets_path: Path) -> int:
-    raise Refused("kuomian assess: not built yet")
+    from data import ledger
+    from data.assessment import assessment_period, run_assessment, run_rewards
+    from data.db import connect
+    from metrics.periods import period_label
+    from present.assessment import apart_table, level_text, red_black_tables, score_table
+    from present.downloads import csv_bytes
+    from present.texts import Texts
+
+    targets = load_targets(targets_path)
+    if targets.assessment is None:
+        raise Refused(f"{targets_path}: no assessment: section; write the scoring scheme first (see config/targets.yaml)")
+    tx = Texts("zh")
+    levels = [args.level] if args.level else ["county", "township"]
+    with connect(db) as con:
+        period = assessment_period(con, args.year, args.period)
+        if period is None:
+            raise Refused(f"--year {args.year}: no figures in that year")
+        root, root_name = _root(con, args.root)
+        result = run_assessment(con, targets, args.year, period, levels, root)
+        reward = run_rewards(con, targets, args.year, period, levels[-1], root) if targets.rewards is not None and args.output else None
+        names = ledger.region_names(con)
+    scheme = targets.assessment
+    if args.format == "csv":
+        import pandas as pd
+
+        frames = []
+        for level in levels:
+            table = score_table(result, level, scheme, tx)
+            table.insert(0, tx.t("assess.col.level"), level_text(level, tx))
+            frames.append(table)
+        sys.stdout.write(csv_bytes(pd.concat(frames, ignore_index=True)).decode("utf-8"))
+    else:
+        print(tx.t("assess.caption", year=args.year, period=period_label(period)))
+        for level in levels:
+            print(f"\n== {root_name}{args.year}年{level_text(level, tx)}考核 ==")
+            print(_table_text(score_table(result, level, scheme, tx)))
+            red, black = red_black_tables(result, level, scheme, tx)
+            print(f"\n{tx.t('assess.red', n=len(red))}: " + "、".join(red.iloc[:, 1]))
+            print(f"{tx.t('assess.black', n=len(black))}: " + "、".join(black.iloc[:, 1]))
+        apart = apart_table(result, tx)
+        if len(apart):
+            print(f"\n{tx.t('assess.apart')}: {len(apart)}")
+            print(_table_text(apart))
+    if args.output:
+        from exports.assessment import workbook_bytes
+
+        if args.output.suffix.lower() != ".xlsx":
+            _say("kuomian assess: --output must end in .xlsx")
+            return EXIT_USAGE
+        data = workbook_bytes(result, scheme, levels, root_name, args.year, period_label(period), tx, reward, targets.rewards, names)
+        try:
+            args.output.write_bytes(data)
+        except OSError as error:
+            raise Refused(f"{args.output}: cannot write ({error.strerror})") from None
+        _say(f"wrote the assessment workbook: {args.output}")
+    return EXIT_OK
 
 
 def rewards_command(args: argparse.Namespace, db: Path, targets_path: Path) -> int:
-    raise Refused("kuomian rewards: not built yet")
+    from data import ledger
+    from data.assessment import assessment_period, run_rewards
+    from data.db import connect
+    from present.assessment import reward_tables, rewards_total_line, tier_lines
+    from present.downloads import csv_bytes
+    from present.texts import Texts
+
+    targets = load_targets(targets_path)
+    if targets.rewards is None:
+        raise Refused(f"{targets_path}: no rewards: section; write the reward tiers first (see config/targets.yaml)")
+    tx = Texts("zh")
+    with connect(db) as con:
+        upto = assessment_period(con, args.year)
+        if upto is None:
+            raise Refused(f"--year {args.year}: no figures in that year")
+        root, _ = _root(con, args.root)
+        result = run_rewards(con, targets, args.year, upto, args.level, root)
+        names = ledger.region_names(con)
+    paid, never = reward_tables(result, names, tx)
+    if args.format == "csv":
+        _emit(csv_bytes(paid), args.output)
+        return EXIT_OK
+    lines = []
+    if result.stand_in:
+        lines.append(tx.t("rewards.stand_in"))
+    lines += tier_lines(targets.rewards, tx)
+    lines += [_table_text(paid), rewards_total_line(result, tx), "", tx.t("rewards.never") + f": {len(never)}", _table_text(never)]
+    _emit("\n".join(lines) + "\n", args.output)
+    return EXIT_OK

@@ -88,3 +88,73 @@ def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Se
             "required": pd.to_numeric(coverage["denominator"], errors="coerce"),
         }
     ).reset_index(drop=True)
+
+
+def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coverage-target gap as a stand-in task (issue 14 point 2: ONLY where no tasks are given; the
+    result is labelled): per region of ``level`` under ``root``, task = the persons it lacked at the
+    December before ``year`` to reach its coverage target in force at the year's December (rounded up,
+    at least 0); achieved at each month = insured then − insured that December. Returns the
+    ``(tasks, achieved)`` frames of :mod:`metrics.rewards` (kind ``coverage_gap``)."""
+    import math
+
+    from metrics.compute import target_at
+
+    listed = queries.listed_regions(con, level, root)
+    codes = listed["code"].astype(str).tolist()
+    monthly = monthly_achieved(con, targets, codes, year, upto)
+    start = 12 * (year - 1) + 12
+    lineage = dict(zip(listed["code"].astype(str), listed["lineage"]))
+    report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
+    apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
+    task_rows, achieved_rows = [], []
+    for code, frame in monthly.groupby("region_code"):
+        frame = frame.sort_values("period")
+        base = frame[frame["period"] == start]
+        if code in apart or base.empty or pd.isna(base["insured"].iloc[0]) or pd.isna(base["required"].iloc[0]):
+            task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": None})
+            continue
+        target, _ = target_at("coverage_rate", targets.for_region("coverage_rate", lineage[code]), 12 * year + 12)
+        insured0, required0 = float(base["insured"].iloc[0]), float(base["required"].iloc[0])
+        task = max(0, math.ceil(target * required0 - insured0 - 1e-9)) if target is not None else None
+        task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": task})
+        later = frame[(frame["period"] > start) & frame["insured"].notna()]
+        for period, insured in zip(later["period"], later["insured"]):
+            achieved_rows.append({"region_code": code, "kind": "coverage_gap", "period": int(period), "achieved": float(insured) - insured0, "insured": float(insured)})
+    tasks = pd.DataFrame(task_rows, columns=["region_code", "year", "kind", "task"])
+    achieved = pd.DataFrame(achieved_rows, columns=["region_code", "kind", "period", "achieved", "insured"])
+    return tasks, achieved
+
+
+def run_assessment(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None, extra: pd.DataFrame | None = None):
+    """The assessment at ``period`` of the regions of ``levels`` under ``root`` by the targets file's scheme
+    (:func:`metrics.assessment.assess` on :func:`indicator_values`). ValueError without an ``assessment:`` section."""
+    from metrics.assessment import assess
+
+    if targets.assessment is None:
+        raise ValueError("the targets file has no assessment: section")
+    return assess(indicator_values(con, targets, period, levels, root, extra), targets.assessment)
+
+
+def run_rewards(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    year: int,
+    upto: int,
+    level: str,
+    root: str | None,
+    tasks: pd.DataFrame | None = None,
+    achieved: pd.DataFrame | None = None,
+):
+    """The rewards of ``year`` for the regions of ``level`` under ``root``, figures up to ``upto``:
+    :func:`metrics.rewards.rewards` on the given ``tasks``/``achieved`` (issue 13's tasks in persons, once
+    connected), else on the labelled coverage-gap stand-in (:func:`stand_in_tasks`). ValueError without a
+    ``rewards:`` section."""
+    from metrics.rewards import rewards
+
+    if targets.rewards is None:
+        raise ValueError("the targets file has no rewards: section")
+    if tasks is not None and not tasks.empty:
+        return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"]), targets.rewards)
+    tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root)
+    return rewards(tasks, achieved, targets.rewards, stand_in=True)

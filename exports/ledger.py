@@ -33,7 +33,8 @@ def _table(sheet: _Sheet, formats: _Formats, frame: pd.DataFrame, first_row: int
         for col, value in enumerate(record):
             header = frame.columns[col]
             if pd.api.types.is_number(value) and not isinstance(value, bool):
-                sheet.number(row, col, value, formats.integer, shown=str(value))
+                whole = float(value).is_integer()
+                sheet.number(row, col, value, formats.integer if whole else formats.get(num_format="#,##0.00"), shown=str(value))
             elif header == status_column and str(value) in _STATUS_COLOR:
                 sheet.text(row, col, str(value), formats.status(_STATUS_COLOR[str(value)]))
             else:
