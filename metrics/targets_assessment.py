@@ -179,19 +179,20 @@ def _assessment(walker, node, line, _key_line, _value_line, _show, _show_zh) -> 
                            "应写成 等级: 最低分 的形式（如 优秀: 90）")  # fmt: skip
             ok = False
         else:
+            grades_ok = True
             for grade, bound in found.items():
                 number = _number(bound)
                 if number is None or number < 0:
                     walker.problem(f"assessment.grades.{grade}", _value_line(found, grade), f"{_show(bound)} is not a score of 0 or more",
                                    f"{_show_zh(bound)} 不是大于或等于 0 的分数")  # fmt: skip
-                    ok = False
+                    ok = grades_ok = False
                 else:
                     grades.append((str(grade), number))
             bounds = [b for _, b in grades]
-            if ok and len(set(bounds)) != len(bounds):
+            if grades_ok and len(set(bounds)) != len(bounds):
                 walker.problem("assessment.grades", grades_line, "two grades start at the same score", "有两个等级的最低分相同")
-                ok = False
-            if ok and 0 not in bounds:
+                ok = grades_ok = False
+            if grades_ok and 0 not in bounds:
                 walker.problem("assessment.grades", grades_line, "no grade starts at 0: a low score would have no grade",
                                "没有最低分为 0 的等级：低分区划将没有等级")  # fmt: skip
                 ok = False
