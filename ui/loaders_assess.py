@@ -56,3 +56,26 @@ def task_history(seq: str) -> pd.DataFrame:
 def region_names() -> dict[str, str]:
     """Region code -> name."""
     return _names(str(db_path()), db_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _assessment(path: str, version: tuple[int, int], targets_json: str, year: int, period: int, levels: tuple[str, ...], root: str):
+    from data.assessment import run_assessment, run_rewards
+    targets = _TARGETS[targets_json]  # the key is the targets' content (ui.loaders.targets_key)
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        result = run_assessment(con, targets, year, period, list(levels), root)
+        reward = run_rewards(con, targets, year, period, levels[-1], root) if targets.rewards is not None else None
+    return result, reward
+
+
+_TARGETS: dict = {}
+
+
+def assessment(targets, year: int, period: int, levels: list[str], root: str):
+    """(:class:`metrics.assessment.Result`, :class:`metrics.rewards.RewardResult` or None) for the regions
+    of ``levels`` under ``root`` at ``period``, cached per database version and targets."""
+    from ui.loaders import targets_key
+
+    key = targets_key(targets)
+    _TARGETS[key] = targets
+    return _assessment(str(db_path()), db_version(), key, year, period, tuple(levels), root)
