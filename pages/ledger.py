@@ -98,7 +98,7 @@ else:
                     else:
                         st.info(t("ledger.unchanged"))
                 except ledger_data.EditRefused as refused:
-                    reasons = "；".join(f"{t('ledger.col.' + f) if f in ledger_data.HEADERS_ZH else f}: {zh if language() == 'zh' else en}" for f, en, zh in refused.problems)
+                    reasons = "；".join(f"{ledger_data.HEADERS_ZH.get(f, f) if language() == 'zh' else f}: {zh if language() == 'zh' else en}" for f, en, zh in refused.problems)
                     st.error(t("ledger.refused", reason=reasons))
                 except DatabaseBusy:
                     show_busy()

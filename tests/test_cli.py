@@ -294,6 +294,7 @@ def test_demo_twice_leaves_the_same_counts(capsys, tmp_path):
         ("snapshots", True),
         ("pool", True),
         ("actions", True),
+        ("ledger", True),  # issue 14: the demo ships 会泽县's task list, loaded last
     ]
 
 
@@ -337,8 +338,8 @@ def test_rollback_after_a_demo_reload_restores_the_current_demo_row(capsys, tmp_
     mine = write_csv(tmp_path / "mine.csv", [SNAPSHOTS_HEADER, ["2025-12", "530302001", "employee", "1", "0", "1"]])
     assert run(capsys, "--db", db, "import", "snapshots", mine)[0] == 0
     assert run(capsys, "--db", db, "demo", "--seed", "7")[0] == 0
-    status, out, _ = run(capsys, "--db", db, "rollback", "6")  # the demo is imports 1-5
-    assert (status, out) == (0, f"rolled back import 6 ({mine}): 1 row(s) removed, 1 restored\n")
+    status, out, _ = run(capsys, "--db", db, "rollback", "7")  # the demo is imports 1-6 (6: the task ledger, issue 14)
+    assert (status, out) == (0, f"rolled back import 7 ({mine}): 1 row(s) removed, 1 restored\n")
     assert rows_of(db, sql, key) == reference
     assert rows_of(db, "SELECT COUNT(*) FROM snapshots WHERE import_id NOT IN (SELECT import_id FROM imports)") == [(0,)]
 
@@ -359,7 +360,7 @@ def test_history_marks_demo_imports(capsys, tmp_path):
     db = tmp_path / "demo.duckdb"
     assert run(capsys, "--db", db, "demo")[0] == 0
     lines = run(capsys, "--db", db, "history")[1].splitlines()[1:]
-    assert [line.split()[1] for line in lines] == ["actions", "pool", "snapshots", "population", "regions"]
+    assert [line.split()[1] for line in lines] == ["ledger", "actions", "pool", "snapshots", "population", "regions"]
     assert all(line.endswith("demo [demo]") for line in lines)
 
 
