@@ -89,7 +89,7 @@ def workbook_bytes(
         sheet.text(TITLE_ROW, 0, tx.t("rewards.title"), formats.title, measure=False)
         notes = [rewards_total_line(rewards, tx), *tier_lines(tiers, tx)]
         if rewards.stand_in:
-            notes.insert(0, tx.t("rewards.stand_in"))
+            notes.insert(0, tx.t("rewards.stand_in").rstrip("。."))
         sheet.text(NOTE_ROW, 0, "；".join(notes) if tx.language == "zh" else "; ".join(notes), formats.note, measure=False)
         paid, never = reward_tables(rewards, names or {}, tx)
         row = _table(sheet, formats, paid, HEADER_ROW)

@@ -35,7 +35,10 @@ names = region_names()
 
 level = st.radio(t("assess.col.level"), levels, format_func=lambda lv: level_text(lv, tx), horizontal=True, key="assess_level")
 table = score_table(result, level, scheme, tx)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(
+    table.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v), hide_index=True, width="stretch"
+)  # two decimals, as the workbook and `kuomian assess` print them
+st.caption(rule_notes(scheme, tx)[1])  # what an indicator without data does
 
 red, black = red_black_tables(result, level, scheme, tx)
 left, right = st.columns(2)

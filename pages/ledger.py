@@ -10,7 +10,7 @@ from data.db import DatabaseBusy, connect
 from data.importer import ImportRefused
 from exports.ledger import file_name, workbook_bytes
 from metrics.ledger import STATUSES, with_status
-from present.ledger import caption, history_table, leader_table, ledger_table, region_table, status_text
+from present.ledger import caption, history_table, leader_table, ledger_table, page_order, region_table, status_text
 from present.templates import XLSX_MIME
 from present.texts import Texts
 from ui import loaders
@@ -36,25 +36,32 @@ else:
     left, right = st.columns(2)
     with left:
         statuses = st.multiselect(
-            t("ledger.filter_status"), list(STATUSES), default=[], format_func=lambda s: status_text(s, language()), key="ledger_status"
+            t("ledger.filter_status"), list(STATUSES), default=[], format_func=lambda s: status_text(s, language()), key="ledger_status",
+            placeholder=t("ledger.filter_all"),
         )
     with right:
         leaders = sorted({str(x) for x in all_tasks["leader"].dropna()})
-        chosen_leaders = st.multiselect(t("ledger.filter_leader"), leaders, default=[], key="ledger_leader")
+        chosen_leaders = st.multiselect(t("ledger.filter_leader"), leaders, default=[], key="ledger_leader", placeholder=t("ledger.filter_all"))
     keep = shown["shown"].isin(statuses) if statuses else shown["shown"].notna()
     if chosen_leaders:
         keep &= shown["leader"].isin(chosen_leaders)
-    st.dataframe(ledger_table(all_tasks[keep.to_numpy()], day, names, tx), hide_index=True, width="stretch")
+    st.dataframe(page_order(ledger_table(all_tasks[keep.to_numpy()], day, names, tx), tx), hide_index=True, width="stretch")
 
     by_leader, by_region = st.columns(2)
     with by_leader:
         st.subheader(t("ledger.by_leader"))
         table = leader_table(all_tasks, day, tx)
-        st.dataframe(table, hide_index=True) if not table.empty else st.caption(t("ledger.none_overdue"))
+        if table.empty:
+            st.caption(t("ledger.none_overdue"))
+        else:
+            st.dataframe(table, hide_index=True)
     with by_region:
         st.subheader(t("ledger.by_region"))
         table = region_table(all_tasks, day, names, tx)
-        st.dataframe(table, hide_index=True) if not table.empty else st.caption(t("ledger.none_overdue"))
+        if table.empty:
+            st.caption(t("ledger.none_overdue"))
+        else:
+            st.dataframe(table, hide_index=True)
 
     st.download_button(
         t("ledger.download"),

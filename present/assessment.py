@@ -90,7 +90,10 @@ def rule_table(scheme: Assessment, tx: Texts) -> pd.DataFrame:
     rows = []
     for indicator in scheme.indicators:
         if indicator.rule == "share_of_target":
-            target = f"{indicator.target * 100:g}%" if indicator.target is not None else ("本区划目标" if tx.language == "zh" else "the region's own")
+            if indicator.target is not None:
+                target = (f"目标 {indicator.target * 100:g}%" if tx.language == "zh" else f"the target {indicator.target * 100:g}%")
+            else:
+                target = "本区划的目标" if tx.language == "zh" else "the region's own target"
             rule = tx.t("assess.rule.share", target=target, cap=f"{indicator.cap * 100:g}%")
         else:
             points = tx.t("briefing.list_sep").join(f"{tx.status(status)} {value:g}" for status, value in indicator.points)

@@ -145,3 +145,12 @@ def overview_caption(tasks: pd.DataFrame, today: dt.date, names: Mapping[str, st
     more = "…" if len(counts) > top else ""
     semi, colon = ("；", "：") if tx.language == "zh" else ("; ", ": ")
     return f"{line}{semi}{tx.t('ledger.by_region')}{colon}{tx.t('briefing.list_sep').join(named)}{more}"
+
+
+PAGE_ORDER = ("seq", "content", "status", "deadline", "days_over", "leader", "unit", "regions", "done_on", "note", "goal", "measures")
+"""The page's column order: what the office reads first (status and deadline before the long texts)."""
+
+
+def page_order(table: pd.DataFrame, tx: Texts) -> pd.DataFrame:
+    """:func:`ledger_table`'s columns in :data:`PAGE_ORDER` (the export keeps the plan's order)."""
+    return table[[tx.t(f"ledger.col.{column}") for column in PAGE_ORDER]]
