@@ -10,6 +10,9 @@ A task's key is its 序号 (``seq``): a later file with the same 序号 replaces
 task, by an import or by an edit on the 任务清单 page, is a row of ``ledger_history``: who
 (:class:`data.access.Actor`), when, which field, the old and the new value.
 
+Edits change a task in place (it keeps the import that brought it): rolling that import back removes the
+task as edited, its history staying in ``ledger_history``.
+
 The status rules are :mod:`metrics.ledger`'s; a file or an edit may set 未开始, 推进中 or 已销账 (with its
 date); 逾期 is derived from the deadline and refused as an input.
 """

@@ -11,6 +11,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.ledger": ("任务清单", "Task ledger"),
     "nav.assessment": ("考核", "Assessment"),
     # the ledger
+    "data.kind.ledger": ("任务清单", "Task ledger"),  # the data page's import history names a ledger import
     "ledger.title": ("任务清单（挂钩包保、销账管理）", "Task ledger (responsible leaders, crossing off)"),
     "ledger.caption": (
         "今天 {today}：共 {total} 项任务，已销账 {done} 项，推进中 {in_progress} 项，未开始 {not_started} 项，逾期 {overdue} 项。"
