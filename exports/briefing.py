@@ -535,14 +535,15 @@ def _footer(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     lines = [tx.definition(metric, b.schemes.get(metric)) for metric in METRIC_KEYS]
     lines.append(tx.t("briefing.status_rule", band=f"{b.warning_band * 100:g}"))
     lines.append(say(tx, "source"))  # no repository path on a file that leaves the office (issue 11)
-    if b.overdue_tasks:  # the ledger's overdue tasks, on the source line (the footer has no room for a sixth)
-        from present.ledger import overdue_pairs_text
-
-        lines[-1] = overdue_pairs_text(b.overdue_tasks, tx) + "　|　" + lines[-1]
     y = FOOTER_RULE_Y + 21
     for line in lines:
         canvas.text(MARGIN, y, line, size=fit_size(line, WIDTH - 2 * MARGIN, 15, 11), color=SOFT)
         y += FOOTER_LINE
+    if b.overdue_tasks:  # the ledger's overdue tasks (issue 14), right-aligned on the source line: no room for a sixth line
+        from present.ledger import overdue_pairs_text
+
+        line = overdue_pairs_text(b.overdue_tasks, tx)
+        canvas.text(WIDTH - MARGIN, y - FOOTER_LINE, line, size=fit_size(line, (WIDTH - 2 * MARGIN) / 2, 15, 11), color=INK, anchor="right")
 
 
 def briefing_figure(b: Briefing, tx: Texts, *, scale: float = 1.0) -> go.Figure:

@@ -222,7 +222,7 @@ def test_the_dashboards_upload_waits_for_the_lock_as_long_as_the_cli(demo_db, tm
     wait_for((tmp_path / "read").exists, reader, "the reader holding the database")
     at.button(key="data_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "已导入 #6（参保缴费快照，good.csv）：新增 1 行，替换 1 行。" in " ".join(s.value for s in at.success)
+    assert "已导入 #7（参保缴费快照，good.csv）：新增 1 行，替换 1 行。" in " ".join(s.value for s in at.success)
 
 
 def test_a_writer_is_seen_beside_a_database_whose_name_looks_like_a_pattern(tmp_path, start):

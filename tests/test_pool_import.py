@@ -295,7 +295,7 @@ def test_demo_loads_the_pool_and_actions_as_demo_imports_and_reloads_them_in_pla
     for table in ("pool", "actions"):
         assert len(first[table]) > 0
         assert sorted(row[:-1] for row in second[table]) == sorted(row[:-1] for row in first[table]), table
-    assert [(row[1], row[7]) for row in second["imports"]][-2:] == [("pool", True), ("actions", True)]
+    assert [(row[1], row[7]) for row in second["imports"]][-3:] == [("pool", True), ("actions", True), ("ledger", True)]  # ledger: issue 14
 
 
 def test_a_users_pool_row_survives_a_demo_reload_and_its_rollback_brings_the_current_demo_row(capsys, tmp_path):
@@ -307,6 +307,6 @@ def test_a_users_pool_row_survives_a_demo_reload_and_its_rollback_brings_the_cur
     assert import_(capsys, db, "pool", mine)[0] == 0
     assert run(capsys, "--db", db, "demo", "--seed", "7")[0] == 0
     assert rows(db, SQL_KEY) == [(9, 1, 1, False)]  # the user's row wins over the demo's
-    status, out, _ = run(capsys, "--db", db, "rollback", "6")
-    assert (status, out) == (0, f"rolled back import 6 ({mine}): 1 row(s) removed, 1 restored\n")
+    status, out, _ = run(capsys, "--db", db, "rollback", "7")  # the demo is imports 1-6 (6: the task ledger, issue 14)
+    assert (status, out) == (0, f"rolled back import 7 ({mine}): 1 row(s) removed, 1 restored\n")
     assert rows(db, SQL_KEY) == reference and reference[0][3] is True
