@@ -301,3 +301,20 @@ def test_overview_and_briefing_lines_count_overdue_tasks_per_leader_and_region(d
         "任务清单：逾期 4 项（赵永福 2 项、李国强 1 项、王丽 1 项）；逾期任务（按区划）：上村乡 1 项"
     )
     assert overdue_pairs_text(overdue_pairs(tasks, TODAY), Texts("zh")) == "逾期任务 4 项：赵永福 2 项、李国强 1 项、王丽 1 项"
+
+
+def test_the_briefing_names_the_overdue_tasks_per_leader(demo_copy, monkeypatch):
+    from exports.briefing import briefing_figure
+    from exports.source import briefing_from_connection
+    from metrics.periods import month_index
+    from metrics.targets import parse_targets
+    from present.texts import Texts
+    from tests.fixtures_data import PROJECT_ROOT
+
+    monkeypatch.setenv("KUOMIAN_TODAY", "2026-12-01")
+    targets = parse_targets((PROJECT_ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    with connect(demo_copy("ledger-briefing")) as con:
+        briefing = briefing_from_connection(con, targets, "5303", month_index("2026-10"), "coverage_rate")
+    assert briefing.overdue_tasks == (("赵永福", 2), ("李国强", 1), ("王丽", 1))
+    texts = [a.text for a in briefing_figure(briefing, Texts("zh")).layout.annotations]
+    assert "逾期任务 4 项：赵永福 2 项、李国强 1 项、王丽 1 项" in texts
