@@ -114,3 +114,17 @@ def test_rewards_without_tasks_use_the_labelled_coverage_gap_stand_in(demo_copy)
     assert result.total == 75974.0
     assert (len(result.never), len(result.without_task)) == (6, 16)
     assert (result.never["short"] > 0).all()
+
+
+def test_kuomian_rewards_prints_the_labelled_stand_in_and_the_total(demo_copy, capsys):
+    from pathlib import Path
+
+    from tests.fixtures_data import run
+
+    targets = Path(__file__).resolve().parent.parent / "config" / "targets.yaml"
+    status, out, err = run(capsys, "--db", demo_copy("rewards-cli"), "--targets", targets, "rewards", "--year", "2026", "--root", "530326")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "未导入任务数：以参保率目标缺口代替任务（临时口径，待任务下达后替换）。"
+    assert lines[1:4] == ["2026-09-30 前完成：每名参保人员 1 元", "2026-10-15 前完成：每名参保人员 0.8 元", "2026-11-30 前完成：每名参保人员 0.6 元"]
+    assert "合计奖补 75,974.00 元（3 个区划）" in lines
