@@ -63,6 +63,8 @@ pages = [
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
     st.Page("pages/pool.py", title=t("nav.pool"), icon=":material/groups:", url_path="pool"),
     st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":material/co_present:", url_path="briefing"),
+    st.Page("pages/assessment.py", title=t("nav.assessment"), icon=":material/grading:", url_path="assessment"),
+    st.Page("pages/ledger.py", title=t("nav.ledger"), icon=":material/checklist:", url_path="ledger"),
     st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
 ]

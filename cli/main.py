@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp.add_argument(
         "kind",
-        choices=tuple(KINDS),
-        help="; ".join(f"{kind.name}: {','.join(kind.columns)}" for kind in KINDS.values()),
+        choices=(*KINDS, "ledger"),  # ledger: the task list (序号,工作内容,工作目标,具体措施,完成时限,责任单位...; issue 14)
+        help="; ".join(f"{kind.name}: {','.join(kind.columns)}" for kind in KINDS.values())
+        + "; ledger: 序号,工作内容,完成时限,责任单位[,工作目标,具体措施,包保领导,涉及区划,状态,备注,销账日期]",
     )
     imp.add_argument(
         "file", type=Path, metavar="FILE",
@@ -146,6 +147,7 @@ def _extensions():
         "cli.tasks",
         "cli.timeliness",
         "cli.accounts",
+        "cli.assess",  # kuomian ledger / assess / rewards (issue 14)
     )
     return [importlib.import_module(name).register for name in modules]
 
@@ -199,6 +201,12 @@ def _import(db: Path, args: argparse.Namespace) -> int:
 
     if not args.file.exists():
         raise Refused(f"{args.file}: no such file")
+    if args.kind == "ledger":  # the task ledger has its own checks and history (data/ledger.py)
+        from data.access import cli_actor
+        from data.ledger import import_file as import_ledger
+
+        def import_file(db, kind, path, sheet=None):
+            return import_ledger(db, path, cli_actor(), sheet=sheet)
     try:
         result = import_file(db, args.kind, args.file, sheet=args.sheet)
     except ImportRefused as refused:

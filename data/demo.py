@@ -94,6 +94,7 @@ seed as before the pool existed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -611,3 +612,37 @@ def demo_tasks(rng: np.random.Generator, regions: pd.DataFrame, snapshots: pd.Da
     out["year"] = out["year"].astype("int64")
     out["task"] = out["task"].astype("int64")
     return out.sort_values(["region_code", "task_kind"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- the task ledger (issue 14)
+
+DEMO_LEDGER_COUNTY = "530326"
+"""The county whose plan's task list the demo ships: 会泽县."""
+
+
+def demo_ledger() -> pd.DataFrame:
+    """The task list of 会泽县's 2026 扩面 plan (任务清单), as the ledger stores it (see data/ledger.py):
+    seq, content, goal, measures, deadline, unit, leader, regions (comma-joined codes), status
+    (not_started / in_progress / done), note, done_on. Against the demo's today (2026-12-01): five
+    crossed off, four overdue (deadline passed, not crossed off), two in progress and one not started.
+    Deterministic: no seed."""
+    d = dt.date
+    rows = [
+        ("1", "制定全县全民参保扩面工作实施方案，成立领导小组", "方案印发，领导小组及办公室运转", "县人社局起草，县政府常务会审定印发", d(2026, 3, 31), "县人社局", "张明华", "530326", "done", "3月20日印发", d(2026, 3, 20)),
+        ("2", "开展未参保人员数据比对，建立扩面对象实名库", "八类重点群体全部入库，底数清", "公安户籍、民政、卫健数据比对，乡镇入户核实", d(2026, 5, 31), "县人社局、县公安局", "张明华", "530326", "done", "入库 1.8 万人", d(2026, 6, 10)),
+        ("3", "新就业形态劳动者参加职工养老保险专项行动", "新增参加职工养老保险 1200 人", "平台企业座谈，快递外卖站点上门宣传", d(2026, 9, 30), "县社保中心", "李国强", "530326001,530326002,530326003", "done", "", d(2026, 9, 26)),
+        ("4", "城乡居民养老保险集中缴费", "居民养老保险缴费率达到 80%", "村组干部入户动员，银行代扣，线上缴费", d(2026, 12, 15), "各乡镇（街道）", "王丽", "", "in_progress", "11月底缴费率 78%", None),
+        ("5", "上村乡参保率提升攻坚", "参保率达到 95%", "县直部门挂钩包保，逐户核查未参保原因", d(2026, 10, 31), "上村乡人民政府", "赵永福", "530326212", "in_progress", "差 1.2 个百分点", None),
+        ("6", "灵活就业人员参保补贴政策宣传", "政策知晓率 90% 以上", "制作宣传册，村村通广播，集市宣传", d(2026, 6, 30), "县人社局", "王丽", "530326", "done", "", d(2026, 6, 28)),
+        ("7", "建立扩面工作月调度、季通报制度", "每月调度，每季度通报排名", "领导小组办公室每月 5 日前汇总，季度通报", d(2026, 4, 30), "县扩面办", "张明华", "530326", "done", "", d(2026, 4, 15)),
+        ("8", "机关事业单位编外人员参保清理", "编外人员应保尽保", "财政、编办、人社联合核查", d(2026, 8, 31), "县财政局、县委编办", "李国强", "530326", "in_progress", "尚有 3 个单位未完成", None),
+        ("9", "大井镇、待补镇外出务工人员参保动员", "外出务工人员参保 600 人", "春节返乡期间集中登记，异地协办", d(2026, 10, 15), "大井镇、待补镇", "赵永福", "530326108,530326106", "in_progress", "", None),
+        ("10", "企业欠费清理与补缴", "企业欠费清零", "社保稽核，督促企业补缴", d(2026, 12, 20), "县社保中心", "李国强", "530326", "in_progress", "已清理 21 户", None),
+        ("11", "年度扩面工作考核评估", "完成乡镇综合评估定级", "按考核办法评分，12 月报县政府", d(2026, 12, 31), "县扩面办", "张明华", "530326", "not_started", "", None),
+        ("12", "纸厂乡、马路乡参保信息核准", "信息差错率低于 1%", "逐人核对身份信息，清理重复参保", d(2026, 9, 30), "纸厂乡、马路乡", "王丽", "530326200,530326202", "not_started", "", None),
+    ]
+    columns = ["seq", "content", "goal", "measures", "deadline", "unit", "leader", "regions", "status", "note", "done_on"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("goal", "measures", "leader", "regions", "note"):
+        frame[column] = frame[column].replace("", None)
+    return frame

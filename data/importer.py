@@ -147,6 +147,18 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
+def kind_named(name: str) -> Kind:
+    """The kind an import history entry names: one of :data:`KINDS`, or ``ledger`` (the task ledger,
+    imported through :mod:`data.ledger`, not the data page; issue 14). KeyError for any other name."""
+    if name in KINDS:
+        return KINDS[name]
+    if name == "ledger":
+        from data.ledger import LEDGER
+
+        return LEDGER
+    raise KeyError(name)
+
+
 _CHINESE_FIELDS = {canonical: zh for kind in KINDS.values() for zh, canonical in kind.chinese.items()}
 
 # Coded columns: every accepted spelling -> id, and what the reason says when none fits.

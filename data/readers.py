@@ -826,7 +826,7 @@ def _drop_totals(frame: pd.DataFrame, kind: Kind, notes: list[str]) -> pd.DataFr
     if not suspects.any():
         return frame
     keep = pd.Series(True, index=frame.index)
-    code_position = columns.index(code_column)
+    code_position = columns.index(code_column) if code_column in columns else None  # a kind without codes (the ledger)
     for index in frame.index[suspects]:
         cells = [frame.at[index, c] for c in columns]
         reason = _skip_reason(cells, code_position)

@@ -174,3 +174,21 @@ CREATE TABLE IF NOT EXISTS accounts (
     created_at       TIMESTAMP NOT NULL,
     changed_at       TIMESTAMP NOT NULL
 );
+
+-- The task ledger (任务清单, issue 14 point 3): one row per task, keyed by its 序号; deadline and the date
+-- crossed off as dates; status as stored (not_started | in_progress | done; 逾期 is derived, never stored);
+-- regions as comma-joined codes. Written by `kuomian import ledger` (rolled back like any import) and
+-- edited on the 任务清单 page; every change is a row of ledger_history.
+CREATE TABLE IF NOT EXISTS ledger (
+    seq VARCHAR NOT NULL, content VARCHAR NOT NULL, goal VARCHAR, measures VARCHAR, deadline DATE NOT NULL,
+    unit VARCHAR NOT NULL, leader VARCHAR, regions VARCHAR, status VARCHAR NOT NULL, note VARCHAR, done_on DATE,
+    import_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS replaced_ledger (
+    import_id INTEGER NOT NULL, seq VARCHAR, content VARCHAR, goal VARCHAR, measures VARCHAR, deadline DATE,
+    unit VARCHAR, leader VARCHAR, regions VARCHAR, status VARCHAR, note VARCHAR, done_on DATE, prior_import_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS ledger_history (
+    change_id INTEGER NOT NULL, seq VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL, account VARCHAR NOT NULL,
+    role VARCHAR NOT NULL, field VARCHAR NOT NULL, old VARCHAR, new VARCHAR, import_id INTEGER
+);

@@ -17,7 +17,7 @@ import pandas as pd
 from data import approval, audit, checks, quality, queries, scope
 from data.access import Actor, cli_actor
 from data.db import DatabaseMissing, connect
-from data.importer import KINDS, Checked, ImportRefused, ImportResult, check, notes_of, read_table
+from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
     pass
@@ -38,7 +38,7 @@ class RollbackLocked(RollbackRefused):
 
 
 def _key_match(kind: str, left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in KINDS[kind].db_key)
+    return " AND ".join(f"{left}.{column} = {right}.{column}" for column in kind_named(kind).db_key)
 
 
 def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +282,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
         raise RollbackRefused(
             f"import {import_id} ({source}) has rows that later import(s) {ids} replaced; roll those back first"
         )
-    columns = ", ".join(KINDS[kind].db_columns)
+    columns = ", ".join(kind_named(kind).db_columns)
     con.execute("BEGIN TRANSACTION")
     try:
         entry = _new_import(con, kind, f"rollback of import {import_id} ({source})", 0, False)
@@ -320,7 +320,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
 
 def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source: str, undone: int, actor: Actor) -> str:
     """Undo rollback ``entry`` of import ``undone``: the rows it restored go, the import's rows come back."""
-    columns = ", ".join(KINDS[kind].db_columns)
+    columns = ", ".join(kind_named(kind).db_columns)
     restored_by_it = _key_match(kind, "live", "r")
     moved = con.execute(
         f"SELECT DISTINCT live.import_id FROM {kind} live JOIN replaced_{kind} r ON {restored_by_it}"
@@ -410,7 +410,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | N
     try:
         demo_ids = "SELECT import_id FROM imports WHERE is_demo"
         old_demo_ids = [row[0] for row in con.execute(demo_ids).fetchall()]
-        for kind in ("tasks", "actions", "pool", "snapshots", "population", "regions"):
+        for kind in ("tasks", "actions", "pool", "snapshots", "population", "regions", "ledger"):
             con.execute(f"DELETE FROM {kind} WHERE import_id IN ({demo_ids})")
             con.execute(f"DELETE FROM replaced_{kind} WHERE import_id IN ({demo_ids})")
         con.execute("DELETE FROM imports WHERE is_demo")
@@ -433,7 +433,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | N
                 [batch.assign(import_id=import_id) for import_id, (_, batch) in zip(ids, batches)], ignore_index=True
             )
             con.register("staged", staged)
-            columns = ", ".join(KINDS[kind].db_columns)
+            columns = ", ".join(kind_named(kind).db_columns)
             con.execute(
                 f"INSERT INTO {kind} ({columns}, import_id) SELECT {columns}, import_id FROM staged"
                 f" WHERE NOT EXISTS (SELECT 1 FROM {kind} live WHERE {_key_match(kind, 'live', 'staged')})"
@@ -452,6 +452,9 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | N
                 queries.rebuild_closure(con)
             total = int(sum(landed.values()))
             results.append(ImportResult(ids[-1], kind, "demo", total, total, 0))  # one per kind
+        from data.ledger import load_demo_ledger  # the demo county's task list (issue 14)
+
+        results.append(load_demo_ledger(con, _new_import(con, "ledger", "demo", 0, True)))
         audit.record(con, actor or cli_actor(), "import", {"source": "demo", "seed": seed, "imports": [r.import_id for r in results]})
         con.execute("COMMIT")
     except Exception:

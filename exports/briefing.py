@@ -544,6 +544,11 @@ def _footer(canvas: _Canvas, b: Briefing, tx: Texts) -> None:
     for line in lines:
         canvas.text(MARGIN, y, line, size=fit_size(line, WIDTH - 2 * MARGIN, 15, 11), color=SOFT)
         y += FOOTER_LINE
+    if b.overdue_tasks:  # the ledger's overdue tasks (issue 14), right-aligned on the source line: no room for a sixth line
+        from present.ledger import overdue_pairs_text
+
+        line = overdue_pairs_text(b.overdue_tasks, tx)
+        canvas.text(WIDTH - MARGIN, y - FOOTER_LINE, line, size=fit_size(line, (WIDTH - 2 * MARGIN) / 2, 15, 11), color=INK, anchor="right")
 
 
 def briefing_figure(b: Briefing, tx: Texts, *, scale: float = 1.0) -> go.Figure:

@@ -31,7 +31,14 @@ def briefing_from_connection(con: duckdb.DuckDBPyConnection, targets: Targets, c
     def series(codes: Sequence[str], wanted: Sequence[int]) -> pd.DataFrame:
         return metric_series(con, targets, list(codes), list(wanted), regions=regions)
 
-    return gather(targets=targets, regions=regions, periods=months, code=code, period=period, metric=metric, report=report, series=series)
+    briefing = gather(targets=targets, regions=regions, periods=months, code=code, period=period, metric=metric, report=report, series=series)
+    from dataclasses import replace
+
+    from data.checks import today
+    from data.ledger import tasks
+    from present.ledger import overdue_pairs
+
+    return replace(briefing, overdue_tasks=overdue_pairs(tasks(con), today()))  # issue 14: the ledger's overdue tasks
 
 
 def bulletin_from_connection(

@@ -60,6 +60,8 @@ class Briefing:
     league_level: str | None  # the level of the regions in the league
     schemes: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # per metric, the schemes its target counts
     warning_band: float = 0.02
+    # the task ledger's overdue tasks per 包保领导, most first: (leader, tasks); empty without a ledger (issue 14)
+    overdue_tasks: tuple[tuple[str, int], ...] = ()
 
     def row(self, metric: str) -> pd.Series:
         return self.own.set_index("metric").loc[metric]

@@ -30,7 +30,7 @@ from metrics.registry import METRIC_KEYS, SCHEMES, STATUSES
 from metrics.targets_warnings import WarningRules, parse_section as parse_warnings
 from metrics.timeliness import DEFAULT_DUE_DAY, MAX_DUE_DAY, due_day_problem
 
-_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting", "warnings")
+_TOP_KEYS = ("baseline", "warning_band", "targets", "overrides", "bulletin", "reporting", "warnings", "assessment", "rewards")
 _REPORTING_KEYS = ("carry_forward_months", "due_day")
 MAX_CARRY_FORWARD_MONTHS = 12
 _ENTRY_KEYS = ("milestones", "schemes")
@@ -146,6 +146,9 @@ class Targets(BaseModel):
     warnings: WarningRules = Field(default_factory=WarningRules)  # issue 13 point 1 (metrics/targets_warnings.py)
     # reporting.due_day (issue 13 point 2; metrics/timeliness.py): month t's report is due on this day of t + 1.
     due_day: int = Field(default=DEFAULT_DUE_DAY, ge=1, le=MAX_DUE_DAY)
+    # issue 14: the scoring scheme and the reward tiers (metrics/targets_assessment.py); None: no section
+    assessment: Any = None
+    rewards: Any = None
 
     def for_region(self, metric: str, lineage: Sequence[str]) -> MetricTarget | None:
         """The target of ``metric`` for a region.
@@ -426,6 +429,9 @@ class _Walker:
 
         warn = parse_warnings(self, root) if "warnings" in root else WarningRules()
 
+        from metrics.targets_assessment import parse_sections  # issue 14: assessment: and rewards:
+
+        assessment, rewards, _ = parse_sections(self, root)
         if (
             warn is None or self.problems or baseline is None or band is None or metrics is None or overrides is None
             or bulletin is None or carry is None or self.due_day is None
@@ -433,7 +439,7 @@ class _Walker:
             return None
         return Targets(
             baseline=baseline, warning_band=band, metrics=metrics, overrides=overrides, bulletin=bulletin,
-            carry_forward_months=carry, warnings=warn, due_day=self.due_day,
+            carry_forward_months=carry, warnings=warn, due_day=self.due_day, assessment=assessment, rewards=rewards,
         )
 
     def reporting(self, root: dict) -> int | None:

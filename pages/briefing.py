@@ -50,6 +50,13 @@ briefing = gather(
     report=lambda month, codes: loaders.report(targets, month, codes),
     series=lambda codes, months: loaders.series(targets, codes, months),
 )
+from dataclasses import replace as _replace  # noqa: E402
+
+from data.checks import today as _today  # noqa: E402
+from present.ledger import overdue_pairs  # noqa: E402
+from ui.loaders_assess import tasks as _ledger_tasks  # noqa: E402
+
+briefing = _replace(briefing, overdue_tasks=overdue_pairs(_ledger_tasks(), _today()))  # the ledger's overdue tasks (issue 14)
 stem = file_stem(selection.region_name, t("briefing.file_kind"), metric_label(metric), format_month(period))
 
 preview = briefing_figure(briefing, tx, scale=PREVIEW_SCALE)

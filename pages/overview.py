@@ -87,6 +87,17 @@ warning_line = overview_count_line(load_warnings(targets, period, selection.regi
 if warning_line:
     st.page_link("pages/warnings.py", label=warning_line, icon=":material/notification_important:")
 
+from data.checks import today as _today  # noqa: E402 - the task ledger's overdue tasks (issue 14), one small line
+from present.ledger import overview_caption  # noqa: E402
+from present.texts import Texts  # noqa: E402
+from ui.loaders_assess import region_names as _region_names, tasks as _ledger_tasks  # noqa: E402
+
+_regions = loaders.regions()
+_within = {code for code, lineage in zip(_regions["code"], _regions["lineage"]) if selection.region in list(lineage)}
+_ledger_line = overview_caption(_ledger_tasks(), _today(), _region_names(), _within, Texts(language()))
+if _ledger_line:
+    st.caption(f":material/checklist: {_ledger_line}")
+
 # ---- one tab per metric, always in the registry's order (the sidebar's metric opens first
 # by being selected, never by reordering): the trend against the whole trajectory to the last
 # milestone, then the sub-regions by status for the same metric.

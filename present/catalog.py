@@ -533,6 +533,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_tasks",
     "present.catalog_timely",
     "present.catalog_auth",
+    "present.catalog_assess",
 )
 
 

@@ -223,7 +223,7 @@ def test_the_dashboards_upload_waits_for_the_lock_as_long_as_the_cli(demo_db, tm
     wait_for((tmp_path / "read").exists, reader, "the reader holding the database")
     at.button(key="data_commit").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    demo_imports = 5 + 118  # regions, population, pool, actions, tasks (issue 13), and the snapshots in one import per arrival time
+    demo_imports = 6 + 118  # regions, population, pool, actions, tasks (issue 13), the ledger (issue 14), and the snapshots in one import per arrival time
     assert f"已导入 #{demo_imports + 1}（参保缴费快照，good.csv）：新增 1 行，替换 1 行。" in " ".join(s.value for s in at.success)
 
 

@@ -299,6 +299,7 @@ def test_demo_twice_leaves_the_same_counts(capsys, tmp_path):
         ("pool", True),
         ("actions", True),
         ("tasks", True),  # the demo's 2026 tasks (issue 13)
+        ("ledger", True),  # issue 14: the demo ships 会泽县's task list, loaded last
     ]
 
 
@@ -342,7 +343,7 @@ def test_rollback_after_a_demo_reload_restores_the_current_demo_row(capsys, tmp_
     mine = write_csv(tmp_path / "mine.csv", [SNAPSHOTS_HEADER, ["2025-12", "530302001", "employee", "1", "0", "1"]])
     assert run(capsys, "--db", db, "import", "snapshots", mine)[0] == 0
     assert run(capsys, "--db", db, "demo", "--seed", "7")[0] == 0
-    mine_id = 5 + DEMO_SNAPSHOT_IMPORTS + 1  # the demo is imports 1-123 (its snapshots arrive in 118 imports; then pool, actions, tasks)
+    mine_id = 6 + DEMO_SNAPSHOT_IMPORTS + 1  # the demo is imports 1-124 (its snapshots arrive in 118 imports; then pool, actions, tasks, the ledger)
     status, out, _ = run(capsys, "--db", db, "rollback", mine_id)
     assert (status, out) == (0, f"rolled back import {mine_id} ({mine}): 1 row(s) removed, 1 restored\n")
     assert rows_of(db, sql, key) == reference
@@ -365,7 +366,7 @@ def test_history_marks_demo_imports(capsys, tmp_path):
     db = tmp_path / "demo.duckdb"
     assert run(capsys, "--db", db, "demo")[0] == 0
     lines = run(capsys, "--db", db, "history")[1].splitlines()[1:]
-    assert [line.split()[1] for line in lines] == ["tasks", "actions", "pool", *["snapshots"] * DEMO_SNAPSHOT_IMPORTS, "population", "regions"]
+    assert [line.split()[1] for line in lines] == ["ledger", "tasks", "actions", "pool", *["snapshots"] * DEMO_SNAPSHOT_IMPORTS, "population", "regions"]
     assert all(line.endswith("demo [demo]") for line in lines)
 
 

@@ -271,7 +271,7 @@ def test_the_history_lists_every_import_newest_first(demo_db, monkeypatch):
     ids = expected["import_id"].tolist()
     assert shown["导入编号"].tolist() == ids == sorted(ids, reverse=True)
     labels = {"regions": "区划", "population": "应参保人口", "snapshots": "参保缴费快照", "pool": "扩面对象实名库", "actions": "六个一批",
-              "tasks": "任务下达"}  # the demo ships tasks (issue 13)
+              "tasks": "任务下达", "ledger": "任务清单"}  # the demo ships tasks (issue 13) and a task list (issue 14)
     assert shown["数据类型"].tolist() == expected["kind"].map(labels).tolist()
     assert shown["数据类型"].tolist()[-1] == "区划"  # the regions came first
     assert shown["行数"].tolist() == expected["row_count"].tolist()

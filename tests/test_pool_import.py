@@ -295,7 +295,7 @@ def test_demo_loads_the_pool_and_actions_as_demo_imports_and_reloads_them_in_pla
     for table in ("pool", "actions"):
         assert len(first[table]) > 0
         assert sorted(row[:-1] for row in second[table]) == sorted(row[:-1] for row in first[table]), table
-    assert [(row[1], row[7]) for row in sorted(second["imports"])][-3:-1] == [("pool", True), ("actions", True)]  # then tasks (issue 13)
+    assert [(row[1], row[7]) for row in sorted(second["imports"])][-4:] == [("pool", True), ("actions", True), ("tasks", True), ("ledger", True)]  # tasks: issue 13; ledger: issue 14
 
 
 def test_a_users_pool_row_survives_a_demo_reload_and_its_rollback_brings_the_current_demo_row(capsys, tmp_path):
@@ -307,7 +307,7 @@ def test_a_users_pool_row_survives_a_demo_reload_and_its_rollback_brings_the_cur
     assert import_(capsys, db, "pool", mine)[0] == 0
     assert run(capsys, "--db", db, "demo", "--seed", "7")[0] == 0
     assert rows(db, SQL_KEY) == [(9, 1, 1, False)]  # the user's row wins over the demo's
-    mine_id = 5 + 118 + 1  # the demo's snapshots land in one import per arrival time (118; issue 13 point 2), and its tasks are one more
+    mine_id = 6 + 118 + 1  # the demo's snapshots land in one import per arrival time (118; issue 13 point 2), then its tasks and ledger
     status, out, _ = run(capsys, "--db", db, "rollback", mine_id)
     assert (status, out) == (0, f"rolled back import {mine_id} ({mine}): 1 row(s) removed, 1 restored\n")
     assert rows(db, SQL_KEY) == reference and reference[0][3] is True

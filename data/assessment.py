@@ -1,0 +1,160 @@
+"""The assessment's and the rewards' inputs read from the database (issue 14): the engine's frames.
+
+No scoring here: :mod:`metrics.assessment` and :mod:`metrics.rewards` score and pay; this module builds
+their input frames from the metrics report (:func:`data.report.metrics_report`), the pool report and the
+monthly figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from data import queries
+from data.report import metric_series, metrics_report, pool_report
+from metrics.targets import Targets
+
+NOT_COMPARABLE_REASON = "上级代报其部分险种，与其他区划不可比（an ancestor reports some of its schemes）"
+"""The reason a region that is not comparable is listed apart (metrics.md §3, "comparable")."""
+
+_METRIC_OF = {"coverage_attainment": "coverage_rate", "employee_share_attainment": "employee_share", "payment_rate": "payment_rate"}
+
+
+def assessment_period(con: duckdb.DuckDBPyConnection, year: int, period: int | None = None) -> int | None:
+    """The month the assessment of ``year`` stands at: ``period`` where given, else the year's latest
+    month with figures (None: the year has none)."""
+    if period is not None:
+        return period
+    months = [m for m in queries.periods(con) if 12 * year + 1 <= m <= 12 * year + 12]
+    return max(months) if months else None
+
+
+def indicator_values(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    period: int,
+    levels: Sequence[str],
+    root: str | None,
+    extra: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The engine's input frame (see :mod:`metrics.assessment`) for the regions of ``levels`` under ``root``
+    at ``period``: coverage and employee-share attainment (value, the region's target, status), the payment
+    rate (value, target, status), completeness of reporting, pool conversion (the library's conversion
+    rate), comparable and reason. ``extra``: a frame keyed by ``region_code`` whose further columns
+    (``task_completion``, ``timeliness`` ... issue 13's figures) join in; without it those indicators
+    have no data."""
+    frames = []
+    for level in levels:
+        report = metrics_report(con, targets, period, level=level, root=root)
+        if report.empty:
+            continue
+        base = report[report["metric"] == "coverage_rate"][["region_code", "region_name", "level", "completeness"]].copy()
+        comparable = report.groupby("region_code")["comparable"].apply(lambda c: bool(pd.Series(c).fillna(True).astype(bool).all()))
+        base["comparable"] = base["region_code"].map(comparable)
+        base["reason"] = [None if ok else NOT_COMPARABLE_REASON for ok in base["comparable"]]
+        for indicator, metric in _METRIC_OF.items():
+            rows = report[report["metric"] == metric].set_index("region_code")
+            base[indicator] = base["region_code"].map(rows["value"])
+            base[f"{indicator}_target"] = base["region_code"].map(rows["target"])
+            base[f"{indicator}_status"] = base["region_code"].map(rows["status"])
+        pool = pool_report(con, targets, period, level=level, root=root)
+        totals = pool[pool["group"].isna()].set_index("region_code") if not pool.empty else pd.DataFrame(columns=["conversion_rate"])
+        base["pool_conversion"] = base["region_code"].map(totals["conversion_rate"]) if len(totals) else float("nan")
+        frames.append(base)
+    if not frames:
+        return pd.DataFrame(columns=["region_code", "region_name", "level", "comparable", "reason"])
+    values = pd.concat(frames, ignore_index=True)
+    for column in ("completeness", "pool_conversion", *(c for i in _METRIC_OF for c in (i, f"{i}_target"))):
+        values[column] = pd.to_numeric(values[column], errors="coerce").astype("float64")
+    if extra is not None and not extra.empty:
+        values = values.merge(extra, on="region_code", how="left")
+    return values
+
+
+def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Sequence[str], year: int, upto: int) -> pd.DataFrame:
+    """Per region and month of ``year`` up to ``upto``: insured persons (coverage numerator, all schemes the
+    target counts) and required persons (its denominator): columns region_code, period, insured, required.
+    The stand-in task (the coverage-target gap) is worked out from these (:mod:`metrics.rewards`)."""
+    months = list(range(12 * (year - 1) + 12, upto + 1))  # the December before: the year's starting point
+    series = metric_series(con, targets, list(codes), months)
+    coverage = series[series["metric"] == "coverage_rate"]
+    return pd.DataFrame(
+        {
+            "region_code": coverage["region_code"].astype(str),
+            "period": coverage["period"].astype("int64"),
+            "insured": pd.to_numeric(coverage["numerator"], errors="coerce"),
+            "required": pd.to_numeric(coverage["denominator"], errors="coerce"),
+        }
+    ).reset_index(drop=True)
+
+
+def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coverage-target gap as a stand-in task (issue 14 point 2: ONLY where no tasks are given; the
+    result is labelled): per region of ``level`` under ``root``, task = the persons it lacked at the
+    December before ``year`` to reach its coverage target in force at the year's December (rounded up,
+    at least 0); achieved at each month = insured then − insured that December. Returns the
+    ``(tasks, achieved)`` frames of :mod:`metrics.rewards` (kind ``coverage_gap``)."""
+    import math
+
+    from metrics.compute import target_at
+
+    listed = queries.listed_regions(con, level, root)
+    codes = listed["code"].astype(str).tolist()
+    monthly = monthly_achieved(con, targets, codes, year, upto)
+    start = 12 * (year - 1) + 12
+    lineage = dict(zip(listed["code"].astype(str), listed["lineage"]))
+    report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
+    apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
+    task_rows, achieved_rows = [], []
+    for code, frame in monthly.groupby("region_code"):
+        frame = frame.sort_values("period")
+        base = frame[frame["period"] == start]
+        if code in apart or base.empty or pd.isna(base["insured"].iloc[0]) or pd.isna(base["required"].iloc[0]):
+            task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": None})
+            continue
+        target, _ = target_at("coverage_rate", targets.for_region("coverage_rate", lineage[code]), 12 * year + 12)
+        insured0, required0 = float(base["insured"].iloc[0]), float(base["required"].iloc[0])
+        task = max(0, math.ceil(target * required0 - insured0 - 1e-9)) if target is not None else None
+        task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": task})
+        later = frame[(frame["period"] > start) & frame["insured"].notna()]
+        for period, insured in zip(later["period"], later["insured"]):
+            achieved_rows.append({"region_code": code, "kind": "coverage_gap", "period": int(period), "achieved": float(insured) - insured0, "insured": float(insured)})
+    tasks = pd.DataFrame(task_rows, columns=["region_code", "year", "kind", "task"])
+    achieved = pd.DataFrame(achieved_rows, columns=["region_code", "kind", "period", "achieved", "insured"])
+    return tasks, achieved
+
+
+def run_assessment(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None, extra: pd.DataFrame | None = None):
+    """The assessment at ``period`` of the regions of ``levels`` under ``root`` by the targets file's scheme
+    (:func:`metrics.assessment.assess` on :func:`indicator_values`). ValueError without an ``assessment:`` section."""
+    from metrics.assessment import assess
+
+    if targets.assessment is None:
+        raise ValueError("the targets file has no assessment: section")
+    return assess(indicator_values(con, targets, period, levels, root, extra), targets.assessment)
+
+
+def run_rewards(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    year: int,
+    upto: int,
+    level: str,
+    root: str | None,
+    tasks: pd.DataFrame | None = None,
+    achieved: pd.DataFrame | None = None,
+):
+    """The rewards of ``year`` for the regions of ``level`` under ``root``, figures up to ``upto``:
+    :func:`metrics.rewards.rewards` on the given ``tasks``/``achieved`` (issue 13's tasks in persons, once
+    connected), else on the labelled coverage-gap stand-in (:func:`stand_in_tasks`). ValueError without a
+    ``rewards:`` section."""
+    from metrics.rewards import rewards
+
+    if targets.rewards is None:
+        raise ValueError("the targets file has no rewards: section")
+    if tasks is not None and not tasks.empty:
+        return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"]), targets.rewards)
+    tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root)
+    return rewards(tasks, achieved, targets.rewards, stand_in=True)

@@ -1,0 +1,29 @@
+"""End to end in chromium (issue 14): the 任务清单 and 考核 pages and the overview's ledger line, screenshots kept
+in tests/artifacts/ (ledger.png, assessment.png, overview_ledger.png) for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import browser, demo_db, server, settle, shoot  # noqa: F401 - the fixtures
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_office_reads_the_ledger_and_the_assessment(server, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{server}/ledger")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "任务清单（挂钩包保、销账管理）"
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 3
+    shoot(page, "ledger")
+    page.goto(f"{server}/assessment")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "年度考核（综合评估定级）"
+    assert page.get_by_text("红榜（前 3 名）").count() == 1
+    shoot(page, "assessment")
+    page.goto(f"{server}/")
+    settle(page)
+    assert page.get_by_text("任务清单：", exact=False).count() >= 1
+    shoot(page, "overview_ledger")
+    page.close()
