@@ -674,7 +674,7 @@ def test_problems_read_in_chinese_for_the_dashboard_with_the_place_as_written():
         "targets.yaml:8: targets.payment_rate.schemes[1]: 未知的险种“farmer”；可用的有：employee、public、resident",
         "targets.yaml:9: targets.payment_rate.milestones: 至少需要一个目标节点",
         "targets.yaml:11: overrides.5303x: 5303x 不是区划代码（应为 2 到 12 位数字）",
-        "targets.yaml:12: colour: 未知的配置项“colour”；可用的有：baseline、warning_band、targets、overrides、bulletin、reporting、warnings, assessment, rewards",
+        "targets.yaml:12: colour: 未知的配置项“colour”；可用的有：baseline、warning_band、targets、overrides、bulletin、reporting、warnings、assessment、rewards",
     ]
 
 
