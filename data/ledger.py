@@ -289,6 +289,9 @@ def _record(con: duckdb.DuckDBPyConnection, seq: str, actor: Actor, when: dt.dat
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[first + i, seq, when, actor.account, actor.role, column, old, new, import_id] for i, (column, old, new) in enumerate(changes)],
     )
+    from data import audit  # every write in the audit log too, in the same transaction (issue 12 point 4)
+
+    audit.record(con, actor, "ledger", {"seq": seq, "import_id": import_id, "changes": [list(change) for change in changes]})
 
 
 def write(con: duckdb.DuckDBPyConnection, checked: Checked, actor: Actor) -> ImportResult:
@@ -297,6 +300,12 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, actor: Actor) -> Imp
     row by ``actor`` (a new task: one row, field ``created``). Raises :class:`ImportRefused`."""
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
+    if not actor.is_office:  # the office keeps the task list; refused whatever the page shows (issue 12)
+        raise ImportRefused(
+            checked.source,
+            [Problem(1, "account", f"{actor.account} ({actor.role}) may not import the task ledger: only the office and the administrator keep it",
+                     f"账号 {actor.account} 无权导入任务清单：任务清单由领导小组办公室和管理员维护")],
+        )
     staged = checked.frame[list(_COLUMNS)].copy()
     listed = ", ".join(_COLUMNS)
     when = _now()
@@ -376,8 +385,8 @@ def update_task(con: duckdb.DuckDBPyConnection, seq: str, changes: dict[str, obj
     actor, :class:`PermissionError`.
     """
     today = today or checks.today()
-    if not actor.can_write:
-        raise PermissionError(f"{actor.account} ({actor.role}) may not change the ledger")
+    if not actor.is_office:  # the office keeps the task list (任务清单销账制度); issue 12's roles
+        raise PermissionError(f"{actor.account} ({actor.role}) may not change the ledger: only the office and the administrator keep it")
     found = con.execute(f"SELECT {', '.join(_COLUMNS)} FROM ledger WHERE seq = ?", [seq]).df()
     if found.empty:
         raise EditRefused(seq, [("seq", f"there is no task {seq}", f"没有序号为 {seq} 的任务")])

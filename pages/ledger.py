@@ -80,7 +80,7 @@ else:
         format_func=lambda s: f"{s}. {all_tasks.set_index('seq').at[s, 'content']}",
     )  # fmt: skip
     task = all_tasks.set_index("seq").loc[seq]
-    if not who.can_write:
+    if not who.is_office:  # refused in data.ledger too, whatever the page shows
         st.caption(t("ledger.readonly"))
     else:
         with st.form("ledger_edit"):
@@ -116,14 +116,15 @@ else:
     else:
         st.dataframe(history_table(history, tx), hide_index=True, width="stretch")
 
-with st.expander(t("ledger.import"), expanded=all_tasks.empty):
-    upload = st.file_uploader(t("ledger.import_help"), type=["csv", "xlsx", "xls", "ods"], key="ledger_upload")
-    if upload is not None and st.button(t("ledger.import_button"), key="ledger_import"):
-        try:
-            result = ledger_data.import_upload(loaders.db_path(), upload.getvalue(), upload.name, actor(), wait_seconds=loaders.UI_WAIT_SECONDS)
-            st.success(t("ledger.imported", count=result.row_count, added=result.added, replaced=result.replaced, import_id=result.import_id))
-        except ImportRefused as refused:
-            st.error(t("ledger.import_refused", count=len(refused.problems)))
-            st.code("\n".join(p.render(refused.source, language()) for p in refused.problems), language=None)
-        except DatabaseBusy:
-            show_busy()
+if actor().is_office:  # the office keeps the task list (data.ledger refuses anyone else)
+    with st.expander(t("ledger.import"), expanded=all_tasks.empty):
+        upload = st.file_uploader(t("ledger.import_help"), type=["csv", "xlsx", "xls", "ods"], key="ledger_upload")
+        if upload is not None and st.button(t("ledger.import_button"), key="ledger_import"):
+            try:
+                result = ledger_data.import_upload(loaders.db_path(), upload.getvalue(), upload.name, actor(), wait_seconds=loaders.UI_WAIT_SECONDS)
+                st.success(t("ledger.imported", count=result.row_count, added=result.added, replaced=result.replaced, import_id=result.import_id))
+            except ImportRefused as refused:
+                st.error(t("ledger.import_refused", count=len(refused.problems)))
+                st.code("\n".join(p.render(refused.source, language()) for p in refused.problems), language=None)
+            except DatabaseBusy:
+                show_busy()

@@ -211,13 +211,15 @@ def _imported(tmp_path, monkeypatch):
 def test_crossing_off_without_a_date_takes_today_and_is_kept_in_history(tmp_path, monkeypatch):
     db = _imported(tmp_path, monkeypatch)
     with connect(db, write=True) as con:
-        made = ledger.update_task(con, "2", {"status": "已销账", "note": "完成 120 人"}, Actor("zhang", "reporter"), TODAY)
+        made = ledger.update_task(con, "2", {"status": "已销账", "note": "完成 120 人"}, Actor("zhang", "office"), TODAY)
     assert made == [("status", "in_progress", "done"), ("note", None, "完成 120 人"), ("done_on", None, "2026-12-01")]
     assert rows_of(db, "SELECT account, role, field, old, new, import_id FROM ledger_history WHERE seq = '2' AND field <> 'created' ORDER BY change_id") == [
-        ("zhang", "reporter", "status", "in_progress", "done", None),
-        ("zhang", "reporter", "note", None, "完成 120 人", None),
-        ("zhang", "reporter", "done_on", None, "2026-12-01", None),
+        ("zhang", "office", "status", "in_progress", "done", None),
+        ("zhang", "office", "note", None, "完成 120 人", None),
+        ("zhang", "office", "done_on", None, "2026-12-01", None),
     ]
+    audited = rows_of(db, "SELECT account, action FROM audit_log WHERE action = 'ledger' ORDER BY entry_id")
+    assert audited[-1] == ("zhang", "ledger")
 
 
 def test_reopening_a_task_clears_its_date_crossed_off(tmp_path, monkeypatch):
@@ -240,11 +242,18 @@ def test_an_edit_to_overdue_or_a_bad_date_is_refused_and_changes_nothing(tmp_pat
     assert rows_of(db, "SELECT * FROM ledger ORDER BY seq") == before
 
 
-def test_a_viewer_may_not_edit_the_ledger(tmp_path, monkeypatch):
+@pytest.mark.parametrize("role", ["viewer", "reporter"])
+def test_only_the_office_keeps_the_ledger(tmp_path, monkeypatch, role):
+    """The task list is the office's (任务清单销账制度): a viewer or a reporter can neither edit nor import it."""
     db = _imported(tmp_path, monkeypatch)
+    before = rows_of(db, "SELECT * FROM ledger ORDER BY seq")
     with connect(db, write=True) as con:
         with pytest.raises(PermissionError):
-            ledger.update_task(con, "2", {"note": "x"}, Actor("leader", "viewer"), TODAY)
+            ledger.update_task(con, "2", {"note": "x"}, Actor("someone", role, "530326"), TODAY)
+    with pytest.raises(ImportRefused) as refused:
+        ledger.import_file(db, _plan_file(tmp_path, GOOD), Actor("someone", role, "530326"))
+    assert [p.reason_zh for p in refused.value.problems] == ["账号 someone 无权导入任务清单：任务清单由领导小组办公室和管理员维护"]
+    assert rows_of(db, "SELECT * FROM ledger ORDER BY seq") == before
 
 
 # --------------------------------------------------------------------------- demo, CLI, export

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.auth import logged_in
+
 from data.assessment import run_assessment
 from data.db import connect
 from metrics.periods import month_index
@@ -24,7 +26,7 @@ def demo_db(demo_copy):
 
 def test_assessment_page_shows_the_scores_the_engine_gives(demo_db, monkeypatch):
     monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "office")
     at.run()
     at.switch_page("pages/assessment.py").run()
     assert not at.exception, at.exception

@@ -24,7 +24,7 @@ from tests.fixtures_data import rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
 XUANWEI = "530381"
-PAGES = ("overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "targets", "data")
+PAGES = ("overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "assessment", "ledger", "targets", "data")
 T0 = dt.datetime(2026, 12, 1, 9, 0, 0)
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.auth import logged_in
+
 from tests.fixtures_data import rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +26,7 @@ def demo_db(demo_copy):
 
 def open_ledger(monkeypatch, db) -> AppTest:
     monkeypatch.setenv("KUOMIAN_DB", str(db))  # the autouse fixture points every test at a fresh file
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "office")
     at.run()
     at.switch_page("pages/ledger.py").run()
     assert not at.exception, at.exception
@@ -58,7 +60,7 @@ def test_crossing_off_on_the_page_is_saved_with_its_history(demo_db, monkeypatch
     assert at.success[0].value == "已保存任务 5 的 3 处修改。"
     assert rows_of(demo_db, "SELECT status, done_on::VARCHAR, note FROM ledger WHERE seq = '5'") == [("done", "2026-12-01", "参保率达到 95.1%")]
     assert rows_of(demo_db, "SELECT account, field, old, new FROM ledger_history WHERE seq = '5' ORDER BY change_id") == [
-        ("dashboard", "status", "in_progress", "done"),
-        ("dashboard", "note", "差 1.2 个百分点", "参保率达到 95.1%"),
-        ("dashboard", "done_on", None, "2026-12-01"),
+        ("test-office", "status", "in_progress", "done"),
+        ("test-office", "note", "差 1.2 个百分点", "参保率达到 95.1%"),
+        ("test-office", "done_on", None, "2026-12-01"),
     ]

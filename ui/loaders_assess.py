@@ -14,15 +14,11 @@ from data.access import Actor
 from data.db import connect
 from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
 
-ACTOR_KEY = "actor"
-"""Where the signed-in account's :class:`data.access.Actor` lives in the session (issue 12's login puts
-it there); without one the dashboard acts as the office."""
-
-
 def actor() -> Actor:
-    """Who is acting on this page: the session's actor, else the office's dashboard account."""
-    found = st.session_state.get(ACTOR_KEY)
-    return found if isinstance(found, Actor) else Actor("dashboard", "office")
+    """Who is acting on this page: the logged-in account (issue 12's gate lets no anonymous session here)."""
+    from ui.session import require_actor
+
+    return require_actor()
 
 
 @st.cache_data(show_spinner=False)
@@ -44,8 +40,20 @@ def _names(path: str, version: tuple[int, int]) -> dict[str, str]:
 
 
 def tasks() -> pd.DataFrame:
-    """The ledger's tasks (:func:`data.ledger.tasks`)."""
-    return _tasks(str(db_path()), db_version())
+    """The ledger's tasks (:func:`data.ledger.tasks`) the session may see: all of them for an account
+    without a region; for a scoped account (issue 12) only the tasks concerning a region of its subtree
+    (a task naming no region is the whole plan's, the office's business)."""
+    from ui.loaders import regions as all_regions
+    from ui.session import scope_root
+
+    found = _tasks(str(db_path()), db_version())
+    root = scope_root()
+    if root is None or found.empty:
+        return found
+    known = all_regions()
+    within = {code for code, lineage in zip(known["code"], known["lineage"]) if root in list(lineage)}
+    concerns = found["regions"].fillna("").map(lambda text: any(code.strip() in within for code in str(text).split(",") if code.strip()))
+    return found[concerns.to_numpy()].reset_index(drop=True)
 
 
 def task_history(seq: str) -> pd.DataFrame:

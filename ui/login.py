@@ -51,7 +51,8 @@ def _still_valid(actor: Actor) -> bool:
 
 
 URL_PATHS: tuple[str, ...] = (
-    "home", "overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "targets", "data", "account", "admin",
+    "home", "overview", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "assessment", "ledger", "targets",
+    "data", "account", "admin",
 )
 """The dashboard's page addresses (app.py). Kept while the login page is shown, so that a link to a
 page (``/rankings``) opens that page once logged in; a page missing here opens the overview instead."""
