@@ -126,14 +126,101 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     return tasks, achieved
 
 
+def _roots(con: duckdb.DuckDBPyConnection, root: str | None) -> list[str]:
+    """``[root]``, or every root of the region forest where ``root`` is None."""
+    if root is not None:
+        return [str(root)]
+    return [row[0] for row in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
+
+
+def reporting_and_task_indicators(
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None
+) -> pd.DataFrame:
+    """Issue 13's figures as assessment indicators, per region of ``levels`` under ``root``:
+    ``region_code, task_completion, timeliness`` (fractions; NaN: no data).
+
+    - ``task_completion``: the mean, over the task kinds the region holds a task of in ``year``, of its
+      completion at ``period`` (``data.tasks.completion_of``; docs/metrics.md "Tasks in persons");
+    - ``timeliness``: reports on time ÷ reports due (on time + late + missing) over the units of the
+      region's subtree and the months of ``year`` up to ``period`` (``data.timeliness``; docs/metrics.md
+      "Reporting timeliness").
+    """
+    from data.tasks import completion_of
+    from data.timeliness import timeliness_rates
+
+    codes: list[str] = []
+    for level in levels:
+        for one in _roots(con, root):
+            codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
+    codes = list(dict.fromkeys(codes))
+    out = pd.DataFrame({"region_code": codes})
+    if not codes:
+        return out.assign(task_completion=pd.Series(dtype="float64"), timeliness=pd.Series(dtype="float64"))
+    done = completion_of(con, year, codes, period, targets.carry_forward_months)
+    held = done[done["task"].notna()]
+    mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
+    out["task_completion"] = out["region_code"].map(mean).astype("float64")
+    months = list(range(12 * year + 1, int(period) + 1))
+    counts = []
+    for one in _roots(con, root):
+        _, rates = timeliness_rates(con, months, one, due_day=targets.due_day)
+        counts.append(rates)
+    rates = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
+    if rates.empty:
+        out["timeliness"] = float("nan")
+        return out
+    totals = rates.groupby(rates["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
+    due = totals["on_time"] + totals["late"] + totals["missing"]
+    share = (totals["on_time"] / due.where(due > 0)).astype("float64")
+    out["timeliness"] = out["region_code"].map(share).astype("float64")
+    return out
+
+
 def run_assessment(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None, extra: pd.DataFrame | None = None):
     """The assessment at ``period`` of the regions of ``levels`` under ``root`` by the targets file's scheme
-    (:func:`metrics.assessment.assess` on :func:`indicator_values`). ValueError without an ``assessment:`` section."""
+    (:func:`metrics.assessment.assess` on :func:`indicator_values`). ``extra`` None: issue 13's task
+    completion and timeliness (:func:`reporting_and_task_indicators`). ValueError without an
+    ``assessment:`` section."""
     from metrics.assessment import assess
 
     if targets.assessment is None:
         raise ValueError("the targets file has no assessment: section")
+    if extra is None:
+        extra = reporting_and_task_indicators(con, targets, year, period, levels, root)
     return assess(indicator_values(con, targets, period, levels, root, extra), targets.assessment)
+
+
+REWARD_TASK_KIND = "new_insured"
+"""The task a reward pays for: new insured persons (新增参保人数), "yuan per insured person" (issue 14 point 2)."""
+
+
+def issued_tasks(
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Issue 13's ``new_insured`` tasks of ``year`` for the regions of ``level`` under ``root`` and each
+    month's achievement (insured then − insured at the December before, the task's own rule), as the
+    ``(tasks, achieved)`` frames of :mod:`metrics.rewards`; both empty where no region holds such a task."""
+    from data.tasks import tasks_of
+
+    codes: list[str] = []
+    for one in _roots(con, root):
+        codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
+    held = tasks_of(con, year, codes)
+    held = held[held["task_kind"] == REWARD_TASK_KIND]
+    if held.empty:
+        return pd.DataFrame(columns=["region_code", "year", "kind", "task"]), pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"])
+    tasks = pd.DataFrame({"region_code": held["region_code"].astype(str), "year": year, "kind": REWARD_TASK_KIND, "task": held["task"].astype("int64")})
+    monthly = monthly_achieved(con, targets, tasks["region_code"].tolist(), year, upto)
+    start = 12 * (year - 1) + 12
+    base = monthly[monthly["period"] == start].set_index("region_code")["insured"]
+    later = monthly[(monthly["period"] > start) & monthly["insured"].notna()].copy()
+    later["achieved"] = later["insured"] - later["region_code"].map(base)
+    later = later[later["achieved"].notna()]
+    achieved = pd.DataFrame(
+        {"region_code": later["region_code"], "kind": REWARD_TASK_KIND, "period": later["period"].astype("int64"),
+         "achieved": later["achieved"].astype("float64"), "insured": later["insured"].astype("float64")}
+    ).reset_index(drop=True)
+    return tasks.reset_index(drop=True), achieved
 
 
 def run_rewards(
@@ -147,13 +234,15 @@ def run_rewards(
     achieved: pd.DataFrame | None = None,
 ):
     """The rewards of ``year`` for the regions of ``level`` under ``root``, figures up to ``upto``:
-    :func:`metrics.rewards.rewards` on the given ``tasks``/``achieved`` (issue 13's tasks in persons, once
-    connected), else on the labelled coverage-gap stand-in (:func:`stand_in_tasks`). ValueError without a
+    :func:`metrics.rewards.rewards` on the given ``tasks``/``achieved``, else on issue 13's ``new_insured``
+    tasks in persons (:func:`issued_tasks`), else on the labelled coverage-gap stand-in (:func:`stand_in_tasks`). ValueError without a
     ``rewards:`` section."""
     from metrics.rewards import rewards
 
     if targets.rewards is None:
         raise ValueError("the targets file has no rewards: section")
+    if tasks is None:  # issue 13's tasks in persons where the regions hold them
+        tasks, achieved = issued_tasks(con, targets, year, upto, level, root)
     if tasks is not None and not tasks.empty:
         return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"]), targets.rewards)
     tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root)

@@ -37,6 +37,8 @@ def test_assessment_page_shows_the_scores_the_engine_gives(demo_db, monkeypatch)
         result = run_assessment(con, targets, 2026, month_index("2026-10"), ["county", "township"], "5303")
     expected = score_table(result, "county", targets.assessment, Texts("zh"))
     assert shown[["区划代码", "总分", "等级"]].values.tolist() == [[c, f"{s:.2f}", g] for c, s, g in expected[["区划代码", "总分", "等级"]].values.tolist()]
-    assert shown["任务完成率"].tolist() == ["无数据"] * 9  # issue 13's figures not connected yet: no data, weight redistributed
+    # issue 13's task completion and timeliness are scored (the demo ships 2026 tasks and report arrivals)
+    assert shown["任务完成率"].tolist() == [f"{v:.2f}" for v in expected["任务完成率"]]  # points, as the page prints them
+    assert "无数据" not in shown["任务完成率"].tolist()
     assert at.subheader[0].value == "红榜（前 3 名）"
     assert at.dataframe[1].value["区划"].tolist() == expected["区划"].head(3).tolist()

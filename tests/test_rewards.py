@@ -95,6 +95,41 @@ def test_regions_that_never_met_their_task_are_listed_with_how_far_they_are():
     assert result.without_task["region_code"].tolist() == ["E"]
 
 
+def without_tasks(db):
+    """The demo database with its tasks in persons (issue 13) taken out: rewards fall back to the stand-in."""
+    from data.db import connect
+
+    with connect(db, write=True) as con:
+        con.execute("DELETE FROM tasks")
+    return db
+
+
+def test_rewards_pay_for_the_new_insured_tasks_of_issue_13(demo_copy):
+    """With tasks in persons imported, a township earns its tier by the first month-end at which its new
+    insured (insured then minus insured at 2025-12, summed over its subtree) reach its new_insured task;
+    checked against the snapshot rows summed here in SQL, independently of the engine."""
+    from pathlib import Path
+
+    from data.assessment import run_rewards
+    from data.db import connect
+
+    targets = parse_targets((Path(__file__).resolve().parent.parent / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    with connect(demo_copy("rewards-tasks")) as con:
+        result = run_rewards(con, targets, 2026, month_index("2026-10"), "township", "530326")
+        task = dict(con.execute("SELECT region_code, task FROM tasks WHERE year = 2026 AND task_kind = 'new_insured'").fetchall())
+        sums = con.execute(
+            "SELECT c.ancestor, s.period, SUM(s.insured) FROM snapshots s JOIN region_closure c ON c.descendant = s.region_code"
+            " WHERE c.ancestor LIKE '530326%' AND s.period BETWEEN ? AND ? GROUP BY 1, 2",
+            [month_index("2025-12"), month_index("2026-10")],
+        ).fetchall()
+    insured = {(code, period): total for code, period, total in sums}
+    assert not result.stand_in and len(result.paid) > 0
+    for code, met_on in result.paid[["region_code", "met_on"]].values.tolist():
+        months = [m for m in range(month_index("2026-01"), month_index("2026-10") + 1) if (code, m) in insured]
+        first = next(m for m in months if insured[(code, m)] - insured[(code, month_index("2025-12"))] >= task[code])
+        assert (met_on.year, met_on.month) == ((first - 1) // 12, (first - 1) % 12 + 1), code
+
+
 def test_rewards_without_tasks_use_the_labelled_coverage_gap_stand_in(demo_copy):
     from pathlib import Path
 
@@ -102,7 +137,8 @@ def test_rewards_without_tasks_use_the_labelled_coverage_gap_stand_in(demo_copy)
     from data.db import connect
 
     targets = parse_targets((Path(__file__).resolve().parent.parent / "config" / "targets.yaml").read_text(encoding="utf-8"))
-    with connect(demo_copy("rewards")) as con:
+    db = without_tasks(demo_copy("rewards"))
+    with connect(db) as con:
         result = run_rewards(con, targets, 2026, month_index("2026-10"), "township", "530326")
     assert result.stand_in
     # 会泽县's townships: three met their 2025-12 gap to 95% early in 2026 (1 yuan tier); 16 had no gap
@@ -122,7 +158,7 @@ def test_kuomian_rewards_prints_the_labelled_stand_in_and_the_total(demo_copy, c
     from tests.fixtures_data import run
 
     targets = Path(__file__).resolve().parent.parent / "config" / "targets.yaml"
-    status, out, err = run(capsys, "--db", demo_copy("rewards-cli"), "--targets", targets, "rewards", "--year", "2026", "--root", "530326")
+    status, out, err = run(capsys, "--db", without_tasks(demo_copy("rewards-cli")), "--targets", targets, "rewards", "--year", "2026", "--root", "530326")
     assert status == 0, err
     lines = out.splitlines()
     assert lines[0] == "未导入任务数：以参保率目标缺口代替任务（临时口径，待任务下达后替换）。"
