@@ -525,7 +525,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 # Sections kept in modules of their own (one per feature: warnings, tasks, accounts, ...), so that
 # features built side by side do not edit one dictionary. Each module holds ``STRINGS``, a dict of the
 # same shape as CATALOG; a key defined twice is an error caught by tests/test_i18n.py.
-SECTION_MODULES: tuple[str, ...] = ()
+SECTION_MODULES: tuple[str, ...] = ("present.catalog_scale",)
 
 
 def _merge_sections() -> None:

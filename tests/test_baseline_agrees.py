@@ -219,3 +219,50 @@ def test_engine_and_baseline_agree_on_a_township_that_became_a_jiedao(demo_copy,
     assert len(engine) > 0 and len(engine) == len(base)
     found = baseline.differences(engine, base)
     assert found == [], _explain(found)
+
+
+def _one_city(tmp_path, required: int, insured: list[int]) -> World:
+    """A city with ``required`` persons and ``insured`` in 2026-01, 02, 03 (resident scheme)."""
+    rows = [("53", "云南省", "province", ""), ("5301", "昆明市", "city", "53")]
+    files = {
+        "regions": ("code,name,level,parent_code", rows),
+        "population": ("period,region_code,required", [("2025-12", "5301", required)]),
+        "snapshots": (
+            "period,region_code,scheme,insured,receiving,paid",
+            [(f"2026-0{m}", "5301", "resident", persons, 0, 0) for m, persons in zip((1, 2, 3), insured)],
+        ),
+    }
+    db = tmp_path / "far.duckdb"
+    for kind, (header, records) in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(header + "\n" + "\n".join(",".join(map(str, r)) for r in records) + "\n", encoding="utf-8")
+        import_file(db, kind, path)
+    return _world(db, parse_targets(textwrap.dedent(PROVINCE_TARGETS)))
+
+
+@pytest.mark.parametrize(
+    ("at_march", "eta"),
+    [
+        (948_800, month_index("2026-03") + 1200),  # 0.95 after exactly 1200 months: still an eta
+        (948_799, None),  # 1201 months: more than 100 years, none (metrics.md §5)
+    ],
+    ids=["1200-months-kept", "1201-months-none"],
+)
+def test_engine_and_baseline_agree_on_an_eta_a_hundred_years_away(tmp_path, at_march, eta):
+    """Coverage rising by one person a month in 1,000,000: the 100-year horizon, on both sides of it."""
+    world = _one_city(tmp_path, 1_000_000, [at_march - 2, at_march - 1, at_march])
+    engine, base = _reports(world, "2026-03", "city")
+    coverage = lambda frame: frame[frame["metric"] == "coverage_rate"].iloc[0]  # noqa: E731
+    assert [None if pd.isna(f["eta"]) else f["eta"] for f in (coverage(engine), coverage(base))] == [eta, eta]
+    assert baseline.differences(engine, base) == []
+
+
+def test_engine_and_baseline_agree_that_a_nearly_flat_line_has_no_eta(tmp_path):
+    """One person more over three months in 10^9: the crossing lies ~10^8 months away, not a month index to print."""
+    world = _one_city(tmp_path, 1_000_000_000, [900_000_000, 900_000_000, 900_000_001])
+    engine, base = _reports(world, "2026-03", "city")
+    coverage = lambda frame: frame[frame["metric"] == "coverage_rate"].iloc[0]  # noqa: E731
+    assert pd.isna(coverage(engine)["eta"]) and pd.isna(coverage(base)["eta"])
+    # the line at 2026-03 is 0.9 + (5/6)e-9 and rises 0.5e-9 a month until the target month, 2035-12
+    assert coverage(engine)["projected"] == pytest.approx(0.9 + (5 / 6 + 0.5 * 117) * 1e-9, abs=1e-13)
+    assert baseline.differences(engine, base) == []
