@@ -34,6 +34,7 @@ from ui.scope import scope_picker, siblings_note, unit
 from ui.selection import current
 from present.rankings import bulletin_lines, league_view, rule_hints
 from present.tables_league import league_styler
+from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_caption, page_count, page_of
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -150,11 +151,21 @@ if pinned_rows:
         key="rankings_reference",
     )
 display = display.iloc[pinned_rows:].reset_index(drop=True)
+league_targets = shown["target"].iloc[pinned_rows:].reset_index(drop=True)
+page = 1
+if len(display) > PAGE_SIZE:  # a national league: one page of rows at a time (issue 15 point 5)
+    pager = st.columns([1, 3], vertical_alignment="bottom")
+    with pager[0]:
+        page = int(st.number_input(t("scale.page"), min_value=1, max_value=page_count(len(display)), value=1, step=1, key="rankings_page"))
+    with pager[1]:
+        st.caption(page_caption(len(display), page, language()))
+    league_targets = page_of(league_targets, page)
+    display = page_of(display, page).reset_index(drop=True)
 st.dataframe(
     league_styler(
         display,
         pinned_rows=0,
-        targets=shown["target"].iloc[pinned_rows:],
+        targets=league_targets,
         rank=headers["rank"],
         rank_change=headers["rank_change"],
         value=headers["value"],
@@ -175,7 +186,7 @@ st.dataframe(
 # ---- downloads: the filtered table, reference row first
 exported = view.exported
 stem = file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
-workbook = xlsx_bytes(
+workbook = lambda: xlsx_bytes(  # noqa: E731 - built when clicked for a national league (issue 15)
     exported,
     sheet=t("rankings.sheet"),
     title=t(
@@ -200,7 +211,7 @@ downloads = st.columns([1, 1, 2, 2], vertical_alignment="center")  # the bulleti
 with downloads[0]:
     st.download_button(
         t("rankings.download_xlsx"),
-        workbook,
+        workbook if len(exported) > DEFERRED_DOWNLOAD_ROWS else workbook(),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
@@ -209,7 +220,7 @@ with downloads[0]:
 with downloads[1]:
     st.download_button(
         t("rankings.download_csv"),
-        csv_bytes(exported),
+        (lambda: csv_bytes(exported)) if len(exported) > DEFERRED_DOWNLOAD_ROWS else csv_bytes(exported),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -223,7 +234,7 @@ with downloads[3]:
 # ---- the chart for the briefing
 own_value = table["value"].iloc[0]
 figure = league_bar_figure(
-    members,
+    page_of(members, page) if len(members) > PAGE_SIZE else members,  # in rank order: the page's ranks
     title=t(
         "rankings.chart_title",
         region=scope_name,

@@ -21,6 +21,7 @@ from data import queries
 from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, database_version
 from data.report import metric_series, metrics_report
 from metrics.registry import METRIC_KEYS
+from present.region_tree import RegionTree, region_tree as build_region_tree
 from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
 
 UI_WAIT_SECONDS = 5.0
@@ -128,6 +129,17 @@ def _periods(path: str, version: tuple[int, int]) -> list[int]:
 def regions() -> pd.DataFrame:
     """``code, name, level, parent_code, lineage``."""
     return _regions(str(db_path()), db_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _region_tree(path: str, version: tuple[int, int]) -> RegionTree:
+    # A resource, not data: read-only, shared, never copied on a rerun (issue 15).
+    return build_region_tree(_regions(path, version))
+
+
+def region_tree() -> RegionTree:
+    """The sidebar's region picker lookups (:class:`present.region_tree.RegionTree`), built once per database version."""
+    return _region_tree(str(db_path()), db_version())
 
 
 def periods() -> list[int]:
