@@ -208,6 +208,21 @@ GROUP BY ALL
 ORDER BY region_code, ANY_VALUE(lineage.depth) DESC
 """
 
+# For each listed region, the first month from ``after`` up to ``until`` at which a snapshot row of
+# its subtree can count: a row reported at that month, or one carried into ``after`` from the
+# ``carry_forward_months`` before it in the same calendar year (metrics.md §3). No earlier month
+# in that span can hold a value. Parameters: listed codes, after, until, carry_forward_months.
+FIRST_COUNTED_MONTHS = """
+WITH listed AS (SELECT unnest($codes::VARCHAR[]) AS code)
+SELECT c.ancestor AS region_code, MIN(GREATEST(s.period, $after::INTEGER)) AS first
+FROM region_closure c
+JOIN listed l ON c.ancestor = l.code
+JOIN snapshots s ON s.region_code = c.descendant
+WHERE s.period <= $until AND s.period >= $after - $carry
+  AND (s.period >= $after OR (s.period - 1) // 12 = ($after - 1) // 12)
+GROUP BY 1
+"""
+
 REGION_CHANGES = """
 SELECT r.code, r.name, r.abolished, r.successor, s.name AS successor_name
 FROM regions r LEFT JOIN regions s ON s.code = r.successor
@@ -256,6 +271,22 @@ def subtree_sums(
     # (it guesses the table is tiny): 6 s instead of 0.08 s for a province.
     con.execute("SET asof_loop_join_threshold = 0")
     return con.execute(SUBTREE_SUMS, [list(codes), [int(p) for p in periods], int(carry_forward_months)]).df()
+
+
+def first_counted_months(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], after: int, until: int, carry_forward_months: int = 0
+) -> dict[str, int]:
+    """Region code -> the first month index in ``after`` .. ``until`` at which a row of its subtree can
+    count (reported there, or carried into ``after``); regions without one are left out. Before that
+    month a region has no value (issue 15: a late-starting history reads one month, not every month).
+    """
+    if not len(codes):
+        return {}
+    rows = con.execute(
+        FIRST_COUNTED_MONTHS,
+        {"codes": list(codes), "after": int(after), "until": int(until), "carry": int(carry_forward_months)},
+    ).fetchall()
+    return {str(code): int(first) for code, first in rows}
 
 
 def reported_above(

@@ -266,3 +266,63 @@ def test_engine_and_baseline_agree_that_a_nearly_flat_line_has_no_eta(tmp_path):
     # the line at 2026-03 is 0.9 + (5/6)e-9 and rises 0.5e-9 a month until the target month, 2035-12
     assert coverage(engine)["projected"] == pytest.approx(0.9 + (5 / 6 + 0.5 * 117) * 1e-9, abs=1e-13)
     assert baseline.differences(engine, base) == []
+
+
+def _city_world(tmp_path, population: list[tuple], snapshots: list[tuple], targets_text: str) -> World:
+    """昆明市 under 云南省 with the given ``(period, required)`` and ``(period, scheme, insured, receiving, paid)`` rows."""
+    files = {
+        "regions": ("code,name,level,parent_code", [("53", "云南省", "province", ""), ("5301", "昆明市", "city", "53")]),
+        "population": ("period,region_code,required", [(p, "5301", r) for p, r in population]),
+        "snapshots": ("period,region_code,scheme,insured,receiving,paid", [(p, "5301", *rest) for p, *rest in snapshots]),
+    }
+    db = tmp_path / "late.duckdb"
+    for kind, (header, records) in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(header + "\n" + "\n".join(",".join(map(str, r)) for r in records) + "\n", encoding="utf-8")
+        import_file(db, kind, path)
+    return _world(db, parse_targets(textwrap.dedent(targets_text)))
+
+
+def _months(first: str, last: str) -> list[str]:
+    return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
+
+
+def test_a_late_history_starts_its_trajectory_where_the_first_value_is_not_the_first_row(tmp_path):
+    """Rows from 2024-03, population only from 2024-06 (baseline 2022-12): coverage's first value is
+    2024-06, outside the months the evaluation at 2025-10 reads; employee share's is 2024-03."""
+    from tests.world import TARGETS
+
+    rows = [(p, "resident", 800 + 5 * i, 0, 0) for i, p in enumerate(_months("2024-03", "2025-12"))]
+    rows += [(p, "employee", 100, 0, 0) for p in _months("2024-03", "2025-12")]
+    world = _city_world(tmp_path, [("2024-06", 1000)], rows, TARGETS)
+    engine, base = _reports(world, "2025-10", "city")
+    assert baseline.differences(engine, base) == []
+    coverage = engine[engine["metric"] == "coverage_rate"].iloc[0]
+    # the trajectory heads from 2024-06's 0.915 (800 + 15 + 100 of 1000) to 0.95 at 2025-12: 16 of 18 months on
+    assert coverage["trajectory"] == pytest.approx(0.915 + (0.95 - 0.915) * 16 / 18)
+    share = engine[engine["metric"] == "employee_share"].iloc[0]
+    assert share["trajectory"] is not None and not pd.isna(share["trajectory"])
+
+
+def test_a_history_starting_with_a_row_carried_past_the_baseline_starts_at_the_first_counted_month(tmp_path):
+    """Baseline 2022-06, carry two months: a 2022-05 row counts (carried) in 2022-06 and 07; the
+    population arrives for 2022-07, so coverage's first value is 2022-07 (0.900), a carried month,
+    not 2022-09 (0.910), the first month reported after the baseline."""
+    targets = textwrap.dedent(
+        """
+        baseline: 2022-06
+        warning_band: 0.02
+        targets:
+          coverage_rate:
+            - {by: 2025-12, value: 0.95}
+        reporting:
+          carry_forward_months: 2
+        """
+    )
+    rows = [("2022-05", "resident", 900, 0, 0)] + [(p, "resident", 910 + i, 0, 0) for i, p in enumerate(_months("2022-09", "2024-06"))]
+    world = _city_world(tmp_path, [("2022-07", 1000)], rows, targets)
+    engine, base = _reports(world, "2024-06", "city")
+    assert baseline.differences(engine, base) == []
+    coverage = engine[engine["metric"] == "coverage_rate"].iloc[0]
+    # from (2022-07, 0.900) to (2025-12, 0.95): 23 of 41 months on at 2024-06
+    assert coverage["trajectory"] == pytest.approx(0.90 + 0.05 * 23 / 41)
