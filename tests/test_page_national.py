@@ -90,3 +90,23 @@ def test_a_national_township_league_is_shown_five_hundred_rows_a_page():
     at.number_input(key="rankings_page").set_value(2).run()
     second = at.dataframe[1].value
     assert len(second) == 100 and set(second["区划代码"]).isdisjoint(league["区划代码"])
+
+
+def _heat_map_rows(at: AppTest) -> int:
+    """How many townships the trends page's heat map draws (its first trace's rows)."""
+    import json
+
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    heat = [c for c in charts if c["data"] and c["data"][0].get("type") == "heatmap"]
+    assert len(heat) == 1
+    return len(heat[0]["data"][0]["z"])
+
+
+def test_the_heat_map_of_a_national_trend_shows_five_hundred_townships_a_page():
+    at = open_app("pages/trends.py")
+    assert any(c.value == "共 600 个地区，每页 500 个，当前第 1/2 页" for c in at.caption)
+    assert _heat_map_rows(at) == 500
+    at.number_input(key="trends_heat_page").set_value(2).run()
+    assert not at.exception
+    assert any(c.value == "共 600 个地区，每页 500 个，当前第 2/2 页" for c in at.caption)
+    assert _heat_map_rows(at) == 100
