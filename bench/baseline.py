@@ -41,6 +41,7 @@ EMPLOYEE = ("employee", "public")
 TOLERANCE = 1e-9  # "values compared with a tolerance of 1e-9"
 WINDOW = 12  # projection: the last 12 months up to and including t
 MIN_POINTS = 3
+HORIZON_MONTHS = 1200  # metrics.md §5: "more than 100 years after t" is none
 COLUMNS = (
     "period", "region_code", "region_name", "level", "metric", "numerator", "denominator", "value",
     "target", "target_by", "trajectory", "gap_pp", "gap_persons", "status", "rank", "rank_change",
@@ -335,7 +336,9 @@ def _projection(window: pd.DataFrame, t: int, target: pd.Series, target_by: pd.S
     reached = at_t >= target - TOLERANCE
     rising = ~reached & (slope > 0)
     eta[reached] = t
-    eta[rising] = t + np.ceil((target[rising] - TOLERANCE - at_t[rising]) / slope[rising])
+    months_away = np.ceil((target[rising] - TOLERANCE - at_t[rising]) / slope[rising])
+    # metrics.md §5: a month more than 100 years (1200 months) after t is no eta.
+    eta[rising] = (t + months_away).where(months_away <= HORIZON_MONTHS)
     out["eta"] = eta.where(target.notna() & at_t.notna())
     return out
 

@@ -64,6 +64,16 @@ def _scheme_columns() -> str:
     )
 
 
+def _summed_columns() -> str:
+    """The per-region scheme sums of ``region_sums`` added up over a subtree, same names."""
+    from metrics.compute import SUM_COLUMNS, sum_column
+    from metrics.registry import SCHEMES
+
+    return ",\n".join(
+        f"SUM(s.{sum_column(name, scheme)})::BIGINT AS {sum_column(name, scheme)}" for name in SUM_COLUMNS for scheme in SCHEMES
+    )
+
+
 def _counted(regions: str) -> str:
     """The CTE ``counted``: every (month, region, scheme) snapshot row that counts at a month of ``months``.
 
@@ -103,6 +113,12 @@ def _counted(regions: str) -> str:
 # rows never count for completeness), and per scheme how many strict ancestors hold a
 # row (reported or carried) at the month (``above_<scheme>``: the comparable rule).
 # Parameters: listed codes, months, carry_forward_months.
+#
+# Issue 15 (EXPLAIN ANALYZE at 40,000 townships): the counted rows are first summed per
+# (month, region) -- the nine FILTER sums run once per region, not once per (ancestor,
+# descendant) pair -- and the subtree sums add those up; ``reported`` comes from the same
+# per-region rows (a region reported at a month where one of its counted rows is not
+# carried) instead of a second DISTINCT scan of the snapshots.
 SUBTREE_SUMS = f"""
 WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
      months AS (SELECT unnest(?::INTEGER[]) AS period),
@@ -115,11 +131,19 @@ WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
      lineage AS (SELECT c.descendant, c.ancestor FROM region_closure c JOIN listed l ON c.descendant = l.code AND c.depth > 0),
      involved AS (SELECT code FROM members UNION SELECT ancestor FROM lineage),
      {_counted("involved").strip()},
-     snapshot_sums AS (
-         SELECT sub.ancestor AS region_code, s.period, COUNT(*) AS rows,
+     region_sums AS (
+         SELECT s.region_code, s.period, COUNT(*) AS rows,
                 COUNT(*) FILTER (WHERE s.carried) AS carried,
+                bool_or(NOT s.carried) AS reported,
                 {_scheme_columns()}
          FROM counted s
+         GROUP BY ALL
+     ),
+     snapshot_sums AS (
+         SELECT sub.ancestor AS region_code, s.period, SUM(s.rows)::BIGINT AS rows,
+                SUM(s.carried)::BIGINT AS carried,
+                {_summed_columns()}
+         FROM region_sums s
          JOIN sub ON s.region_code = sub.descendant
          GROUP BY ALL
      ),
@@ -129,19 +153,14 @@ WITH listed AS (SELECT unnest(?::VARCHAR[]) AS code),
          ASOF JOIN population p ON p.region_code = m.code AND p.period <= months.period
          WHERE m.abolished IS NULL OR m.abolished > months.period
      ),
-     reported AS (
-         SELECT DISTINCT period, region_code FROM snapshots
-         WHERE period IN (SELECT period FROM months)
-           AND region_code IN (SELECT code FROM members)
-     ),
      population_sums AS (
          SELECT sub.ancestor AS region_code, latest.period,
                 SUM(latest.required)::BIGINT AS required,
                 COUNT(*) AS with_population,
-                COUNT(reported.region_code) AS reported
+                COUNT(*) FILTER (WHERE rs.reported) AS reported
          FROM latest
          JOIN sub ON sub.descendant = latest.code
-         LEFT JOIN reported ON reported.region_code = latest.code AND reported.period = latest.period
+         LEFT JOIN region_sums rs ON rs.region_code = latest.code AND rs.period = latest.period
          GROUP BY ALL
      ),
      above AS (
@@ -187,6 +206,21 @@ JOIN counted s ON s.region_code = lineage.ancestor
 JOIN regions r ON r.code = lineage.ancestor
 GROUP BY ALL
 ORDER BY region_code, ANY_VALUE(lineage.depth) DESC
+"""
+
+# For each listed region, the first month from ``after`` up to ``until`` at which a snapshot row of
+# its subtree can count: a row reported at that month, or one carried into ``after`` from the
+# ``carry_forward_months`` before it in the same calendar year (metrics.md §3). No earlier month
+# in that span can hold a value. Parameters: listed codes, after, until, carry_forward_months.
+FIRST_COUNTED_MONTHS = """
+WITH listed AS (SELECT unnest($codes::VARCHAR[]) AS code)
+SELECT c.ancestor AS region_code, MIN(GREATEST(s.period, $after::INTEGER)) AS first
+FROM region_closure c
+JOIN listed l ON c.ancestor = l.code
+JOIN snapshots s ON s.region_code = c.descendant
+WHERE s.period <= $until AND s.period >= $after - $carry
+  AND (s.period >= $after OR (s.period - 1) // 12 = ($after - 1) // 12)
+GROUP BY 1
 """
 
 REGION_CHANGES = """
@@ -237,6 +271,22 @@ def subtree_sums(
     # (it guesses the table is tiny): 6 s instead of 0.08 s for a province.
     con.execute("SET asof_loop_join_threshold = 0")
     return con.execute(SUBTREE_SUMS, [list(codes), [int(p) for p in periods], int(carry_forward_months)]).df()
+
+
+def first_counted_months(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], after: int, until: int, carry_forward_months: int = 0
+) -> dict[str, int]:
+    """Region code -> the first month index in ``after`` .. ``until`` at which a row of its subtree can
+    count (reported there, or carried into ``after``); regions without one are left out. Before that
+    month a region has no value (issue 15: a late-starting history reads one month, not every month).
+    """
+    if not len(codes):
+        return {}
+    rows = con.execute(
+        FIRST_COUNTED_MONTHS,
+        {"codes": list(codes), "after": int(after), "until": int(until), "carry": int(carry_forward_months)},
+    ).fetchall()
+    return {str(code): int(first) for code, first in rows}
 
 
 def reported_above(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import queries
@@ -69,9 +70,54 @@ def metrics_report(
     # Regions without a value at the baseline start their trajectory at their first value after it.
     late_codes, late_months = start_months_needed(grid, targets, period)
     if late_codes:
-        grid = grid.merge(metric_grid(con, targets, late_codes, late_months, listed))
+        grid = _with_start_months(con, targets, grid, late_codes, late_months, listed, period)
     rank_groups = listed.set_index("code")["level"] if by_level else None
     return compute.evaluate(listed, grid, targets, period, compare_to, metrics, rank_groups)
+
+
+def _with_start_months(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    grid: MetricGrid,
+    late_codes: list[str],
+    late_months: list[int],
+    listed: pd.DataFrame,
+    period: int,
+) -> MetricGrid:
+    """``grid`` with the months the late regions' trajectories start at (issue 15).
+
+    Rather than every month after the baseline for every late region, the first month at which a
+    row of each one's subtree can count (``queries.first_counted_months``): no value comes before
+    it. Where a stock metric still has no value up to ``period`` (a zero denominator at that month,
+    say), that region reads every remaining month, as before; a region with no row after the
+    baseline has no value to find.
+    """
+    after = targets.baseline + 1
+    first = queries.first_counted_months(con, late_codes, after, period, targets.carry_forward_months)
+    starting = [code for code in late_codes if code in first]
+    months = sorted({first[code] for code in starting} & set(late_months))
+    if starting and months:
+        grid = grid.merge(metric_grid(con, targets, starting, months, listed))
+    # Resolved: each stock metric has a value at the baseline or at the region's first month
+    # (then that is its first value after the baseline); any other case reads every month.
+    rows = {code: i for i, code in enumerate(grid.codes)}
+    at = np.array([rows[code] for code in starting], dtype="int64")
+    baseline_column = grid.column(targets.baseline)
+    first_columns = np.array([grid.index.get(first[code], -1) for code in starting], dtype="int64")
+    unknown = np.zeros(len(at), dtype=bool)
+    for metric in compute.STOCK_METRICS:
+        values = grid.value[metric]
+        known = np.zeros(len(at), dtype=bool)
+        if baseline_column is not None:
+            known |= ~np.isnan(values[at, baseline_column])
+        has_first = first_columns >= 0
+        known[has_first] |= ~np.isnan(values[at[has_first], first_columns[has_first]])
+        unknown |= ~known
+    rest = [code for code, lacking in zip(starting, unknown) if lacking]
+    remaining = [m for m in late_months if m not in grid.index]
+    if rest and remaining:
+        grid = grid.merge(metric_grid(con, targets, rest, remaining, listed))
+    return grid
 
 
 def in_force(regions: pd.DataFrame, period: int) -> pd.DataFrame:

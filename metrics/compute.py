@@ -42,6 +42,8 @@ from metrics.targets import MetricTarget, Targets
 TOLERANCE = 1e-9
 PROJECTION_WINDOW = 12
 PROJECTION_MIN_POINTS = 3
+# metrics.md §5: an eta more than 100 years after the period is none; exactly 1200 months is kept.
+PROJECTION_HORIZON = 1200
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "period",
@@ -450,8 +452,10 @@ def fit_projection(
     months to fit. ``projected`` is the line at ``target_by``; ``eta`` is the
     first month at or after ``period`` at which the line is at or above the
     target (values compared with the 1e-9 tolerance), none where the line is
-    below the target at ``period`` and does not rise. Fewer than three values:
-    neither.
+    below the target at ``period`` and does not rise, and none where that month
+    lies more than ``PROJECTION_HORIZON`` (1200) months after ``period``
+    (metrics.md §5: 1200 months is still an eta, 1201 is none). Fewer than three
+    values: neither.
     """
     present = ~np.isnan(values)
     n = present.sum(axis=1).astype("float64")
@@ -470,10 +474,15 @@ def fit_projection(
         # in the division cannot push it a month late or early.
         goal = target - TOLERANCE
         crossing = np.floor((goal - at_period) / np.where(slope > 0, slope, np.nan))
+        # A crossing beyond the horizon is none whatever the noise: clip it (and an infinite one
+        # from a nearly flat slope) just past the horizon, so no month index grows astronomical.
+        crossing = np.minimum(crossing, PROJECTION_HORIZON + 2)
         months_ahead = np.full(len(n), np.nan)
         for step in (2, 1, 0, -1):  # latest candidate first, so the earliest that reaches wins
             k = np.maximum(crossing + step, 0)
             months_ahead = np.where(at_period + slope * k >= goal, k, months_ahead)
+        # metrics.md §5: an eta more than 100 years (1200 months) after the period is none.
+        months_ahead = np.where(months_ahead <= PROJECTION_HORIZON, months_ahead, np.nan)
     eta = np.where(at_period >= goal, 0.0, np.where(slope > 0, months_ahead, np.nan))
     eta = np.where(np.isnan(target) | np.isnan(at_period), np.nan, period + eta)
     return projected, eta

@@ -15,6 +15,7 @@ from present.charts import chart_config, file_stem, status_bar, trend_figure
 from present.formatting import format_month, format_rate
 from present.honest import not_comparable_notes
 from present.overview import card as overview_card
+from present.projection import last_milestone
 from ui.i18n import language, metric_label, status_label, t
 from ui.notes import region_changes_note
 from ui.selection import current
@@ -44,7 +45,8 @@ if completeness is not None and completeness == completeness and completeness < 
 
 
 def card(metric: str) -> None:
-    view = overview_card(own.loc[metric], history[history["metric"] == metric], metric, period, language())
+    last_by = last_milestone(targets, metric, loaders.regions().set_index("code").at[selection.region, "lineage"])
+    view = overview_card(own.loc[metric], history[history["metric"] == metric], metric, period, language(), last_by)
     with st.container(border=True):
         st.markdown(
             f"<div style='display:flex;justify-content:space-between;align-items:center'>"
@@ -74,6 +76,8 @@ def card(metric: str) -> None:
             st.markdown(f":material/alarm: **{view.overdue}**")
         elif view.gap_line:
             st.caption(view.gap_line)
+        if view.eta_line:
+            st.caption(view.eta_line)
 
 
 columns = st.columns(len(METRIC_KEYS))

@@ -37,6 +37,7 @@ from present.rankings import bulletin_lines, league_view, rule_hints, with_compl
 from metrics.periods import year_of
 from ui import loaders_tasks
 from present.tables_league import league_styler
+from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_caption, page_count, page_of
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -154,11 +155,21 @@ if pinned_rows:
         key="rankings_reference",
     )
 display = display.iloc[pinned_rows:].reset_index(drop=True)
+league_targets = shown["target"].iloc[pinned_rows:].reset_index(drop=True)
+page = 1
+if len(display) > PAGE_SIZE:  # a national league: one page of rows at a time (issue 15 point 5)
+    pager = st.columns([1, 3], vertical_alignment="bottom")
+    with pager[0]:
+        page = int(st.number_input(t("scale.page"), min_value=1, max_value=page_count(len(display)), value=1, step=1, key="rankings_page"))
+    with pager[1]:
+        st.caption(page_caption(len(display), page, language()))
+    league_targets = page_of(league_targets, page)
+    display = page_of(display, page).reset_index(drop=True)
 st.dataframe(
     league_styler(
         display,
         pinned_rows=0,
-        targets=shown["target"].iloc[pinned_rows:],
+        targets=league_targets,
         rank=headers["rank"],
         rank_change=headers["rank_change"],
         value=headers["value"],
@@ -179,7 +190,7 @@ st.dataframe(
 # ---- downloads: the filtered table, reference row first
 exported = view.exported
 stem = file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
-workbook = xlsx_bytes(
+workbook = lambda: xlsx_bytes(  # noqa: E731 - built when clicked for a national league (issue 15)
     exported,
     sheet=t("rankings.sheet"),
     title=t(
@@ -202,9 +213,17 @@ workbook = xlsx_bytes(
 )
 downloads = st.columns([1, 1, 2, 2], vertical_alignment="center")  # the bulletin label is long: room for it whole
 with downloads[0]:
-    table_download(t("rankings.download_xlsx"), workbook, stem, "xlsx", key="rankings_xlsx")
+    table_download(  # a league over DEFERRED_DOWNLOAD_ROWS rows is built on click (issue 15)
+        t("rankings.download_xlsx"), workbook if len(exported) > DEFERRED_DOWNLOAD_ROWS else workbook(), stem, "xlsx", key="rankings_xlsx"
+    )
 with downloads[1]:
-    table_download(t("rankings.download_csv"), csv_bytes(exported), stem, "csv", key="rankings_csv")
+    table_download(
+        t("rankings.download_csv"),
+        (lambda: csv_bytes(exported)) if len(exported) > DEFERRED_DOWNLOAD_ROWS else csv_bytes(exported),
+        stem,
+        "csv",
+        key="rankings_csv",
+    )
 with downloads[2]:
     bulletin_button(selection, key="rankings_bulletin")
 with downloads[3]:
@@ -213,7 +232,7 @@ with downloads[3]:
 # ---- the chart for the briefing
 own_value = table["value"].iloc[0]
 figure = league_bar_figure(
-    members,
+    page_of(members, page) if len(members) > PAGE_SIZE else members,  # in rank order: the page's ranks
     title=t(
         "rankings.chart_title",
         region=scope_name,

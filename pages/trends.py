@@ -33,7 +33,8 @@ from present.downloads import csv_bytes
 from present.formatting import format_month, format_points, format_rate
 from present.honest import carried_footnotes, is_comparable, not_comparable_notes
 from ui.downloads import table_download
-from ui.i18n import metric_label, status_label, t
+from ui.i18n import language, metric_label, status_label, t
+from present.paging import PAGE_SIZE, page_caption, page_count, page_of
 from ui.notes import region_changes_note
 from ui.selection import current
 
@@ -158,6 +159,12 @@ else:
 county_codes = kids[kids["level"] == "county"]["code"].tolist() if selection.region_level == "city" else []
 township_codes = descendants_at_level(regions, selection.region, "township")
 heat_months = months[-MAX_SPAN:]
+all_townships = len(township_codes)
+if all_townships > PAGE_SIZE:  # a national heat map: one page of townships at a time (issue 15 point 5)
+    last_values = loaders.series(targets, township_codes, [heat_months[-1]])
+    ranked = order_by_value(last_values[last_values["metric"] == metric], heat_months[-1])
+    heat_page = min(max(1, int(st.session_state.get("trends_heat_page", 1))), page_count(all_townships))
+    township_codes = list(page_of(pd.Series(ranked), heat_page))
 wide = loaders.series(targets, county_codes + township_codes, read_months) if county_codes or township_codes else None
 wide_grid = None if wide is None else status_grid(regions, wide, targets, metric, months)
 
@@ -184,6 +191,12 @@ if county_codes and wide_grid is not None:
     st.caption(t("trends.panels_note", last=format_month(last)))
 
 st.subheader(t("trends.heatmap_header"))
+if all_townships > PAGE_SIZE:
+    pager = st.columns([1, 3], vertical_alignment="bottom")
+    with pager[0]:
+        st.number_input(t("scale.page"), min_value=1, max_value=page_count(all_townships), value=1, step=1, key="trends_heat_page")
+    with pager[1]:
+        st.caption(page_caption(all_townships, heat_page, language()))
 if not township_codes or wide_grid is None:
     st.caption(t("trends.no_townships"))
 else:

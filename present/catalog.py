@@ -534,6 +534,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_timely",
     "present.catalog_auth",
     "present.catalog_assess",
+    "present.catalog_scale",
 )
 
 

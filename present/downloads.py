@@ -21,7 +21,7 @@ import pandas as pd
 import numpy as np
 import xlsxwriter
 
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from present.formula import FORMULA_STARTS, defuse  # noqa: F401 - defuse is part of this module's API
 CSV_ENCODING = "utf-8-sig"
 
 HEADER_FILL = "#F2F2F2"
@@ -44,11 +44,6 @@ def readable_text_color(background: str) -> str:
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return "#000000" if luminance > 0.179 else "#FFFFFF"
-
-
-def defuse(text: str) -> str:
-    """``"=1+1"`` -> ``"'=1+1"``: a text cell a spreadsheet shows and never evaluates."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -16,6 +16,7 @@ from metrics.summary import change_since
 from present.catalog import metric_label, status_label, text
 from present.charts import status_color
 from present.formatting import format_month, format_persons, format_points, format_rate
+from present.projection import eta_line
 from present.honest import change_parts, estimated_suffix, implausible_text, overdue_text, region_not_comparable_note
 
 
@@ -35,11 +36,16 @@ class Card:
     overdue: str | None  # 逾期 N 个月，现需 M 人 (shown as an alarm)
     gap_line: str | None  # behind or ahead by so many points; or "no value"
     implausible: str | None = None  # the value above 100% carries ⚠: what the mark means (issue 11)
+    eta_line: str | None = None  # 按近期趋势，预计 2027-03 达标 / 计划期内无法达标 (issue 15 point 7)
 
 
-def card(row: pd.Series, history: pd.DataFrame, metric: str, period: int, language: str) -> Card:
+def card(
+    row: pd.Series, history: pd.DataFrame, metric: str, period: int, language: str, last_by: int | None = None
+) -> Card:
     """The card of ``metric`` for the report ``row`` at ``period`` (a month index); ``history``:
-    that region's series of the metric (``period``, ``value``; fractions)."""
+    that region's series of the metric (``period``, ``value``; fractions); ``last_by``: the month
+    index of the last milestone of the region's target (an eta after it cannot be reached within
+    the plan, see :func:`present.projection.eta_line`)."""
     t = partial(text, language=language)
     value, target, status = row["value"], row["target"], row["status"]
     month = change_parts(change_since(history, period, 1), t)
@@ -69,4 +75,5 @@ def card(row: pd.Series, history: pd.DataFrame, metric: str, period: int, langua
         overdue=overdue or None,
         gap_line=gap_line,
         implausible=implausible_text(row, t),
+        eta_line=eta_line(row, last_by, language),
     )

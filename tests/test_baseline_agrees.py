@@ -219,3 +219,110 @@ def test_engine_and_baseline_agree_on_a_township_that_became_a_jiedao(demo_copy,
     assert len(engine) > 0 and len(engine) == len(base)
     found = baseline.differences(engine, base)
     assert found == [], _explain(found)
+
+
+def _one_city(tmp_path, required: int, insured: list[int]) -> World:
+    """A city with ``required`` persons and ``insured`` in 2026-01, 02, 03 (resident scheme)."""
+    rows = [("53", "云南省", "province", ""), ("5301", "昆明市", "city", "53")]
+    files = {
+        "regions": ("code,name,level,parent_code", rows),
+        "population": ("period,region_code,required", [("2025-12", "5301", required)]),
+        "snapshots": (
+            "period,region_code,scheme,insured,receiving,paid",
+            [(f"2026-0{m}", "5301", "resident", persons, 0, 0) for m, persons in zip((1, 2, 3), insured)],
+        ),
+    }
+    db = tmp_path / "far.duckdb"
+    for kind, (header, records) in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(header + "\n" + "\n".join(",".join(map(str, r)) for r in records) + "\n", encoding="utf-8")
+        import_file(db, kind, path)
+    return _world(db, parse_targets(textwrap.dedent(PROVINCE_TARGETS)))
+
+
+@pytest.mark.parametrize(
+    ("at_march", "eta"),
+    [
+        (948_800, month_index("2026-03") + 1200),  # 0.95 after exactly 1200 months: still an eta
+        (948_799, None),  # 1201 months: more than 100 years, none (metrics.md §5)
+    ],
+    ids=["1200-months-kept", "1201-months-none"],
+)
+def test_engine_and_baseline_agree_on_an_eta_a_hundred_years_away(tmp_path, at_march, eta):
+    """Coverage rising by one person a month in 1,000,000: the 100-year horizon, on both sides of it."""
+    world = _one_city(tmp_path, 1_000_000, [at_march - 2, at_march - 1, at_march])
+    engine, base = _reports(world, "2026-03", "city")
+    coverage = lambda frame: frame[frame["metric"] == "coverage_rate"].iloc[0]  # noqa: E731
+    assert [None if pd.isna(f["eta"]) else f["eta"] for f in (coverage(engine), coverage(base))] == [eta, eta]
+    assert baseline.differences(engine, base) == []
+
+
+def test_engine_and_baseline_agree_that_a_nearly_flat_line_has_no_eta(tmp_path):
+    """One person more over three months in 10^9: the crossing lies ~10^8 months away, not a month index to print."""
+    world = _one_city(tmp_path, 1_000_000_000, [900_000_000, 900_000_000, 900_000_001])
+    engine, base = _reports(world, "2026-03", "city")
+    coverage = lambda frame: frame[frame["metric"] == "coverage_rate"].iloc[0]  # noqa: E731
+    assert pd.isna(coverage(engine)["eta"]) and pd.isna(coverage(base)["eta"])
+    # the line at 2026-03 is 0.9 + (5/6)e-9 and rises 0.5e-9 a month until the target month, 2035-12
+    assert coverage(engine)["projected"] == pytest.approx(0.9 + (5 / 6 + 0.5 * 117) * 1e-9, abs=1e-13)
+    assert baseline.differences(engine, base) == []
+
+
+def _city_world(tmp_path, population: list[tuple], snapshots: list[tuple], targets_text: str) -> World:
+    """昆明市 under 云南省 with the given ``(period, required)`` and ``(period, scheme, insured, receiving, paid)`` rows."""
+    files = {
+        "regions": ("code,name,level,parent_code", [("53", "云南省", "province", ""), ("5301", "昆明市", "city", "53")]),
+        "population": ("period,region_code,required", [(p, "5301", r) for p, r in population]),
+        "snapshots": ("period,region_code,scheme,insured,receiving,paid", [(p, "5301", *rest) for p, *rest in snapshots]),
+    }
+    db = tmp_path / "late.duckdb"
+    for kind, (header, records) in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(header + "\n" + "\n".join(",".join(map(str, r)) for r in records) + "\n", encoding="utf-8")
+        import_file(db, kind, path)
+    return _world(db, parse_targets(textwrap.dedent(targets_text)))
+
+
+def _months(first: str, last: str) -> list[str]:
+    return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
+
+
+def test_a_late_history_starts_its_trajectory_where_the_first_value_is_not_the_first_row(tmp_path):
+    """Rows from 2024-03, population only from 2024-06 (baseline 2022-12): coverage's first value is
+    2024-06, outside the months the evaluation at 2025-10 reads; employee share's is 2024-03."""
+    from tests.world import TARGETS
+
+    rows = [(p, "resident", 800 + 5 * i, 0, 0) for i, p in enumerate(_months("2024-03", "2025-12"))]
+    rows += [(p, "employee", 100, 0, 0) for p in _months("2024-03", "2025-12")]
+    world = _city_world(tmp_path, [("2024-06", 1000)], rows, TARGETS)
+    engine, base = _reports(world, "2025-10", "city")
+    assert baseline.differences(engine, base) == []
+    coverage = engine[engine["metric"] == "coverage_rate"].iloc[0]
+    # the trajectory heads from 2024-06's 0.915 (800 + 15 + 100 of 1000) to 0.95 at 2025-12: 16 of 18 months on
+    assert coverage["trajectory"] == pytest.approx(0.915 + (0.95 - 0.915) * 16 / 18)
+    share = engine[engine["metric"] == "employee_share"].iloc[0]
+    assert share["trajectory"] is not None and not pd.isna(share["trajectory"])
+
+
+def test_a_history_starting_with_a_row_carried_past_the_baseline_starts_at_the_first_counted_month(tmp_path):
+    """Baseline 2022-06, carry two months: a 2022-05 row counts (carried) in 2022-06 and 07; the
+    population arrives for 2022-07, so coverage's first value is 2022-07 (0.900), a carried month,
+    not 2022-09 (0.910), the first month reported after the baseline."""
+    targets = textwrap.dedent(
+        """
+        baseline: 2022-06
+        warning_band: 0.02
+        targets:
+          coverage_rate:
+            - {by: 2025-12, value: 0.95}
+        reporting:
+          carry_forward_months: 2
+        """
+    )
+    rows = [("2022-05", "resident", 900, 0, 0)] + [(p, "resident", 910 + i, 0, 0) for i, p in enumerate(_months("2022-09", "2024-06"))]
+    world = _city_world(tmp_path, [("2022-07", 1000)], rows, targets)
+    engine, base = _reports(world, "2024-06", "city")
+    assert baseline.differences(engine, base) == []
+    coverage = engine[engine["metric"] == "coverage_rate"].iloc[0]
+    # from (2022-07, 0.900) to (2025-12, 0.95): 23 of 41 months on at 2024-06
+    assert coverage["trajectory"] == pytest.approx(0.90 + 0.05 * 23 / 41)

@@ -8,7 +8,7 @@ import pytest
 
 from present.charts import STATUS_COLORS
 from present.charts_gaps import PACED_COLOR, SHORT_COLOR, UNKNOWN_COLOR, pareto_figure
-from present.charts_rankings import axis_start, league_bar_figure, unique_labels
+from present.charts_rankings import VALUE_COLUMN_NAME, axis_start, league_bar_figure, unique_labels, value_column
 from present.tables_league import gaps_styler, league_styler
 
 LABELS = {key: key.upper() for key in STATUS_COLORS}
@@ -53,7 +53,7 @@ def test_the_target_is_drawn_and_labelled_and_the_values_shown_with_the_digits_t
     assert [s.x0 for s in lines] == [0.95]
     texts = [a.text for a in fig.layout.annotations]
     assert "目标 95.0%" in texts
-    assert "94.96%" in texts and "96.0%" in texts
+    assert value_column(fig) == ["94.96%", "96.0%"]  # one text trace at the right edge (issue 15)
 
 
 def test_the_reference_region_is_a_labelled_dotted_line_and_the_selected_one_is_outlined():
@@ -71,11 +71,20 @@ def test_the_reference_region_is_a_labelled_dotted_line_and_the_selected_one_is_
     assert list(behind.marker.line.width) == [3]
 
 
+def test_a_league_of_a_thousand_regions_writes_its_values_in_one_trace_not_an_annotation_per_bar():
+    many = members([0.90 + i / 100_000 for i in range(1000)], ["behind"] * 1000)
+    fig = league_bar_figure(many, title="t", status_labels=LABELS, target_name="目标")
+    assert [a.text for a in fig.layout.annotations] == ["目标 95.0%"]
+    column = next(t for t in fig.data if t.name == VALUE_COLUMN_NAME)
+    assert (column.xaxis, list(column.x[:2]), len(column.text)) == ("x2", [1.0, 1.0], 1000)
+    assert list(fig.layout.xaxis2.range) == [0, 1] and fig.layout.xaxis2.overlaying == "x"
+
+
 def test_regions_with_different_targets_get_a_target_mark_each():
     fig = league_bar_figure(
         members([0.97, 0.94], ["achieved", "behind"], targets=[0.95, 0.96]), title="t", status_labels=LABELS, target_name="目标"
     )
-    marks = [t for t in fig.data if t.type == "scatter"]
+    marks = [t for t in fig.data if t.type == "scatter" and t.name != VALUE_COLUMN_NAME]
     assert len(marks) == 1 and list(marks[0].x) == [0.95, 0.96]
 
 

@@ -437,6 +437,35 @@ def test_eta_is_the_period_itself_where_the_line_is_already_at_the_target(world)
     assert world.row("2025-06", TOWN_A, "coverage_rate", level="township")["eta"] == month_index("2025-06")
 
 
+def _slow_rise_world(world, persons_at_period: int) -> None:
+    """A township of 1,000,000 people whose coverage rises by one person a month (slope 1e-6)."""
+    world.population([("2017-12", TOWN_A, 1_000_000)])
+    months = ("2025-04", "2025-05", "2025-06")
+    world.snapshots([(p, TOWN_A, "resident", persons_at_period - 2 + i, 0, 0) for i, p in enumerate(months)])
+
+
+def test_eta_exactly_1200_months_after_the_period_is_kept(world):
+    # 0.948800 at 2025-06, +1e-6 a month: 0.95 after exactly 1200 months, i.e. 2125-06
+    _slow_rise_world(world, 948_800)
+    row = world.row("2025-06", TOWN_A, "coverage_rate", level="township")
+    assert row["eta"] == month_index("2025-06") + 1200 == month_index("2125-06")
+
+
+def test_eta_more_than_100_years_after_the_period_is_none(world):
+    # 0.948799 at 2025-06: the line reaches 0.95 after 1201 months, more than 100 years: none (metrics.md §5)
+    _slow_rise_world(world, 948_799)
+    row = world.row("2025-06", TOWN_A, "coverage_rate", level="township")
+    assert row["projected"] == pytest.approx(0.948799 + 6e-6) and row["eta"] is None
+
+
+def test_eta_of_a_nearly_flat_line_is_none_not_an_astronomical_month(world):
+    # one person more over three months in a population of 10^9: slope 5e-10 a month, crossing ~10^8 months away
+    world.population([("2017-12", TOWN_A, 1_000_000_000)])
+    world.snapshots([(p, TOWN_A, "resident", 900_000_000 + i // 2, 0, 0) for i, p in enumerate(("2025-04", "2025-05", "2025-06"))])
+    row = world.row("2025-06", TOWN_A, "coverage_rate", level="township")
+    assert row["projected"] is not None and row["eta"] is None
+
+
 def test_payment_projection_fits_only_the_months_of_the_periods_year(world):
     world.population([("2017-12", TOWN_A, 1000)])
     december = [("2025-12", TOWN_A, "resident", 1000, 0, 900)]  # last year's high: not in the fit

@@ -48,3 +48,32 @@ def test_a_card_above_100_percent_explains_its_warning_mark():
     assert shown.value == "191.5% ⚠"
     assert shown.implausible == "⚠ 超过 100%，数据不合理，请核实是否重复计算"
     assert card(row(), HISTORY, "coverage_rate", PERIOD, "zh").implausible is None
+
+
+# --------------------------------------------------------------------------- projection (issue 15 point 7)
+
+BEHIND = dict(value=0.90, status="behind", gap_pp=0.05, gap_persons=50, projected=0.93)
+LAST_MILESTONE = month_index("2035-12")
+
+
+def test_a_card_says_when_the_recent_pace_reaches_the_target():
+    shown = card(row(**BEHIND, eta=month_index("2028-03")), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE)
+    assert shown.eta_line == "按近期趋势，预计 2028-03 达标"
+
+
+def test_a_card_without_an_eta_says_the_target_cannot_be_reached_within_the_plan():
+    shown = card(row(**BEHIND, eta=pd.NA), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE)
+    assert shown.eta_line == "计划期内无法达标"
+    english = card(row(**BEHIND, eta=math.nan), HISTORY, "coverage_rate", PERIOD, "en", LAST_MILESTONE)
+    assert english.eta_line == "Cannot reach the target within the plan"
+
+
+def test_a_card_with_an_eta_after_the_last_milestone_says_the_target_cannot_be_reached_within_the_plan():
+    at_last = card(row(**BEHIND, eta=LAST_MILESTONE), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE)
+    after = card(row(**BEHIND, eta=LAST_MILESTONE + 1), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE)
+    assert (at_last.eta_line, after.eta_line) == ("按近期趋势，预计 2035-12 达标", "计划期内无法达标")
+
+
+def test_a_card_says_nothing_of_a_projection_without_one_or_once_the_target_is_reached():
+    assert card(row(**{**BEHIND, "projected": math.nan}, eta=math.nan), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE).eta_line is None
+    assert card(row(projected=0.96, eta=PERIOD), HISTORY, "coverage_rate", PERIOD, "zh", LAST_MILESTONE).eta_line is None

@@ -7,6 +7,8 @@ name, type and icon (issue 11 point 3: the rankings page had two copies of it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from present.templates import CSV_MIME, XLSX_MIME
@@ -17,7 +19,8 @@ FILE_TYPES: dict[str, tuple[str, str]] = {  # extension -> (mime type, icon)
 }
 
 
-def table_download(label: str, data: bytes, stem: str, extension: str, *, key: str) -> None:
-    """A download button for ``data`` saved as ``{stem}.{extension}`` (``csv`` or ``xlsx``); KeyError for another."""
+def table_download(label: str, data: bytes | Callable[[], bytes], stem: str, extension: str, *, key: str) -> None:
+    """A download button for ``data`` saved as ``{stem}.{extension}`` (``csv`` or ``xlsx``); KeyError for another.
+    ``data`` may be a function giving the bytes: Streamlit then builds the file only on click (a large league)."""
     mime, icon = FILE_TYPES[extension]
     st.download_button(label, data, file_name=f"{stem}.{extension}", mime=mime, icon=icon, key=key)

@@ -21,6 +21,7 @@ from data import queries, scope
 from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, database_version
 from data.report import metric_series, metrics_report
 from metrics.registry import METRIC_KEYS
+from present.region_tree import RegionTree, region_tree as build_region_tree
 from metrics.targets import TargetProblem, Targets, TargetsError, parse_targets
 from ui.session import scope_root
 
@@ -175,6 +176,17 @@ def allowed_codes() -> frozenset[str] | None:
     if scope_root() is None:
         return None
     return frozenset(regions()["code"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _region_tree(path: str, version: tuple[int, int]) -> RegionTree:
+    # A resource, not data: read-only, shared, never copied on a rerun (issue 15).
+    return build_region_tree(_regions(path, version))
+
+
+def region_tree() -> RegionTree:
+    """The sidebar's region picker lookups (:class:`present.region_tree.RegionTree`), built once per database version."""
+    return _region_tree(str(db_path()), db_version())
 
 
 def periods() -> list[int]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from metrics.periods import period_label
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
+from present.region_tree import RegionTree
 from ui import loaders
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, language, level_label, metric_label, t
 
@@ -51,21 +51,20 @@ def language_switch() -> None:
 
 def sidebar(targets: Targets) -> Selection | None:
     """Draw the selection widgets; None where the database has no data."""
-    regions = loaders.regions()
+    tree = loaders.region_tree()
     months = loaders.periods()
-    if regions.empty or not months:
+    if not tree.roots or not months:
         return None
     choices = list(reversed(months))
     period = st.sidebar.selectbox(t("sidebar.period"), choices, index=0, format_func=period_label, key="period")
 
-    region = _region_picker(regions)
-    info = regions.set_index("code").loc[region]
+    region = _region_picker(tree)
     metric = _sidebar_choice(t("sidebar.metric"), list(METRIC_KEYS), "metric", metric_label)
     selection = Selection(
         period=int(period),
         region=region,
-        region_name=str(info["name"]),
-        region_level=str(info["level"]),
+        region_name=tree.names[region],
+        region_level=tree.levels[region],
         metric=metric,
         targets=targets,
         periods=tuple(months),
@@ -74,19 +73,21 @@ def sidebar(targets: Targets) -> Selection | None:
     return selection
 
 
-def _region_picker(regions: pd.DataFrame) -> str:
-    """Root, then each level down: choose "(all)" to stay at the level above."""
-    names = regions.set_index("code")["name"].to_dict()
-    levels = regions.set_index("code")["level"].to_dict()
-    roots = regions[regions["parent_code"].isna()]["code"].tolist()
+def _region_picker(tree: RegionTree) -> str:
+    """Root, then each level down: choose "(all)" to stay at the level above.
+
+    ``tree`` is built once per database version (issue 15: not 43,000 dicts on every rerun); a
+    country (全国) root offers one level more, so a county stays within reach.
+    """
+    names, levels = tree.names, tree.levels
+    roots = list(tree.roots)
     if len(roots) > 1:
         chosen = st.sidebar.selectbox(t("sidebar.region"), roots, format_func=names.get, key="region_root")
     else:
         chosen = roots[0]
         st.sidebar.markdown(t("sidebar.region_only", name=names[chosen]))
-    for depth in range(2):  # e.g. city -> county -> township
-        kids = regions[regions["parent_code"] == chosen].sort_values("code")["code"].tolist()
-        kids = [k for k in kids if levels[k] != "village"]
+    for depth in range(tree.depth_below(chosen)):  # e.g. city -> county -> township
+        kids = list(tree.children.get(chosen, ()))
         if not kids:
             break
         picked = _sidebar_choice(

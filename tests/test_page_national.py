@@ -1,0 +1,112 @@
+"""A ministry's view (issue 15 points 4 and 5): 全国 in the sidebar, a national league a page at a time.
+
+The database has a country root (000000 全国) above a generated province with 600 townships, so a
+league of every township is longer than one page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bench import province
+from data.store import import_file
+from present.region_tree import region_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTRY = "000000"
+SHAPE = province.Shape(cities=3, counties=13, townships=600, first_period="2026-08", months=3)
+
+
+@pytest.fixture(scope="module")
+def national_db(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("national")
+    data = province.build(SHAPE)
+    regions = data.regions.copy()
+    regions.loc[regions["code"] == province.PROVINCE_CODE, "parent_code"] = COUNTRY
+    regions = pd.concat([pd.DataFrame([{"code": COUNTRY, "name": "全国", "level": "country", "parent_code": ""}]), regions])
+    paths = province.Province(regions, data.population, data.snapshots).write_csvs(root / "csv")
+    db = root / "national.duckdb"
+    for kind in ("regions", "population", "snapshots"):
+        import_file(db, kind, paths[kind])
+    return db
+
+
+@pytest.fixture(autouse=True)
+def use_national(national_db, monkeypatch):
+    monkeypatch.setenv("KUOMIAN_DB", str(national_db))
+
+
+def open_app(page: str | None = None, **sidebar) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in sidebar.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_country_root_offers_one_more_level_so_a_county_stays_within_reach():
+    regions = pd.DataFrame(
+        {
+            "code": [COUNTRY, "53", "5301", "530102", "530102001"],
+            "name": ["全国", "云南省", "昆明市", "五华区", "华山街道"],
+            "level": ["country", "province", "city", "county", "township"],
+            "parent_code": [None, COUNTRY, "53", "5301", "530102"],
+        }
+    )
+    tree = region_tree(regions)
+    assert tree.roots == (COUNTRY,) and tree.depth_below(COUNTRY) == 3 and tree.depth_below("53") == 2
+    assert tree.children[COUNTRY] == ("53",) and tree.children["530102"] == ("530102001",)
+
+
+def test_the_sidebar_shows_the_country_and_drills_down_to_a_county():
+    county = "530101"
+    at = open_app(region_level_0="53", region_level_1="5301", region_level_2=county)
+    assert any("全国" in m.value for m in at.sidebar.markdown)
+    assert at.selectbox(key="region_level_2__zh").value == county
+    assert at.session_state["selection"].region == county
+
+
+def test_the_whole_country_is_the_default_selection():
+    at = open_app()
+    assert at.session_state["selection"].region == COUNTRY
+    assert at.session_state["selection"].region_name == "全国"
+
+
+def test_a_national_township_league_is_shown_five_hundred_rows_a_page():
+    at = open_app("pages/rankings.py")
+    at.selectbox(key="rankings_level__zh").set_value("township").run()
+    assert not at.exception
+    league = at.dataframe[1].value
+    assert len(league) == 500 and league["排名"].iloc[0] == 1
+    assert any(c.value == "共 600 个地区，每页 500 个，当前第 1/2 页" for c in at.caption)
+    at.number_input(key="rankings_page").set_value(2).run()
+    second = at.dataframe[1].value
+    assert len(second) == 100 and set(second["区划代码"]).isdisjoint(league["区划代码"])
+
+
+def _heat_map_rows(at: AppTest) -> int:
+    """How many townships the trends page's heat map draws (its first trace's rows)."""
+    import json
+
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    heat = [c for c in charts if c["data"] and c["data"][0].get("type") == "heatmap"]
+    assert len(heat) == 1
+    return len(heat[0]["data"][0]["z"])
+
+
+def test_the_heat_map_of_a_national_trend_shows_five_hundred_townships_a_page():
+    at = open_app("pages/trends.py")
+    assert any(c.value == "共 600 个地区，每页 500 个，当前第 1/2 页" for c in at.caption)
+    assert _heat_map_rows(at) == 500
+    at.number_input(key="trends_heat_page").set_value(2).run()
+    assert not at.exception
+    assert any(c.value == "共 600 个地区，每页 500 个，当前第 2/2 页" for c in at.caption)
+    assert _heat_map_rows(at) == 100
