@@ -13,8 +13,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from cli.main import EXIT_OK, Refused, _aligned, _period, _plain, load_targets, to_csv
 from metrics.periods import period_label
 
@@ -42,6 +40,8 @@ def register(verbs, add_common) -> None:
 
 
 def _tasks(args: argparse.Namespace, db: Path, targets_path: Path) -> int:
+    import pandas as pd  # loaded only when the verb runs: `kuomian --help` stays light (issue 15 point 3)
+
     from data.db import connect
     from data.tasks import task_report
 
