@@ -289,7 +289,7 @@ def test_the_guard_refuses_and_records_a_request_to_an_outside_host(server, brow
 def test_the_favicon_is_served_by_the_dashboard_itself(server, pages):
     page = pages.new_page(viewport={"width": 1440, "height": 900})
     page.goto(server)
-    settle(page)
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     icon = page.locator("link[rel='shortcut icon']").get_attribute("href")
     assert icon.startswith(("/", server)), icon
@@ -297,7 +297,7 @@ def test_the_favicon_is_served_by_the_dashboard_itself(server, pages):
 
 
 # The pages of app.py's navigation, in its order, by url_path ("" is the overview).
-PAGE_PATHS = ("", "rankings", "gaps", "trends", "pool", "briefing", "targets", "data")
+PAGE_PATHS = ("", "rankings", "tasks", "gaps", "warnings", "trends", "pool", "briefing", "assessment", "ledger", "targets", "data")
 
 
 def shoot_whole(page, name: str) -> None:
@@ -326,7 +326,7 @@ def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(serv
     """Issue 11's done-when: every page at 1440 px in both languages, in tests/artifacts/ for a person to look at."""
     page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
-    settle(page)
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     for language in ("zh", "en"):
         if language == "en":
