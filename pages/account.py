@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from data import accounts
-from data.db import connect
+from data.db import DatabaseBusy, connect
 from ui import loaders
+from ui.busy import show_busy
 from ui.i18n import t
 from ui.login import auth_mode, role_label
 from ui.session import require_actor
@@ -35,5 +36,7 @@ if save:
                 accounts.change_own_password(con, actor, old, new)
         except accounts.AccountError as error:
             st.error(t("auth.account.refused", reason=str(error)), icon=":material/block:")
+        except DatabaseBusy:  # an import holds the file: said in words, never a raw lock error
+            show_busy()
         else:
             st.success(t("auth.account.saved"), icon=":material/check_circle:")

@@ -9,12 +9,14 @@ one whose name is the signed-in e-mail address.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from config.settings import get_settings
 from data import accounts
 from data.access import ROLE_LABELS, Actor
-from data.db import connect
+from data.db import DatabaseBusy, connect
 from ui import loaders, session
 from ui.i18n import language, t
 
@@ -153,8 +155,11 @@ def _log_out() -> None:
     if actor is not None:
         from data import audit
 
-        with connect(loaders.db_path(), write=True, wait_seconds=loaders.UI_WAIT_SECONDS) as con:
-            audit.record(con, actor, "logout", "")
+        try:
+            with connect(loaders.db_path(), write=True, wait_seconds=loaders.UI_WAIT_SECONDS) as con:
+                audit.record(con, actor, "logout", "")
+        except DatabaseBusy:  # an import held the file: the session ends all the same; the server log says so
+            logging.getLogger(__name__).warning("logout of %s not written to the audit log: the database was busy", actor.account)
     session.end()
     if auth_mode() == "oidc" and getattr(st.user, "is_logged_in", False):
         st.logout()
