@@ -326,7 +326,7 @@ def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(serv
     """Issue 11's done-when: every page at 1440 px in both languages, in tests/artifacts/ for a person to look at."""
     page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
-    log_in(page)
+    log_in(page, "admin", "demo-admin-2026")  # the administrator sees every page, the targets file's too
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     for language in ("zh", "en"):
         if language == "en":
