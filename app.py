@@ -53,25 +53,34 @@ def _open_overview() -> None:
     st.switch_page(overview)
 
 
-pages = [
-    overview,
-    st.Page(_open_overview, title=t("nav.overview"), url_path="overview", visibility="hidden"),
-    st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
-    st.Page("pages/tasks.py", title=t("nav.tasks"), icon=":material/assignment:", url_path="tasks"),
-    st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
-    st.Page("pages/warnings.py", title=t("warn.nav"), icon=":material/notification_important:", url_path="warnings"),
-    st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
-    st.Page("pages/pool.py", title=t("nav.pool"), icon=":material/groups:", url_path="pool"),
-    st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":material/co_present:", url_path="briefing"),
-    st.Page("pages/assessment.py", title=t("nav.assessment"), icon=":material/grading:", url_path="assessment"),
-    st.Page("pages/ledger.py", title=t("nav.ledger"), icon=":material/checklist:", url_path="ledger"),
-    st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
-    st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
-]
-pages.append(st.Page("pages/account.py", title=t("auth.nav.account"), icon=":material/person:", url_path="account"))
+page = {
+    "overview": overview,
+    "overview_link": st.Page(_open_overview, title=t("nav.overview"), url_path="overview", visibility="hidden"),
+    "rankings": st.Page("pages/rankings.py", title=t("nav.rankings"), icon=":material/leaderboard:", url_path="rankings"),
+    "tasks": st.Page("pages/tasks.py", title=t("nav.tasks"), icon=":material/assignment:", url_path="tasks"),
+    "gaps": st.Page("pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_down:", url_path="gaps"),
+    "warnings": st.Page("pages/warnings.py", title=t("warn.nav"), icon=":material/notification_important:", url_path="warnings"),
+    "trends": st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/show_chart:", url_path="trends"),
+    "pool": st.Page("pages/pool.py", title=t("nav.pool"), icon=":material/groups:", url_path="pool"),
+    "briefing": st.Page("pages/briefing.py", title=t("nav.briefing"), icon=":material/co_present:", url_path="briefing"),
+    "assessment": st.Page("pages/assessment.py", title=t("nav.assessment"), icon=":material/grading:", url_path="assessment"),
+    "ledger": st.Page("pages/ledger.py", title=t("nav.ledger"), icon=":material/checklist:", url_path="ledger"),
+    "targets": st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:", url_path="targets"),
+    "data": st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
+    "account": st.Page("pages/account.py", title=t("auth.nav.account"), icon=":material/person:", url_path="account"),
+}
 if actor.role == "admin":  # the page checks the role itself too
-    pages.append(st.Page("pages/admin.py", title=t("auth.nav.admin"), icon=":material/admin_panel_settings:", url_path="admin"))
-navigation = st.navigation(pages)
+    page["admin"] = st.Page("pages/admin.py", title=t("auth.nav.admin"), icon=":material/admin_panel_settings:", url_path="admin")
+# One section per kind of work, every page always listed: Streamlit folds a long menu behind an
+# English "View N more" button otherwise.
+SECTIONS = {
+    "navsection.progress": ("overview", "overview_link", "rankings", "gaps", "warnings", "trends"),
+    "navsection.work": ("tasks", "ledger", "assessment", "pool"),
+    "navsection.report": ("briefing",),
+    "navsection.admin": ("data", "targets", "account", "admin"),
+}
+pages = {t(section): [page[name] for name in names if name in page] for section, names in SECTIONS.items()}
+navigation = st.navigation(pages, expanded=True)
 if selection is None and navigation.url_path not in ("targets", "data", "account", "admin"):
     st.info(t("app.no_data"))
     st.stop()

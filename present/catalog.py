@@ -526,6 +526,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 # features built side by side do not edit one dictionary. Each module holds ``STRINGS``, a dict of the
 # same shape as CATALOG; a key defined twice is an error caught by tests/test_i18n.py.
 SECTION_MODULES: tuple[str, ...] = (
+    "present.catalog_nav",
     "present.catalog_deck",
     "present.catalog_edges",
     "present.catalog_approve",

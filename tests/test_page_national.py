@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.auth import logged_in
+
 from bench import province
 from data.store import import_file
 from present.region_tree import region_tree
@@ -41,7 +43,7 @@ def use_national(national_db, monkeypatch):
 
 
 def open_app(page: str | None = None, **sidebar) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "office")
     for key, value in sidebar.items():
         at.session_state[key] = value
     at.run()

@@ -178,15 +178,17 @@ def allowed_codes() -> frozenset[str] | None:
     return frozenset(regions()["code"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _region_tree(path: str, version: tuple[int, int]) -> RegionTree:
-    # A resource, not data: read-only, shared, never copied on a rerun (issue 15).
-    return build_region_tree(_regions(path, version))
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _region_tree(path: str, version: tuple[int, int], root: str | None) -> RegionTree:
+    # A resource, not data: read-only, shared, never copied on a rerun (issue 15); one per scope root,
+    # so a reporter's picker holds its own subtree only (issue 12 point 2).
+    return build_region_tree(scope.filter_regions(_regions(path, version), root))
 
 
 def region_tree() -> RegionTree:
-    """The sidebar's region picker lookups (:class:`present.region_tree.RegionTree`), built once per database version."""
-    return _region_tree(str(db_path()), db_version())
+    """The sidebar's region picker lookups (:class:`present.region_tree.RegionTree`) over the logged-in
+    account's scope, built once per database version and scope."""
+    return _region_tree(str(db_path()), db_version(), scope_root())
 
 
 def periods() -> list[int]:
