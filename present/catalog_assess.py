@@ -21,6 +21,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ledger.empty": ("还没有任务清单。请在下方导入方案的任务清单（序号、工作内容、工作目标、具体措施、完成时限、责任单位）。",
                      "No task ledger yet. Import a plan's task list below (序号, 工作内容, 工作目标, 具体措施, 完成时限, 责任单位)."),
+    "ledger.empty_scope": ("任务清单中没有涉及您辖区的任务。任务清单由领导小组办公室导入和维护。",
+                           "The task ledger holds no task concerning your area. The office imports and keeps the ledger."),
     "ledger.col.seq": ("序号", "No."),
     "ledger.col.content": ("工作内容", "Task"),
     "ledger.col.goal": ("工作目标", "Goal"),
