@@ -102,6 +102,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "assess.apart": ("未参评（不可比）", "Not assessed (not comparable)"),
     "assess.parts": ("各项得分", "Points by indicator"),
     "assess.no_data": ("无数据", "no data"),
+    "assess.none_scored": ("本级没有参评地区：各地区均不可比，原因见下方“未参评”。", "No region of this level is assessed: none is comparable; the reasons are under 'not assessed' below."),
+    "rewards.none_paid": ("尚无地区完成任务，暂无奖补；未完成的地区见下方。", "No region has met its task yet, so no reward; those not done are listed below."),
     "assess.no_data_rule": ("无数据的指标：{rule}", "Indicators without data: {rule}"),
     "assess.download": ("下载考核表（Excel）", "Download the assessment workbook (Excel)"),
     "assess.sheet_rules": ("评分规则", "Scoring rule"),
