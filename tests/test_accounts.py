@@ -240,6 +240,7 @@ def test_a_reporter_cannot_roll_back_the_offices_import_of_its_own_township(db, 
     assert str(refused.value) == (
         f"import {result.import_id} was made by office, not by you (wanshui); the office may roll it back"
     )
+    assert refused.value.text("zh") == f"导入 {result.import_id} 由 office 导入，不是您（wanshui）；请由领导小组办公室撤销"
 
 
 def test_a_reporter_cannot_roll_back_its_submission_once_approved(db, tmp_path, clock):
