@@ -348,3 +348,16 @@ def test_user_passwd_asks_twice_without_echo_and_refuses_two_different_passwords
     status, out, err = run(capsys, "--db", db, "user", "passwd", "wang")
     assert (status, out, err) == (1, "", "the two passwords differ; nothing changed\n")
     assert login(db, "wang", "correct horse").reason is None
+
+
+def test_user_add_without_a_terminal_or_a_password_on_stdin_is_refused_in_one_line(db, capsys, monkeypatch, clock):
+    def no_terminal(prompt: str = "") -> str:
+        raise EOFError  # getpass on an empty, non-terminal standard input
+
+    monkeypatch.setattr("getpass.getpass", no_terminal)
+    status, out, err = run(capsys, "--db", db, "user", "add", "zhao", "--role", "viewer")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1].endswith(
+        "no password given (standard input ended); type it at a terminal or use --password-stdin; nothing changed"
+    )
+    assert rows_of(db, "SELECT COUNT(*) FROM accounts WHERE account = 'zhao'") == [(0,)]
