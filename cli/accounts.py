@@ -79,8 +79,12 @@ def _password(args: argparse.Namespace) -> str:
         if not password:
             raise Refused("--password-stdin: standard input held no password")
         return password
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
+    try:
+        first = getpass.getpass("password: ")
+        again = getpass.getpass("again: ")
+    except EOFError:  # no terminal and nothing on stdin (a script, cron): said, not a traceback
+        raise Refused("no password given (standard input ended); type it at a terminal or use --password-stdin; nothing changed") from None
+    if again != first:
         raise Refused("the two passwords differ; nothing changed")
     return first
 

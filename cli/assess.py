@@ -160,6 +160,8 @@ def assess_command(args: argparse.Namespace, db: Path, targets_path: Path) -> in
         raise Refused(f"{targets_path}: no assessment: section; write the scoring scheme first (see config/targets.yaml)")
     tx = Texts("zh")
     levels = [args.level] if args.level else ["county", "township"]
+    if args.period is not None and not 12 * args.year + 1 <= args.period <= 12 * args.year + 12:
+        raise Refused(f"--period {period_label(args.period)}: not a month of --year {args.year} (the assessment scores one year)")
     with connect(db) as con:
         period = assessment_period(con, args.year, args.period)
         if period is None:

@@ -298,6 +298,14 @@ def check(con: duckdb.DuckDBPyConnection | None, kind: Kind, table: pd.DataFrame
     """
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    if table.empty:  # a bare template, or only 合计/footer lines: nothing to read, said rather than a 0-row import
+        problems.append(
+            Problem(
+                1, "file",
+                "has no data rows under its header (an unfilled template, or only total and footer lines); fill in the rows and import it again",
+                "表头下没有数据行（空白模板，或只有合计行、表尾）；请填写数据后重新导入",
+            )
+        )
     absent = [c for c in kind.optional if c in kind.columns and c not in table.columns]
     if absent:  # an optional column the file leaves out reads as empty
         table = table.assign(**{column: "" for column in absent})

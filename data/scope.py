@@ -76,18 +76,31 @@ def import_problems(con: duckdb.DuckDBPyConnection | None, actor: Actor | None, 
             problems.append(
                 Problem(int(row), "region_code", f"{code} is outside your area {area}", f"{code} 不在您的管辖范围 {area} 内")
             )
+        elif kind == "tasks" and code == area:  # issue 13 point 3: the city tasks the counties, a county its townships
+            problems.append(
+                Problem(
+                    int(row), "region_code",
+                    f"{code} is your own area: its task is given by the level above, not by you",
+                    f"{code} 是您本级的区划：其任务由上级下达，不能自行导入",
+                )
+            )
     return problems
 
 
-def rollback_problem(con: duckdb.DuckDBPyConnection, actor: Actor | None, import_id: int, kind: str) -> str | None:
-    """Why ``actor`` may not roll back ``import_id`` (of ``kind``), or None where it may: a viewer never,
-    a reporter only an import whose rows (written and replaced) all lie in its area."""
+def rollback_problem(con: duckdb.DuckDBPyConnection, actor: Actor | None, import_id: int, kind: str) -> tuple[str, str] | None:
+    """Why ``actor`` may not roll back ``import_id`` (of ``kind``), as (English, Chinese), or None where it may: a viewer never;
+    a reporter never the region list or the task ledger (the office keeps both), and otherwise only an
+    import whose rows (written and replaced) all lie in its area, that it made itself (or a submission it
+    reviews, issue 12 point 3: a return rolls back) and that nobody has approved yet. Issue 12 point 2:
+    a reporter does not undo the office's corrections nor its own figures once the level above approved them."""
     if actor is None or actor.role in ("admin", "office"):
         return None
     if actor.role == "viewer" or actor.region_code is None:
-        return f"your role ({actor.role}) may not roll back imports"
+        return f"your role ({actor.role}) may not roll back imports", f"您的角色（{actor.role}）不能撤销导入"
     if kind == "regions":
-        return "a reporter may not roll back a region list"
+        return "a reporter may not roll back a region list", "填报账号不能撤销区划表的导入，由领导小组办公室撤销"
+    if kind == "ledger":
+        return "a reporter may not roll back the task ledger; the office keeps it", "填报账号不能撤销任务清单的导入：任务清单由领导小组办公室维护"
     allowed = subtree(con, actor.region_code)
     codes = [
         row[0]
@@ -100,5 +113,55 @@ def rollback_problem(con: duckdb.DuckDBPyConnection, actor: Actor | None, import
     outside = [code for code in codes if code not in allowed]
     if outside:
         shown = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
-        return f"import {import_id} has rows outside your area {actor.region_code} ({shown}); the office may roll it back"
+        shown_zh = "、".join(outside[:5]) + (f" 等 {len(outside)} 个" if len(outside) > 5 else "")
+        return (
+            f"import {import_id} has rows outside your area {actor.region_code} ({shown}); the office may roll it back",
+            f"导入 {import_id} 含有您的管辖范围 {actor.region_code} 以外的行（{shown_zh}）；请由领导小组办公室撤销",
+        )
+    from data import approval  # data.approval imports the store, which imports this module
+
+    reviews = approval.submissions(con)
+    reviews = reviews[reviews["import_id"] == import_id]
+    approved = reviews[reviews["status"] == "approved"]
+    if not approved.empty:
+        reviewer = approved["reviewer"].iloc[0]
+        return (
+            f"import {import_id} was approved by {reviewer}; the office may roll it back",
+            f"导入 {import_id} 已由 {reviewer} 审核通过；请由领导小组办公室撤销",
+        )
+    author = entry_author(con, import_id)
+    if author == actor.account:
+        return None
+    pending = reviews[reviews["status"] == "submitted"]
+    if not pending.empty and all(approval.may_review(con, actor, str(code)) for code in pending["region_code"]):
+        return None  # the level above returning (or withdrawing) its township's submission
+    return (
+        f"import {import_id} was made by {author or 'another account'}, not by you ({actor.account}); the office may roll it back",
+        f"导入 {import_id} 由 {author or '其他账号'} 导入，不是您（{actor.account}）；请由领导小组办公室撤销",
+    )
+
+
+def entry_author(con: duckdb.DuckDBPyConnection, entry: int) -> str | None:
+    """The account that made history entry ``entry`` (an import, a rollback or the undoing of one), from
+    the audit log (issue 12 point 4); None where the log does not say (the demo, a database older than the log)."""
+    import json
+
+    has = con.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'audit_log'").fetchone()[0]
+    if not has:
+        return None
+    rows = con.execute(
+        "SELECT account, action, detail FROM audit_log WHERE action IN ('import', 'rollback') AND detail LIKE ? ORDER BY entry_id",
+        [f"%{int(entry)}%"],
+    ).fetchall()
+    for account, action, detail in rows:
+        try:
+            fields = json.loads(detail)
+        except ValueError:
+            continue
+        if not isinstance(fields, dict):
+            continue
+        if action == "import" and fields.get("import_id") == entry:
+            return str(account)
+        if action == "rollback" and (fields.get("entry") == entry or ("undoes_rollback_of" in fields and fields.get("import_id") == entry)):
+            return str(account)
     return None

@@ -20,7 +20,15 @@ from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
-    pass
+    """A rollback refused, with the reason in English (``str``) and, where known, in Chinese (``text("zh")``)."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, language: str = "en") -> str:
+        """The reason in ``language`` ("zh" or "en"); English where no Chinese was given."""
+        return self.zh if language == "zh" and self.zh else str(self)
 
 
 class RollbackLocked(RollbackRefused):
@@ -258,7 +266,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     kind, source, rolled_back_at, undoes = record
     refused = scope.rollback_problem(con, actor, import_id, kind)
     if refused:
-        raise RollbackRefused(refused)
+        raise RollbackRefused(*refused)
     actor = actor or cli_actor()
     if rolled_back_at is not None:
         by = con.execute(

@@ -35,19 +35,23 @@ names = region_names()
 
 level = st.radio(t("assess.col.level"), levels, format_func=lambda lv: level_text(lv, tx), horizontal=True, key="assess_level")
 table = score_table(result, level, scheme, tx)
-st.dataframe(
-    table.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v), hide_index=True, width="stretch"
-)  # two decimals, as the workbook and `kuomian assess` print them
+if table.empty:  # every region apart (not comparable): said in Chinese, not Streamlit's English "empty"
+    st.info(t("assess.none_scored"), icon=":material/info:")
+else:
+    st.dataframe(
+        table.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v), hide_index=True, width="stretch"
+    )  # two decimals, as the workbook and `kuomian assess` print them
 st.caption(rule_notes(scheme, tx)[1])  # what an indicator without data does
 
 red, black = red_black_tables(result, level, scheme, tx)
-left, right = st.columns(2)
-with left:
-    st.subheader(t("assess.red", n=len(red)))
-    st.dataframe(red, hide_index=True, width="stretch")
-with right:
-    st.subheader(t("assess.black", n=len(black)))
-    st.dataframe(black, hide_index=True, width="stretch")
+if len(table):  # no list to draw where nobody is assessed
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("assess.red", n=len(red)))
+        st.dataframe(red, hide_index=True, width="stretch")
+    with right:
+        st.subheader(t("assess.black", n=len(black)))
+        st.dataframe(black, hide_index=True, width="stretch")
 
 if len(table):
     st.subheader(t("assess.parts"))
@@ -81,7 +85,10 @@ if reward is not None and targets.rewards is not None:
     st.caption(("；" if tx.language == "zh" else "; ").join(tier_lines(targets.rewards, tx)))
     paid, never = reward_tables(reward, names, tx)
     st.markdown(f"**{rewards_total_line(reward, tx)}**")
-    st.dataframe(paid, hide_index=True, width="stretch")
+    if paid.empty:
+        st.caption(t("rewards.none_paid"))
+    else:
+        st.dataframe(paid, hide_index=True, width="stretch")
     with st.expander(f"{t('rewards.never')}（{len(never)}）"):
         st.dataframe(never, hide_index=True, width="stretch")
 

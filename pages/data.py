@@ -237,7 +237,7 @@ def rollback_form(active: pd.DataFrame) -> None:
     except RollbackLocked as locked:  # a closed month (issue 12, point 3)
         st.error(locked.text(language()), icon=":material/lock:")
     except RollbackRefused as refused:
-        st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
+        st.error(t("data.rollback_refused", reason=refused.text(language())), icon=":material/block:")
     else:
         st.session_state[LAST_ROLLBACK_KEY] = view.rollback_summary(active, chosen)
         st.session_state.pop(LAST_IMPORT_KEY, None)

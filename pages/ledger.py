@@ -28,8 +28,8 @@ if "ledger_flash" in st.session_state:  # what the last save did, said after the
 
 all_tasks = tasks()
 names = region_names()
-if all_tasks.empty:
-    st.info(t("ledger.empty"))
+if all_tasks.empty:  # the office is invited to import; anyone else sees the tasks of its area only (ui.loaders_assess.tasks)
+    st.info(t("ledger.empty") if actor().is_office else t("ledger.empty_scope"))
 else:
     st.caption(caption(all_tasks, day, tx))
     shown = with_status(all_tasks, day)

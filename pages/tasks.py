@@ -49,7 +49,10 @@ else:
     )
     if view.figure is not None:
         st.plotly_chart(view.figure, config=chart_config(file_stem(region_name, kind_label(kind, lang), month)), key="tasks_chart")
-    st.dataframe(view.display, hide_index=True, width="stretch", placeholder="—", key="tasks_table")
+    if view.display.empty:  # a township: no sub-region to list (Streamlit would print an English "empty")
+        st.caption(t("overview.no_children"))
+    else:
+        st.dataframe(view.display, hide_index=True, width="stretch", placeholder="—", key="tasks_table")
     st.download_button(
         t("tasks.download_table"),
         data=xlsx_bytes(view.export, sheet=kind_label(kind, "zh"), number_formats={view.export.columns[2]: PERSONS_FORMAT, view.export.columns[3]: PERSONS_FORMAT, view.export.columns[4]: "0.0%", view.export.columns[5]: PERSONS_FORMAT}),

@@ -231,6 +231,49 @@ def test_a_reporter_rolls_back_its_own_import_and_the_log_says_so(db, tmp_path, 
     assert log(db)[-1][:5] == ("xuanwei", "reporter", "10.0.0.8", "rollback", XUANWEI)
 
 
+def test_a_reporter_cannot_roll_back_the_offices_import_of_its_own_township(db, tmp_path, clock):
+    upload = tmp_path / "office.csv"
+    upload.write_text(SNAPSHOTS + "2026-11,530381001,城乡居民,100,10,50\n", encoding="utf-8")
+    result = import_file(db, "snapshots", upload, actor=Actor("office", "office"))
+    with connect(db, write=True) as con, pytest.raises(RollbackRefused) as refused:
+        rollback(con, result.import_id, actor=Actor("wanshui", "reporter", "530381001"))
+    assert str(refused.value) == (
+        f"import {result.import_id} was made by office, not by you (wanshui); the office may roll it back"
+    )
+    assert refused.value.text("zh") == f"导入 {result.import_id} 由 office 导入，不是您（wanshui）；请由领导小组办公室撤销"
+
+
+def test_a_reporter_cannot_roll_back_its_submission_once_approved(db, tmp_path, clock):
+    from data import approval
+
+    upload = tmp_path / "own.csv"
+    upload.write_text(SNAPSHOTS + "2026-11,530381001,城乡居民,100,10,50\n", encoding="utf-8")
+    town = Actor("wanshui", "reporter", "530381001")
+    result = import_file(db, "snapshots", upload, actor=town)
+    with connect(db, write=True) as con:
+        approval.approve(con, result.import_id, Actor("xuanwei", "reporter", XUANWEI))
+        with pytest.raises(RollbackRefused) as refused:
+            rollback(con, result.import_id, actor=town)
+    assert str(refused.value) == f"import {result.import_id} was approved by xuanwei; the office may roll it back"
+
+
+def test_a_reporter_cannot_roll_back_the_task_ledger_and_gets_a_sentence_not_a_database_error(db, clock):
+    (ledger_import,) = rows_of(db, "SELECT MAX(import_id) FROM imports WHERE kind = 'ledger'")[0]
+    with connect(db, write=True) as con, pytest.raises(RollbackRefused) as refused:
+        rollback(con, ledger_import, actor=Actor("xuanwei", "reporter", XUANWEI))
+    assert str(refused.value) == "a reporter may not roll back the task ledger; the office keeps it"
+
+
+def test_a_reporter_may_not_import_the_task_of_its_own_region(db, tmp_path, clock):
+    upload = tmp_path / "tasks.csv"
+    upload.write_text("year,region_code,task_kind,task\n2026,530381,new_insured,1\n2026,530381001,new_insured,5\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_file(db, "tasks", upload, actor=Actor("xuanwei", "reporter", XUANWEI))
+    assert str(refused.value) == (
+        f"{upload}:2: region_code: 530381 is your own area: its task is given by the level above, not by you"
+    )
+
+
 def test_the_scope_of_a_county_is_its_subtree_with_the_county_as_its_root(db):
     with connect(db) as con:
         from data import queries
@@ -305,3 +348,16 @@ def test_user_passwd_asks_twice_without_echo_and_refuses_two_different_passwords
     status, out, err = run(capsys, "--db", db, "user", "passwd", "wang")
     assert (status, out, err) == (1, "", "the two passwords differ; nothing changed\n")
     assert login(db, "wang", "correct horse").reason is None
+
+
+def test_user_add_without_a_terminal_or_a_password_on_stdin_is_refused_in_one_line(db, capsys, monkeypatch, clock):
+    def no_terminal(prompt: str = "") -> str:
+        raise EOFError  # getpass on an empty, non-terminal standard input
+
+    monkeypatch.setattr("getpass.getpass", no_terminal)
+    status, out, err = run(capsys, "--db", db, "user", "add", "zhao", "--role", "viewer")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1].endswith(
+        "no password given (standard input ended); type it at a terminal or use --password-stdin; nothing changed"
+    )
+    assert rows_of(db, "SELECT COUNT(*) FROM accounts WHERE account = 'zhao'") == [(0,)]

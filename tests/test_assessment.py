@@ -205,3 +205,13 @@ def test_assessment_workbook_figures_equal_what_kuomian_assess_prints(demo_copy,
     rule = book["评分规则"]
     assert [c.value for c in rule[3]] == ["指标", "权重", "计分规则"]
     assert rule["A4"].value == "参保率目标完成"
+
+
+def test_an_assessment_month_outside_its_year_is_refused_in_one_line_not_a_traceback(demo_copy, capsys):
+    from pathlib import Path
+
+    db = demo_copy("assess-cli-period")
+    targets = Path(__file__).resolve().parent.parent / "config" / "targets.yaml"
+    status, out, err = run(capsys, "--db", db, "--targets", targets, "assess", "--year", "2026", "--period", "2027-01")
+    assert (status, out) == (1, "")
+    assert err == "--period 2027-01: not a month of --year 2026 (the assessment scores one year)\n"

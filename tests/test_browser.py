@@ -317,6 +317,10 @@ def shoot_whole(page, name: str) -> None:
 def open_page(page, path: str) -> None:
     """Go to the page at ``path`` through the sidebar's navigation (the session, and its language, stay)."""
     link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]') if path else page.locator('[data-testid="stSidebarNav"] a').first
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')  # past ten pages Streamlit folds the rest away
+    if not link.count() and more.count():
+        more.first.click()
+        link.wait_for(timeout=10_000)
     link.click()
     settle(page)
     page.wait_for_timeout(1000)  # charts draw after the run ends

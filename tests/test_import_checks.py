@@ -521,3 +521,22 @@ def test_population_below_the_insured_of_its_subtree_is_warned_after_the_import_
         f"warning: {population}:3: required: 530102001 (华山街道): 1400 required is less than the 1500 insured in all"
         " schemes in its subtree at 2026-10; accepted, check the figure\n"
     )
+
+
+# --------------------------------------------------------------------------- files without a data row
+
+
+NO_ROWS = (
+    "file: has no data rows under its header (an unfilled template, or only total and footer lines);"
+    " fill in the rows and import it again"
+)
+
+
+def test_a_file_with_a_header_and_no_data_row_is_refused_not_imported_as_zero_rows(capsys, db, tmp_path):
+    file = snapshot(tmp_path)
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:1: {NO_ROWS}"]
+
+
+def test_a_file_whose_only_row_is_a_total_is_refused_not_imported_as_zero_rows(capsys, db, tmp_path):
+    file = snapshot(tmp_path, ["合计", "", "", "900", "300", "500"])
+    assert refused(capsys, db, "snapshots", file) == [f"{file}:1: {NO_ROWS}"]

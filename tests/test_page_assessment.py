@@ -42,3 +42,15 @@ def test_assessment_page_shows_the_scores_the_engine_gives(demo_db, monkeypatch)
     assert "无数据" not in shown["任务完成率"].tolist()
     assert at.subheader[0].value == "红榜（前 3 名）"
     assert at.dataframe[1].value["区划"].tolist() == expected["区划"].head(3).tolist()
+
+
+def test_a_county_whose_townships_are_all_apart_is_told_so_in_chinese_with_no_empty_tables(demo_db, monkeypatch):
+    # 宣威市 (530381) reports some schemes itself in the demo: none of its townships is comparable
+    monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "reporter", "530381", "xuanwei")
+    at.run()
+    at.switch_page("pages/assessment.py").run()
+    assert not at.exception, at.exception
+    assert "本级没有参评地区：各地区均不可比，原因见下方“未参评”。" in [info.value for info in at.info]
+    assert "尚无地区完成任务，暂无奖补；未完成的地区见下方。" in [caption.value for caption in at.caption]
+    assert [frame.value.empty for frame in at.dataframe].count(True) == 0

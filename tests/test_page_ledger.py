@@ -64,3 +64,13 @@ def test_crossing_off_on_the_page_is_saved_with_its_history(demo_db, monkeypatch
         ("test-office", "note", "差 1.2 个百分点", "参保率达到 95.1%"),
         ("test-office", "done_on", None, "2026-12-01"),
     ]
+
+
+def test_a_reporter_whose_area_no_task_concerns_is_told_so_not_invited_to_import(demo_db, monkeypatch):
+    monkeypatch.setenv("KUOMIAN_DB", str(demo_db))
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "reporter", "530381001", "xuanwei-town")
+    at.run()
+    at.switch_page("pages/ledger.py").run()
+    assert not at.exception, at.exception
+    assert "任务清单中没有涉及您辖区的任务。任务清单由领导小组办公室导入和维护。" in [info.value for info in at.info]
+    assert not any(info.value.startswith("还没有任务清单") for info in at.info)

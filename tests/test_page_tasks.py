@@ -177,3 +177,12 @@ def test_the_proposal_exported_as_xlsx_lands_through_the_data_pages_upload(demo_
     with connect(path) as con:
         held = dict(con.execute("SELECT region_code || task_kind, task FROM tasks WHERE region_code LIKE '530325%' AND region_code <> '530325'").fetchall())
     assert held == {f"{r.region_code}{r.task_kind}": int(r.task) for r in proposal.itertuples() if r.task is not None and r.task == r.task}
+
+
+def test_a_township_page_says_it_has_no_sub_region_in_chinese_not_an_empty_english_table(demo_db):
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "reporter", "530381001", "xuanwei-town")
+    at.run()
+    at.switch_page("pages/tasks.py").run()
+    assert not at.exception
+    assert [frame.key for frame in at.dataframe if getattr(frame, "key", None) == "tasks_table"] == []
+    assert "没有下级地区。" in [caption.value for caption in at.caption]

@@ -27,7 +27,17 @@ def test_xsrf_protection_is_on():
 
 
 def test_error_details_are_hidden_from_users():
-    assert CONFIG["client"]["showErrorDetails"] is False
+    assert CONFIG["client"]["showErrorDetails"] == "none"  # false would be Streamlit's "stacktrace": paths and code shown
+
+
+def test_streamlit_reads_the_error_details_setting_as_no_traceback_and_no_exception_type():
+    from streamlit import config as streamlit_config
+
+    streamlit_config.set_option("client.showErrorDetails", CONFIG["client"]["showErrorDetails"])
+    try:
+        assert streamlit_config.get_option("client.showErrorDetails") == streamlit_config.ShowErrorDetailsConfigOptions.NONE.value
+    finally:
+        streamlit_config.set_option("client.showErrorDetails", "full")
 
 
 def test_usage_statistics_go_nowhere():

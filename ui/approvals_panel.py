@@ -120,7 +120,7 @@ def _write(act, done: str) -> None:
     except (approval.ApprovalRefused, RollbackLocked) as refused:
         st.error(refused.text(language()), icon=":material/block:")
     except RollbackRefused as refused:
-        st.error(t("data.rollback_refused", reason=str(refused)), icon=":material/block:")
+        st.error(t("data.rollback_refused", reason=refused.text(language())), icon=":material/block:")
     else:
         st.session_state[DONE_KEY] = done
         st.session_state[ROUND_KEY] += 1
