@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from data import queries
+from data import checks, queries
 from data.report import in_force, metric_series, metrics_report
 from metrics.targets import Targets
 from metrics.timeliness import DEFAULT_DUE_DAY
@@ -139,6 +139,7 @@ def warnings_report(
         overpaid=overpaid(con, listed_codes, period),
         pool=totals,
         timeliness=days_late(con, listed_codes, period, targets.due_day),
+        today=checks.today(),  # a report not yet due is not missing
     )
     if "reported_above" in report and not facts.empty:
         notes = report.set_index(["region_code", "metric"])["reported_above"].to_dict()

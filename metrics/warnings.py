@@ -18,7 +18,9 @@ are this module's. The rules (docs/metrics.md, "Warnings"):
 - ``implausible``: a rate above 100% (beyond 1e-9), or (``payment_rate``) snapshot rows at *t* in the
   subtree whose ``paid`` exceeds ``insured − receiving`` (metrics.md §2, "implausible input").
 - ``missing_report`` (whole region, no metric): ``completeness`` < 1 — some region of the subtree with
-  a population row has no snapshot row at *t* (carried rows do not count; metrics.md §3).
+  a population row has no snapshot row at *t* (carried rows do not count; metrics.md §3) — once the
+  month's report is due: not before ``reporting.due_day`` of *t* + 1 has passed (a report not yet due
+  is not missing; the timeliness rule, issue 13 point 2).
 - ``carried_again`` (whole region): some (region, scheme) of the subtree counts at *t* through a row
   ``carried_months`` or more months old: carried forward that many months in a row.
 - ``pool_short`` (``coverage_rate``): ``pool_sufficiency`` < ``pool_sufficiency_below``.
@@ -32,12 +34,14 @@ region code, metric.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from metrics.registry import METRIC_KEYS, counts_year_to_date
+from metrics.timeliness import due_date
 from metrics.targets import Targets
 from metrics.targets_warnings import SEVERITIES, TRIGGERS, WarningRules
 
@@ -129,6 +133,7 @@ def warning_facts(
     pool: pd.DataFrame | None = None,
     timeliness: pd.DataFrame | None = None,
     rules: WarningRules | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Every warning that fires for the regions of ``report``, one row per (region, metric, trigger),
     columns :data:`FACT_COLUMNS`, ordered most severe first.
@@ -143,6 +148,8 @@ def warning_facts(
       (``metrics.pool`` output, group empty).
     - ``timeliness``: ``region_code, days_late``; None or without ``days_late``: no ``late_report``.
     - ``rules``: the targets file's ``warnings:`` section (default: ``targets.warnings``).
+    - ``today``: the day the list is made; ``missing_report`` waits until the month's report is past due
+      (``metrics.timeliness.due_date`` with ``targets.due_day``). None: no due-day check.
     """
     rules = rules or targets.warnings
     if report.empty:
@@ -217,9 +224,10 @@ def warning_facts(
             base.update(value=_num(rep["value"].iloc[0]), comparable=bool(rep["comparable"].iloc[0]) if "comparable" in rep else True)
         add(base, "implausible", overpaid_rows=count, overpaid_persons=persons)
 
+    past_due = today is None or today > due_date(period, targets.due_day)
     for code, row in first_of_region.items():
         completeness = _num(row.get("completeness"))
-        if completeness is not None and completeness < 1 - TOLERANCE:
+        if past_due and completeness is not None and completeness < 1 - TOLERANCE:
             add(_region_base(row, period), "missing_report", completeness=completeness)
 
     if carried is not None:

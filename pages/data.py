@@ -121,8 +121,9 @@ def upload_tab() -> None:
     )
     st.caption(t(f"data.columns.{kind}"))
     st.caption(view.upload_note(language()))
-    if not actor.can_write:  # told here; refused in the import path whatever the page shows (data.scope)
+    if not actor.can_write:  # told here, and no form to fill; refused in the import path all the same (data.scope)
         st.info(t("auth.read_only"), icon=":material/visibility:")
+        return
     uploaded = st.file_uploader(
         t("data.file"),
         type=list(view.UPLOAD_TYPES),

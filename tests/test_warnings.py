@@ -184,6 +184,17 @@ def test_missing_report(world):
     assert reason(county, "zh") == "报送完整率 50.0%：下辖单位有的本月未报送，合计数偏低"
 
 
+def test_missing_report_waits_until_the_report_is_due(world, monkeypatch):
+    """A report not yet due is not missing: 2026-03's report is due 2026-04-10 (the default due day), so
+    on the 10th B's absent report is no warning, on the 11th it is (issues 13 points 1 and 2)."""
+    world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])
+    world.snapshots(resident(TOWN_A, {"2026-03": 960}))
+    monkeypatch.setenv("KUOMIAN_TODAY", "2026-04-10")
+    assert warnings_of(world, "2026-03").query("trigger == 'missing_report'").empty
+    monkeypatch.setenv("KUOMIAN_TODAY", "2026-04-11")
+    assert warnings_of(world, "2026-03").query("trigger == 'missing_report'")["region_code"].tolist() == [TOWN_B]
+
+
 def test_carried_again(world):
     # A's last report is 2026-01: carried at 2026-02 (first month: no warning), again at 2026-03
     world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])

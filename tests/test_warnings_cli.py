@@ -27,6 +27,7 @@ def world(tmp_path: Path, monkeypatch) -> tuple[World, Path]:
     world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)])
     monkeypatch.setenv("KUOMIAN_NOW", "2026-04-08T09:00:00")  # the 2026-03 reports arrive on time
     world.snapshots(resident(TOWN_A, dict.fromkeys(MONTHS, 900)) + resident(TOWN_B, {"2026-02": 950}))
+    monkeypatch.setenv("KUOMIAN_TODAY", "2026-04-20")  # the list is made after the 2026-03 reports were due
     targets = tmp_path / "targets.yaml"
     targets.write_text(textwrap.dedent(TARGETS), encoding="utf-8")
     return world, targets
