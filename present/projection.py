@@ -48,10 +48,16 @@ def eta_text(eta: object, last_by: int | None, language: str) -> str:
 def eta_line(row: "pd.Series", last_by: int | None, language: str) -> str | None:
     """The projection's sentence for a report ``row`` (``projected``, ``eta``, ``target``,
     ``status``): None where there is no projection (fewer than three values), no target or the
-    target is already reached; else when the line reaches it, or 计划期内无法达标."""
+    target is already reached; else when the line reaches it, "the trend is there, the figure is not"
+    where that month is the report's own, or 计划期内无法达标."""
     projected, target, status = row.get("projected"), row.get("target"), row.get("status")
     if projected is None or pd.isna(projected) or target is None or pd.isna(target) or status == "achieved":
         return None
     if not within_plan(row.get("eta"), last_by):
         return text("scale.eta_unreachable", language)
+    period = row.get("period")
+    if period is not None and not pd.isna(period) and int(row["eta"]) <= int(period):
+        # the fitted line is at the target already, the month's figure is not: "reaches it in <this month>"
+        # would read as if it had (seen on the demo's payment-rate card, 79.2% against 80%)
+        return text("scale.eta_now", language)
     return text("scale.eta_line", language, eta=format_month(int(row["eta"])))
