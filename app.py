@@ -71,7 +71,9 @@ pages = [
 pages.append(st.Page("pages/account.py", title=t("auth.nav.account"), icon=":material/person:", url_path="account"))
 if actor.role == "admin":  # the page checks the role itself too
     pages.append(st.Page("pages/admin.py", title=t("auth.nav.admin"), icon=":material/admin_panel_settings:", url_path="admin"))
-navigation = st.navigation(pages)
+# expanded: every page listed; Streamlit folds all but 10 under "View 3 more" (in English), which hid
+# 数据 (where a township reports and its county approves) and 我的账号 (where a demo password is changed)
+navigation = st.navigation(pages, expanded=True)
 if selection is None and navigation.url_path not in ("targets", "data", "account", "admin"):
     st.info(t("app.no_data"))
     st.stop()
