@@ -11,19 +11,20 @@ On a real ``streamlit run`` over a copy of the demo database with the demo accou
    new upload for that month is refused with the lock named.
 
 Every page is opened behind ``tests.test_browser``'s guard (no request leaves this machine), each step
-is photographed into tests/artifacts/story-*.png, and at the end the audit log, read through a
+is photographed whole into tests/artifacts/story-*.png, and at the end the audit log, read through a
 read-only connection, holds the logins, the import, the approval and the lock with their accounts.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from data.db import connect
 from metrics.periods import period_label
-from tests.test_browser import browser, demo_db, expect, log_in, pages, server, settle, shoot  # noqa: F401 - the fixtures
+from tests.test_browser import browser, demo_db, expect, log_in, pages, server, settle, shoot_whole  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -90,21 +91,21 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
     log_in(page, TOWN, TOWN_PASSWORD)
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"已登录：{TOWN}", timeout=WAIT)
     open_data_page(page)
-    shoot(page, "story-1-town-data-page")
+    shoot_whole(page, "story-1-town-data-page")
     upload(page, "wanshui.csv", csv)
     expect(main(page).get_by_text("检查通过：可以导入", exact=False).first).to_be_visible(timeout=WAIT)
-    shoot(page, "story-2-town-preview")
+    shoot_whole(page, "story-2-town-preview")
     main(page).get_by_role("button", name="确认导入").click()
     settle(page)
     done = main(page).locator('[data-testid="stAlertContentSuccess"]').filter(has_text="已导入 #")
     expect(done).to_contain_text("wanshui.csv", timeout=WAIT)
-    shoot(page, "story-3-town-imported")
+    shoot_whole(page, "story-3-town-imported")
     with connect(demo_db) as con:  # read-only
         import_id = con.execute("SELECT max(import_id) FROM imports WHERE source = 'wanshui.csv'").fetchone()[0]
     expect(done).to_contain_text(f"已导入 #{import_id}（参保缴费快照，wanshui.csv）")
     open_tab(page, "审核与锁定")
     expect(main(page)).to_contain_text("已提交待审核 1 个", timeout=WAIT)
-    shoot(page, "story-4-town-status-submitted")
+    shoot_whole(page, "story-4-town-status-submitted")
     log_out(page)
 
     # 2. the county reporter approves it
@@ -114,13 +115,13 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
     waiting = 'input[role="combobox"][aria-label="待审核的填报"]'
     expect(main(page).locator(waiting)).to_be_visible(timeout=WAIT)
     expect(main(page).locator(waiting)).to_have_value(f"导入 {import_id}：{TOWN_CODE} 宛水街道 {month}（{TOWN}，wanshui.csv）")
-    shoot(page, "story-5-county-waiting")
+    shoot_whole(page, "story-5-county-waiting")
     main(page).get_by_role("button", name="审核通过").click()
     settle(page)
     expect(main(page).locator('[data-testid="stAlertContentSuccess"] p')).to_have_text(f"已审核通过导入 {import_id}", timeout=WAIT)
     expect(main(page)).to_contain_text("没有待您审核的填报")
     expect(main(page)).to_contain_text("已通过 1 个")
-    shoot(page, "story-6-county-approved")
+    shoot_whole(page, "story-6-county-approved")
     log_out(page)
 
     # 3. the office locks the month
@@ -136,16 +137,19 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
     lock = main(page).locator('[data-testid="stAlertContentWarning"]').filter(has_text="已锁定：")
     expect(lock).to_contain_text(f"{month} 已锁定：{OFFICE} 于", timeout=WAIT)
     expect(lock).to_contain_text(f"（{LOCK_REASON}）")
-    shoot(page, "story-7-office-locked")
+    shoot_whole(page, "story-7-office-locked")
 
     # ... and the locked month takes no upload
     open_tab(page, "上传导入")
     upload(page, "wanshui-again.csv", csv)
     expect(main(page).locator('[data-testid="stAlertContentError"]')).to_contain_text("文件未通过检查", timeout=WAIT)
     main(page).get_by_text("问题清单（文本，可复制）").click()
-    expect(main(page).locator('[data-testid="stCode"]')).to_contain_text(f"{month} 已锁定（{OFFICE} 于", timeout=WAIT)
-    expect(main(page).locator('[data-testid="stCode"]')).to_contain_text("锁定期间不能导入")
-    shoot(page, "story-8-office-upload-refused")
+    lines = main(page).locator('[data-testid="stExpanderDetails"] [data-testid="stCode"]').first
+    expect(lines).to_have_text(
+        re.compile(rf"wanshui-again\.csv:2: 统计期: {month} 已锁定（{OFFICE} 于 \d{{4}}-\d\d-\d\d \d\d:\d\d 锁定：{LOCK_REASON}），锁定期间不能导入，须由领导小组办公室先解锁"),
+        timeout=WAIT,
+    )
+    shoot_whole(page, "story-8-office-upload-refused")
     page.close()
     assert pages.outside == []
 
