@@ -33,6 +33,7 @@ COUNTY, COUNTY_PASSWORD = "xuanwei", "demo-county-2026"
 OFFICE, OFFICE_PASSWORD = "office", "demo-office-2026"
 LOCK_REASON = "月报已关账"
 HEADER = "统计期,区划代码,险种,参保人数,领取待遇人数,实际缴费人数\n"
+SCHEME_ZH = {"resident": "城乡居民", "employee": "企业职工", "public": "机关事业"}  # as a township writes them
 WAIT = 60_000  # ms: a loaded 2-core machine runs four streamlit sessions at once
 
 
@@ -45,7 +46,7 @@ def town_file(db) -> tuple[int, str]:
             [TOWN_CODE, latest],
         ).fetchall()
     assert rows, "the demo has no row for 宛水街道 in its latest month"
-    lines = [f"{period_label(latest)},{TOWN_CODE},{scheme},{insured + 5},{receiving},{paid + 5}" for scheme, insured, receiving, paid in rows]
+    lines = [f"{period_label(latest)},{TOWN_CODE},{SCHEME_ZH[scheme]},{insured + 5},{receiving},{paid + 5}" for scheme, insured, receiving, paid in rows]
     return latest, HEADER + "\n".join(lines) + "\n"
 
 
