@@ -290,6 +290,7 @@ def test_the_favicon_is_served_by_the_dashboard_itself(server, pages):
     page = pages.new_page(viewport={"width": 1440, "height": 900})
     page.goto(server)
     settle(page)
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     icon = page.locator("link[rel='shortcut icon']").get_attribute("href")
     assert icon.startswith(("/", server)), icon
@@ -327,6 +328,7 @@ def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(serv
     page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
     settle(page)
+    log_in(page)
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=30_000)
     for language in ("zh", "en"):
         if language == "en":
