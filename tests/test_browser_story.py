@@ -37,8 +37,9 @@ SCHEME_ZH = {"resident": "城乡居民", "employee": "企业职工", "public": "
 WAIT = 60_000  # ms: a loaded 2-core machine runs four streamlit sessions at once
 
 
-def town_file(db) -> tuple[int, str]:
-    """(the demo's latest month, a snapshots CSV of 宛水街道's rows that month, each figure 5 persons up)."""
+def town_file(db) -> tuple[int, str, list[tuple]]:
+    """(the demo's latest month, a snapshots CSV of 宛水街道's rows that month with insured and paid 5 persons up,
+    those rows as (scheme, insured, receiving, paid) tuples)."""
     with connect(db) as con:
         latest = con.execute("SELECT max(period) FROM snapshots").fetchone()[0]
         rows = con.execute(
@@ -47,7 +48,8 @@ def town_file(db) -> tuple[int, str]:
         ).fetchall()
     assert rows, "the demo has no row for 宛水街道 in its latest month"
     lines = [f"{period_label(latest)},{TOWN_CODE},{SCHEME_ZH[scheme]},{insured + 5},{receiving},{paid + 5}" for scheme, insured, receiving, paid in rows]
-    return latest, HEADER + "\n".join(lines) + "\n"
+    sent = [(scheme, insured + 5, receiving, paid + 5) for scheme, insured, receiving, paid in rows]
+    return latest, HEADER + "\n".join(lines) + "\n", sent
 
 
 def main(page):
@@ -82,7 +84,7 @@ def upload(page, name: str, text: str) -> None:
 
 
 def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(server, pages, demo_db):  # noqa: F811
-    latest, csv = town_file(demo_db)
+    latest, csv, sent = town_file(demo_db)
     month = period_label(latest)
     page = pages.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
@@ -156,6 +158,11 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
 
     with connect(demo_db) as con:  # read-only
         entries = con.execute("SELECT account, action, detail FROM audit_log ORDER BY entry_id").fetchall()
+        stored = con.execute(
+            "SELECT scheme, insured, receiving, paid FROM snapshots WHERE region_code = ? AND period = ? ORDER BY scheme",
+            [TOWN_CODE, latest],
+        ).fetchall()
+    assert stored == sent  # the township's figures, approved and locked in
     actions = [(account, action) for account, action, _ in entries]
     for wanted in [(TOWN, "login"), (TOWN, "import"), (TOWN, "submission"), (COUNTY, "login"), (COUNTY, "submission.approve"), (OFFICE, "login"), (OFFICE, "period.lock")]:
         assert wanted in actions, f"{wanted} not in the audit log: {actions}"
