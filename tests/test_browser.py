@@ -191,7 +191,9 @@ def log_in(page, account: str = "office", password: str = "demo-office-2026", *,
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the sidebar selectbox labelled ``label``."""
-    page.locator(f'[data-testid="stSidebar"] input[role="combobox"][aria-label="{label}"]').click()
+    box = page.locator(f'[data-testid="stSidebar"] input[role="combobox"][aria-label="{label}"]')
+    box.scroll_into_view_if_needed()  # the sidebar lists every page: its filters may start below the fold, and a
+    box.click()  # list opened by the click's own scrolling closed again as the sidebar moved
     page.get_by_role("option", name=option, exact=True).click()
     settle(page)
 

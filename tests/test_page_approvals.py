@@ -123,3 +123,14 @@ def test_the_office_locks_october_and_the_page_says_who_locked_it(db, monkeypatc
         str(reason) for df in town.dataframe if "原因" in df.value.columns for reason in df.value["原因"]
     ]
     assert "data_commit" not in [b.key for b in town.button]
+
+
+def test_the_submitter_and_reviewer_columns_are_wide_enough_for_an_account_name(db, monkeypatch):
+    """Streamlit's own sizing showed the browser story's submitter "xuanwei-town" as "xuanwei-t"."""
+    import json
+
+    upload_as_town(db, monkeypatch)
+    at = open_page(db, monkeypatch, COUNTY)
+    table = next(frame for frame in at.dataframe if "提交人" in frame.value.columns)
+    columns = json.loads(table.proto.columns)
+    assert (columns["提交人"]["width"], columns["审核人"]["width"]) == (130, 130)

@@ -22,6 +22,7 @@ from ui.session import current_actor
 
 DONE_KEY = "approve_done"  # the last action's sentence, shown once after the rerun
 ROUND_KEY = "approve_round"  # part of the reason boxes' keys: a new value empties them
+ACCOUNT_WIDTH = 130  # px of the 提交人 and 审核人 columns: Streamlit's own sizing cut "xuanwei-town" to "xuanwei-t"
 
 
 def show(selection) -> None:
@@ -66,7 +67,8 @@ def show(selection) -> None:
         st.caption(t("approve.no_townships"))
     else:
         st.caption(t("approve.counts", **status_counts(table)))
-        moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=130) for name in ("submitted_at", "reviewed_at")}
+        widths = {"submitted_at": 130, "reviewed_at": 130, "by": ACCOUNT_WIDTH, "reviewer": ACCOUNT_WIDTH}  # px; an account shown whole
+        moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=width) for name, width in widths.items()}
         st.dataframe(
             table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
         )
