@@ -371,3 +371,17 @@ def test_achievement_is_withheld_where_an_ancestor_reported_at_december_only(tmp
     assert table.at["new_insured", "achieved"] is pd.NA
     assert table.at["new_insured", "reported_above"] == (("530181", "安宁市", ("employee",)),)
     assert int(table.at["resident_paid", "achieved"]) == 500
+
+
+def test_kuomian_tasks_notes_on_stderr_the_regions_withheld_as_not_comparable(tmp_path, capsys):
+    w = World(tmp_path).snapshots(COUNTY_REPORTS)
+    w.load("tasks", ["year", "region_code", "task_kind", "task"], COUNTY_TASKS)
+    status, out, err = run(capsys, "--db", w.db, "tasks", "--year", "2026", "--period", "2026-06", "--root", "530181", "--format", "csv")
+    assert status == 0
+    assert "2026,2026-06,530181001,连然街道,township,new_insured,50,,,," in out.splitlines()
+    assert err.splitlines()[1:] == [  # after the short split of 安宁市's new_insured (50 of 100)
+        "note: new_insured: 1 region(s) under 530181 (安宁市) are not comparable (530181 reports employee itself): "
+        "achieved and completion withheld",
+        "note: new_employee: 1 region(s) under 530181 (安宁市) are not comparable (530181 reports employee itself): "
+        "achieved and completion withheld",
+    ]
