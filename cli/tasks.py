@@ -70,7 +70,26 @@ def _tasks(args: argparse.Namespace, db: Path, targets_path: Path) -> int:
         sys.stdout.write(to_task_table(table))
     for split in report.splits.itertuples():
         print(f"warning: {split_warning(split)}", file=sys.stderr)
+    for note in not_comparable_notes(table):
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def not_comparable_notes(table) -> list[str]:
+    """One line per (kind, ancestor) whose rows are withheld because the ancestor reports schemes the kind's
+    metric sums (docs/metrics.md, "Tasks in persons": only where comparable)."""
+    groups: dict[tuple, int] = {}
+    if "comparable" not in table:
+        return []
+    for _, row in table[~table["comparable"].astype(bool)].iterrows():
+        for code, name, schemes in row["reported_above"]:
+            key = (row["task_kind"], code, name, tuple(schemes))
+            groups[key] = groups.get(key, 0) + 1
+    return [
+        f"{kind}: {count} region(s) under {code} ({name}) are not comparable ({code} reports {', '.join(schemes)} "
+        "itself): achieved and completion withheld"
+        for (kind, code, name, schemes), count in groups.items()
+    ]
 
 
 def split_warning(split) -> str:

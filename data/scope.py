@@ -165,3 +165,14 @@ def entry_author(con: duckdb.DuckDBPyConnection, entry: int) -> str | None:
         if action == "rollback" and (fields.get("entry") == entry or ("undoes_rollback_of" in fields and fields.get("import_id") == entry)):
             return str(account)
     return None
+
+
+def rollbackable(con: duckdb.DuckDBPyConnection, actor: Actor | None, imports: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``imports`` (``data.store.history``: ``import_id, kind, ...``) that ``actor`` may roll back,
+    order kept: those :func:`rollback_problem` (the rule the server applies) has nothing against. The data
+    page's history list for a reporter (adversary finding: every area's imports were offered, the click refused).
+    Administrator, office and no actor (the CLI): ``imports`` unchanged."""
+    if actor is None or actor.role in ("admin", "office") or imports.empty:
+        return imports
+    keep = [rollback_problem(con, actor, int(i), str(k)) is None for i, k in zip(imports["import_id"], imports["kind"])]
+    return imports[keep]

@@ -80,6 +80,7 @@ def completion_of(
     codes: Sequence[str],
     period: int | None = None,
     carry_forward_months: int = 0,
+    targets: Targets | None = None,
 ) -> pd.DataFrame:
     """Task completion per region and kind (issue 13 point 3; for the rankings, the bulletin and the assessment
     of issue 14): ``region_code, region_name, level, parent_code, task_kind, task, achieved, completion,
@@ -88,6 +89,12 @@ def completion_of(
     ``period`` (a month of ``year``; default: the year's latest month with data) is where the achievement
     stands; ``completion`` is a fraction (none where the task is 0 or missing or there are no figures).
     ``carry_forward_months``: the targets file's ``reporting.carry_forward_months``.
+
+    A region that is not comparable for a kind's metric at December of ``year - 1`` or at ``period`` (a strict
+    ancestor reports a scheme the metric sums, metrics.md §3 "Comparable") has ``achieved``, ``completion`` and
+    ``remaining`` none and ``comparable`` false, with ``reported_above`` naming the ancestors
+    (:func:`metrics.tasks.withhold_not_comparable`). ``targets`` gives the schemes each metric sums (None: all
+    three for every kind).
     """
     codes = [str(c) for c in codes]
     period = default_period(con, year) if period is None else int(period)
@@ -100,7 +107,21 @@ def completion_of(
     else:
         achieved = achieved_of(con, codes, year, period, carry_forward_months)
     listed = listed.set_index("code").reindex(codes).reset_index()
-    return rules.task_table(tasks_of(con, year, codes), listed, achieved)
+    table = rules.task_table(tasks_of(con, year, codes), listed, achieved)
+    ends = [rules.december_before(year)] + ([] if period is None else [int(period)])
+    above = pd.concat([queries.reported_above(con, codes, end, carry_forward_months) for end in ends], ignore_index=True)
+    return rules.withhold_not_comparable(table, above, kind_schemes(targets))
+
+
+def kind_schemes(targets: Targets | None) -> dict[str, tuple[str, ...] | None]:
+    """Per task kind, the schemes its metric sums under the global targets (None: all three): ``new_insured`` ↔
+    coverage_rate, ``new_employee`` ↔ employee_share (always all three), ``resident_paid`` ↔ payment_rate
+    (metrics.md §3 "Comparable"). Without targets every kind reads all three."""
+    out: dict[str, tuple[str, ...] | None] = {}
+    for kind in rules.TASK_KINDS:
+        entry = None if targets is None or kind.metric == "employee_share" else targets.for_region(kind.metric, ())
+        out[kind.key] = None if entry is None or entry.schemes is None else tuple(entry.schemes)
+    return out
 
 
 @dataclass(frozen=True)
@@ -135,7 +156,7 @@ def task_report(
         codes.extend(r[0] for r in con.execute(TASK_REGIONS, [code, int(year)]).fetchall())
     codes = sorted(set(codes))
     period = default_period(con, year) if period is None else int(period)
-    table = completion_of(con, year, codes, period, targets.carry_forward_months)
+    table = completion_of(con, year, codes, period, targets.carry_forward_months, targets)
     all_tasks = tasks_of(con, year)
     regions = con.execute("SELECT code, parent_code FROM regions").df()
     splits = rules.short_splits(all_tasks, regions)
@@ -157,7 +178,7 @@ def region_tasks(
         [region, period if period is not None else 12 * int(year) + 12],
     ).fetchall()
     codes = [region, *(row[0] for row in children)]
-    table = completion_of(con, year, codes, period, targets.carry_forward_months)
+    table = completion_of(con, year, codes, period, targets.carry_forward_months, targets)
     subtree = [row[0] for row in con.execute("SELECT descendant FROM region_closure WHERE ancestor = ?", [region]).fetchall()]
     regions = con.execute("SELECT code, parent_code FROM regions").df()
     splits = rules.short_splits(tasks_of(con, year), regions)

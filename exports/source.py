@@ -53,7 +53,7 @@ def bulletin_from_connection(
     def tasks(month: int, codes: Sequence[str]) -> pd.DataFrame:  # task completion (issue 13 point 3)
         from data.tasks import completion_of
 
-        return completion_of(con, (month - 1) // 12, list(codes), month, targets.carry_forward_months)
+        return completion_of(con, (month - 1) // 12, list(codes), month, targets.carry_forward_months, targets)
 
     bulletin = gather_bulletin(
         targets=targets, regions=regions, root=root, year=year, quarter=quarter, level=level, report=report, tasks=tasks

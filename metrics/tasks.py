@@ -269,3 +269,47 @@ def scale_to(gaps: list[int | None], weights: list[int | None], parent_task: int
         share = len(gaps) or 1
         return [int(math.ceil(Decimal(parent_task) / Decimal(share))) for _ in gaps]
     return [int(math.ceil(Decimal(w) * Decimal(parent_task) / Decimal(sum(weight)))) for w in weight]
+
+
+# --------------------------------------------------------------------------- comparable
+
+
+def withhold_not_comparable(
+    table: pd.DataFrame, above: pd.DataFrame, schemes_by_kind: dict[str, tuple[str, ...] | None]
+) -> pd.DataFrame:
+    """``table`` (:func:`task_table`) with ``comparable`` (bool) and ``reported_above`` added, and ``achieved``,
+    ``completion`` and ``remaining`` set to none where the region is not comparable for the kind's metric.
+
+    The rule (docs/metrics.md, "Tasks in persons", after §3 "Comparable"): a region's achievement of a kind is
+    shown only where no strict ancestor holds a row, at December of the year before or at the month counted, for
+    a scheme the kind's metric sums (``new_insured`` ↔ coverage_rate, ``new_employee`` ↔ employee_share,
+    ``resident_paid`` ↔ payment_rate). Otherwise its subtree sums leave out persons an ancestor counts, and a
+    township under a county reporting the employee schemes would show a completion like −940%.
+
+    ``above``: ``region_code, ancestor_code, ancestor_name, schemes`` at either end (``data.queries.
+    reported_above``, both months concatenated); ``schemes_by_kind``: per kind the schemes its metric sums
+    (None: all three). ``reported_above`` is ``((ancestor_code, ancestor_name, (scheme, ...)), ...)`` (the
+    shape ``present.honest`` reads), ``()`` where comparable.
+    """
+    by_code: dict[str, dict[tuple[str, str], set[str]]] = {}
+    for row in above.itertuples(index=False):
+        ancestors = by_code.setdefault(str(row.region_code), {})
+        ancestors.setdefault((str(row.ancestor_code), str(row.ancestor_name)), set()).update(row.schemes)
+
+    def notes(code: str, kind: str) -> tuple:
+        summed = schemes_by_kind.get(kind)
+        found = []
+        for (ancestor, name), schemes in sorted(by_code.get(str(code), {}).items()):
+            kept = tuple(sorted(s for s in schemes if summed is None or s in summed))
+            if kept:
+                found.append((ancestor, name, kept))
+        return tuple(found)
+
+    out = table.copy()
+    reported = [notes(c, k) for c, k in zip(out["region_code"], out["task_kind"])]
+    out["reported_above"] = pd.Series(reported, index=out.index, dtype=object)
+    out["comparable"] = [not r for r in reported]
+    hidden = ~out["comparable"].astype(bool)
+    for column in ("achieved", "completion", "remaining"):
+        out.loc[hidden, column] = pd.NA
+    return out

@@ -19,6 +19,7 @@ from data.access import Actor
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, months_summary
 from data.readers import note_zh
+from data.scope import rollbackable
 from data.store import RollbackLocked, RollbackRefused, history, rollback
 from metrics.quality import completeness_by_period, incomplete_months
 from present import data as view
@@ -51,9 +52,10 @@ def _preview(
 
 
 @st.cache_data(show_spinner=False)
-def _history(path: str, version: tuple[int, int]) -> pd.DataFrame:
+def _history(path: str, version: tuple[int, int], who: tuple[str, str, str | None]) -> pd.DataFrame:
+    """The history ``who`` (account, role, region) may roll back: all of it for the office (data.scope.rollbackable)."""
     with connect(path, wait_seconds=loaders.UI_WAIT_SECONDS) as con:
-        return history(con)
+        return rollbackable(con, Actor(*who), history(con))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -248,7 +250,7 @@ def rollback_form(active: pd.DataFrame) -> None:
 
 def history_tab() -> None:
     try:
-        imports = _history(_path(), loaders.db_version())
+        imports = _history(_path(), loaders.db_version(), (actor.account, actor.role, actor.region_code))
     except DatabaseMissing:
         imports = None
         st.info(t("data.no_database"))

@@ -10,6 +10,7 @@ from metrics.tasks import TASK_KIND_KEYS
 from present.charts import chart_config, file_stem
 from present.downloads import CSV_ENCODING, PERSONS_FORMAT, xlsx_bytes
 from present.formatting import format_month, format_persons
+from present.honest import region_not_comparable_note
 from present.tasks import IMPORT_HEADERS, format_completion, import_frame, kind_label, proposal_csv, proposal_xlsx, tasks_view
 from ui import loaders_tasks
 from ui.i18n import language, t
@@ -42,11 +43,15 @@ else:
     cards[0].metric(t("tasks.metric.task"), format_persons(None if row is None else row["task"]))
     cards[1].metric(t("tasks.metric.achieved"), format_persons(None if row is None else row["achieved"]))
     cards[2].metric(t("tasks.metric.completion"), format_completion(None if row is None else row["completion"]))
+    if row is not None and not bool(row.get("comparable", True)):
+        st.caption(t("tasks.not_comparable", note=region_not_comparable_note(row, t)))
 
     view = tasks_view(
         table[table["region_code"] != region], report.splits, kind, lang, region_name=region_name, period_label=month,
         period=period,
     )
+    for note in view.notes:  # not comparable for the kind's metric: no completion, no bar (metrics.md "Tasks in persons")
+        st.info(note, icon=":material/info:")
     if view.figure is not None:
         st.plotly_chart(view.figure, config=chart_config(file_stem(region_name, kind_label(kind, lang), month)), key="tasks_chart")
     if view.display.empty:  # a township: no sub-region to list (Streamlit would print an English "empty")

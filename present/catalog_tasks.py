@@ -75,4 +75,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Completion = achieved ÷ task; new insured and new employee-scheme contributors since December of the year "
         "before, residents who paid year to date; negative figures shown as they are.",
     ),
+    "tasks.col.note": ("说明", "Note"),
+    "tasks.not_comparable": ("完成数、完成率不予计算：{note}", "Achieved and completion not computed: {note}"),
 }

@@ -7,7 +7,7 @@ rules are :mod:`metrics.tasks` (docs/metrics.md, "Tasks in persons").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import pandas as pd
@@ -18,6 +18,7 @@ from present.catalog import text
 from present.charts import ALERT_COLORS, STATUS_COLORS, TARGET_COLOR, base_layout
 from present.downloads import PERSONS_FORMAT, csv_bytes, xlsx_bytes
 from present.formatting import format_persons
+from present.honest import not_comparable_notes, region_not_comparable_note
 
 # The import file's Chinese headers (the tasks kind of data.importer reads them back).
 IMPORT_HEADERS = ("年度", "区划代码", "区划名称", "任务类型", "任务人数")
@@ -45,6 +46,9 @@ class TasksView:
     export: pd.DataFrame  # the same with numbers as numbers (for the XLSX)
     figure: go.Figure | None  # completion per region with the 100% line (None: nothing to draw)
     warnings: list[str]  # the short splits among the rows shown, as sentences
+    # Rows not comparable for the kind's metric (no achieved, no completion, no bar): one note per ancestor
+    # that reports schemes itself (present.honest's wording), docs/metrics.md "Tasks in persons".
+    notes: list[str] = field(default_factory=list)
 
 
 def split_sentences(splits: pd.DataFrame, language: str) -> list[str]:
@@ -79,7 +83,11 @@ def tasks_view(
     """The rows of ``table`` (``data.tasks.completion_of``: the regions to show, in order) for one ``kind``:
     region, code, task, achieved, completion, remaining and the split flag (the persons its sub-regions' tasks
     fall short of its own), with the chart of completion per region (a bar per region, the 100% line and, given
-    ``period``, the 序时进度 line drawn and labelled) titled with the kind, region and month."""
+    ``period``, the 序时进度 line drawn and labelled) titled with the kind, region and month.
+
+    A row not comparable for the kind's metric (``comparable`` false, ``data.tasks.completion_of``) shows no
+    achieved, completion or bar; it carries a note column (说明) naming the ancestor and schemes, and ``notes``
+    holds the same per ancestor (present.honest's wording)."""
     t = partial(text, language=language)
     rows = table[table["task_kind"] == kind].reset_index(drop=True)
     short = {s.parent_code: int(s.short_by) for s in splits.itertuples() if s.task_kind == kind}
@@ -118,7 +126,14 @@ def tasks_view(
         pace_line="" if pace is None else t("tasks.pace_line", pace=format_completion(pace)),
     ) if rows["completion"].notna().any() else None  # fmt: skip
     warnings = split_sentences(splits[splits["task_kind"] == kind], language) if len(splits) else []
-    return TasksView(display, export, figure, warnings)
+    notes = []
+    if "comparable" in rows and not rows["comparable"].astype(bool).all():
+        note = [region_not_comparable_note(r, t) or "" for _, r in rows.iterrows()]
+        note = [t("tasks.not_comparable", note=n) if n else "" for n in note]
+        export[t("tasks.col.note")] = note
+        display[t("tasks.col.note")] = note
+        notes = [t("tasks.not_comparable", note=n) for n in not_comparable_notes(rows.assign(metric=TASK_KIND_BY_KEY[kind].metric), TASK_KIND_BY_KEY[kind].metric, t)]
+    return TasksView(display, export, figure, warnings, notes)
 
 
 def time_pace(kind: str, period: int) -> float | None:

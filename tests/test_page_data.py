@@ -413,3 +413,26 @@ def test_the_import_summary_shows_the_months_added_and_replaced(fresh_db, monkey
     at.button(key="data_commit").click().run()
     assert not at.exception
     assert "新增 2026-11 的 1 行；替换 2026-10 的 1 行" in [c.value for c in at.caption]
+
+
+def test_a_reporter_is_offered_for_rollback_only_the_imports_it_may_roll_back(fresh_db, monkeypatch, tmp_path):
+    """宣威市's reporter: its own import is offered; the office's import of its own township, another county's
+    import and the demo's imports are not (data.scope.rollback_problem, the rule the server applies)."""
+    from data.access import Actor
+
+    def land(name: str, rows: str, actor: Actor) -> int:
+        source = tmp_path / name
+        source.write_text(SNAPSHOTS_ZH + rows, encoding="utf-8")
+        return import_file(fresh_db, "snapshots", source, actor=actor).import_id
+
+    own = land("own.csv", "2026-11,530381001,城乡居民,100,10,50\n", Actor("xuanwei", "reporter", "530381", "test"))
+    land("office.csv", "2026-11,530381002,城乡居民,100,10,50\n", Actor("office", "office", None, "test"))
+    land("other.csv", GOOD_ROWS, Actor("office", "office", None, "test"))
+    monkeypatch.setenv("KUOMIAN_DB", str(fresh_db))
+    at = logged_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "reporter", "530381", "xuanwei")
+    at.session_state["language"] = "zh"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="data_rollback_id__zh").options == [f"#{own} · 参保缴费快照 · {tmp_path / 'own.csv'} · 1 行"]
+    assert frame(at, "导入编号")["导入编号"].tolist() == [own]

@@ -186,3 +186,17 @@ def test_a_township_page_says_it_has_no_sub_region_in_chinese_not_an_empty_engli
     assert not at.exception
     assert [frame.key for frame in at.dataframe if getattr(frame, "key", None) == "tasks_table"] == []
     assert "没有下级地区。" in [caption.value for caption in at.caption]
+
+
+XUANWEI, WANSHUI = "530381", "530381001"  # 宣威市 reports its employee schemes itself; 宛水街道 is one of its townships
+
+
+def test_xuanwei_townships_show_no_new_insured_completion_but_the_note(demo_db, world):
+    at = open_tasks(XUANWEI)
+    table = at.dataframe[0].value
+    row = table[table["区划代码"] == WANSHUI].iloc[0]
+    assert (row["任务数（人）"], row["完成数（人）"], row["完成率"]) == ("20", "—", "—")
+    note = "完成数、完成率不予计算：宣威市直接报送企业职工、机关事业单位，本数值不含这些人员，不参与排名。"
+    assert row["说明"] == note
+    assert not any(str(v).startswith("-") for v in table["完成率"])
+    assert any(i.value.startswith("完成数、完成率不予计算：宣威市直接报送") for i in at.info)

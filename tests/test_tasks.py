@@ -320,3 +320,68 @@ def test_time_pace_is_the_share_of_the_year_gone_except_for_residents_who_pay():
     rows = pd.DataFrame({"region_name": ["a", "b", "c"], "completion": [1.0, 0.85, 0.8], "task": [1, 1, 1], "achieved": [1, 1, 1]})
     figure = completion_chart(rows, title="t", axis="y", full_line="100%", pace=10 / 12, pace_line="序时进度 83.3%")
     assert list(figure.data[0].marker.color) == [FULL_COLOR, PACE_COLOR, SHORT_COLOR]
+
+
+# 安宁市 530181 reports its employees itself (at county level); 连然街道 530181001 reports residents only.
+COUNTY_REPORTS = [
+    ("2025-12", "530181", "employee", 300, 50, 250),
+    ("2025-12", "530181001", "resident", 800, 100, 400),
+    ("2026-06", "530181", "employee", 320, 50, 270),
+    ("2026-06", "530181001", "resident", 900, 100, 500),
+]
+COUNTY_TASKS = [
+    ("2026", "530181", "new_insured", "100"),
+    ("2026", "530181001", "new_insured", "50"),
+    ("2026", "530181001", "new_employee", "10"),
+    ("2026", "530181001", "resident_paid", "400"),
+]
+
+
+def test_achievement_is_shown_only_where_the_region_is_comparable_for_the_kinds_metric(tmp_path):
+    w = World(tmp_path).snapshots(COUNTY_REPORTS)
+    w.load("tasks", ["year", "region_code", "task_kind", "task"], COUNTY_TASKS)
+    with connect(w.db) as con:
+        table = completion_of(con, 2026, ["530181", "530181001"], JUNE, w.targets.carry_forward_months, w.targets)
+    got = {
+        (r.region_code, r.task_kind): (
+            None if pd.isna(r.achieved) else int(r.achieved),
+            None if pd.isna(r.completion) else round(float(r.completion), 6),
+            None if pd.isna(r.remaining) else int(r.remaining),
+            bool(r.comparable),
+            r.reported_above,
+        )
+        for r in table.itertuples()
+    }
+    above = (("530181", "安宁市", ("employee",)),)
+    # 安宁市: (320 + 900) − (300 + 800) = 120 new insured of 100; it has no ancestor reporting.
+    assert got[("530181", "new_insured")] == (120, 1.2, 0, True, ())
+    # 连然街道: its county reports the employee scheme, which coverage_rate and employee_share sum: withheld
+    # (it would read 900 − 800 = 100 of 50, the employees counted one level up).
+    assert got[("530181001", "new_insured")] == (None, None, None, False, above)
+    assert got[("530181001", "new_employee")] == (None, None, None, False, above)
+    # The payment rate counts residents only: still comparable, 500 paid of 400.
+    assert got[("530181001", "resident_paid")] == (500, 1.25, 0, True, ())
+
+
+def test_achievement_is_withheld_where_an_ancestor_reported_at_december_only(tmp_path):
+    w = World(tmp_path).snapshots([row for row in COUNTY_REPORTS if row != ("2026-06", "530181", "employee", 320, 50, 270)])
+    w.load("tasks", ["year", "region_code", "task_kind", "task"], COUNTY_TASKS)
+    with connect(w.db) as con:
+        table = completion_of(con, 2026, ["530181001"], JUNE, 0, w.targets).set_index("task_kind")
+    assert table.at["new_insured", "achieved"] is pd.NA
+    assert table.at["new_insured", "reported_above"] == (("530181", "安宁市", ("employee",)),)
+    assert int(table.at["resident_paid", "achieved"]) == 500
+
+
+def test_kuomian_tasks_notes_on_stderr_the_regions_withheld_as_not_comparable(tmp_path, capsys):
+    w = World(tmp_path).snapshots(COUNTY_REPORTS)
+    w.load("tasks", ["year", "region_code", "task_kind", "task"], COUNTY_TASKS)
+    status, out, err = run(capsys, "--db", w.db, "tasks", "--year", "2026", "--period", "2026-06", "--root", "530181", "--format", "csv")
+    assert status == 0
+    assert "2026,2026-06,530181001,连然街道,township,new_insured,50,,,," in out.splitlines()
+    assert err.splitlines()[1:] == [  # after the short split of 安宁市's new_insured (50 of 100)
+        "note: new_insured: 1 region(s) under 530181 (安宁市) are not comparable (530181 reports employee itself): "
+        "achieved and completion withheld",
+        "note: new_employee: 1 region(s) under 530181 (安宁市) are not comparable (530181 reports employee itself): "
+        "achieved and completion withheld",
+    ]

@@ -19,9 +19,11 @@ def _region_tasks(path: str, version: tuple[int, int], key: str, _targets: Targe
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _completion(path: str, version: tuple[int, int], year: int, codes: tuple[str, ...], period: int | None, carry: int) -> pd.DataFrame:
+def _completion(
+    path: str, version: tuple[int, int], key: str, _targets: Targets, year: int, codes: tuple[str, ...], period: int | None
+) -> pd.DataFrame:
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return tasks.completion_of(con, year, list(codes), period, carry)
+        return tasks.completion_of(con, year, list(codes), period, _targets.carry_forward_months, _targets)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -37,7 +39,7 @@ def region_tasks(targets: Targets, year: int, period: int | None, region: str) -
 
 def completion(targets: Targets, year: int, codes, period: int | None) -> pd.DataFrame:
     """``data.tasks.completion_of`` of ``codes`` (empty frame: no tasks table or no codes)."""
-    return _completion(str(db_path()), db_version(), int(year), tuple(str(c) for c in codes), period, targets.carry_forward_months)
+    return _completion(str(db_path()), db_version(), targets_key(targets), targets, int(year), tuple(str(c) for c in codes), period)
 
 
 def gap_proposal(targets: Targets, year: int, parent: str) -> pd.DataFrame:
