@@ -14,16 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.main import EXIT_OK, EXIT_USAGE, Refused, load_targets
-from metrics.periods import PeriodError, month_index
+from cli.main import EXIT_OK, EXIT_USAGE, Refused, _period, load_targets
 from metrics.registry import LEVELS
-
-
-def _period(text: str) -> int:
-    try:
-        return month_index(text)
-    except PeriodError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _say(text: str) -> None:

@@ -17,18 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from cli.main import EXIT_OK, EXIT_USAGE, Refused, load_targets
-from metrics.periods import PeriodError, month_index, period_label
+from cli.main import EXIT_OK, EXIT_USAGE, Refused, _period, load_targets
+from metrics.periods import PeriodError, period_label
 from metrics.registry import LEVELS, METRIC_KEYS
 
 FORMATS = ("png", "pdf", "pptx")
-
-
-def _period(text: str) -> int:
-    try:
-        return month_index(text)
-    except PeriodError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _quarter(text: str) -> tuple[int, int]:

@@ -385,10 +385,21 @@ def _csv_cell(value) -> str:
     return defuse(str(value))
 
 
+def _count_cell(value) -> str:
+    """A count for a person: thousands separators; empty for none."""
+    value = _plain(value)
+    return "" if value is None else f"{int(value):,}"
+
+
+def _pct_cell(value, decimals: int = 1) -> str:
+    """A fraction as a percentage for a person (0.853 -> ``85.3%``); empty for none."""
+    value = _plain(value)
+    return "" if value is None else f"{value * 100:.{decimals}f}%"
+
+
 def to_table(report) -> str:
     def pct(value):
-        value = _plain(value)
-        return "" if value is None else f"{value * 100:.2f}%"
+        return _pct_cell(value, 2)
 
     header = (
         "metric", "region", "name", "value", "target", "by", "gap_pp", "gap_persons", "status", "rank", "Δrank",
@@ -420,13 +431,7 @@ def to_table(report) -> str:
 def to_pool_table(report) -> str:
     """The ``--pool`` rows for a person: counts with separators, rates as percentages, the total row marked."""
 
-    def count(value):
-        value = _plain(value)
-        return "" if value is None else f"{int(value):,}"
-
-    def pct(value):
-        value = _plain(value)
-        return "" if value is None else f"{value * 100:.1f}%"
+    count, pct = _count_cell, _pct_cell
 
     def ratio(value):
         value = _plain(value)

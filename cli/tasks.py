@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.main import EXIT_OK, Refused, _aligned, _period, _plain, load_targets, to_csv
+from cli.main import EXIT_OK, Refused, _aligned, _count_cell, _pct_cell, _period, _plain, load_targets, to_csv
 from metrics.periods import period_label
 
 TASK_OUTPUT_COLUMNS = (
@@ -103,13 +103,7 @@ def split_warning(split) -> str:
 def to_task_table(table) -> str:
     """The rows for a person: persons with separators, completion as a percentage."""
 
-    def count(value):
-        value = _plain(value)
-        return "" if value is None else f"{int(value):,}"
-
-    def pct(value):
-        value = _plain(value)
-        return "" if value is None else f"{value * 100:.1f}%"
+    count, pct = _count_cell, _pct_cell
 
     rows = [("region", "name", "kind", "task", "achieved", "completion", "remaining", "short")]
     for _, row in table.iterrows():

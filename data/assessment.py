@@ -126,13 +126,6 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     return tasks, achieved
 
 
-def _roots(con: duckdb.DuckDBPyConnection, root: str | None) -> list[str]:
-    """``[root]``, or every root of the region forest where ``root`` is None."""
-    if root is not None:
-        return [str(root)]
-    return [row[0] for row in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
-
-
 def reporting_and_task_indicators(
     con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None
 ) -> pd.DataFrame:
@@ -150,7 +143,7 @@ def reporting_and_task_indicators(
 
     codes: list[str] = []
     for level in levels:
-        for one in _roots(con, root):
+        for one in queries.roots(con, root):
             codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
     codes = list(dict.fromkeys(codes))
     out = pd.DataFrame({"region_code": codes})
@@ -162,7 +155,7 @@ def reporting_and_task_indicators(
     out["task_completion"] = out["region_code"].map(mean).astype("float64")
     months = list(range(12 * year + 1, int(period) + 1))
     counts = []
-    for one in _roots(con, root):
+    for one in queries.roots(con, root):
         _, rates = timeliness_rates(con, months, one, due_day=targets.due_day)
         counts.append(rates)
     rates = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
@@ -203,7 +196,7 @@ def issued_tasks(
     from data.tasks import tasks_of
 
     codes: list[str] = []
-    for one in _roots(con, root):
+    for one in queries.roots(con, root):
         codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
     held = tasks_of(con, year, codes)
     held = held[held["task_kind"] == REWARD_TASK_KIND]

@@ -249,6 +249,14 @@ def regions(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) 
     return frame
 
 
+def roots(con: duckdb.DuckDBPyConnection, root: str | None = None) -> list[str]:
+    """``[root]``, or the codes of every root of the region forest (no parent), ascending, where
+    ``root`` is None: what "under every root" means for the reads that walk one subtree at a time."""
+    if root is not None:
+        return [str(root)]
+    return [row[0] for row in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
+
+
 def listed_regions(con: duckdb.DuckDBPyConnection, level: str | None, root: str | None) -> pd.DataFrame:
     """As :func:`regions`, for the regions of ``level`` in the subtree of ``root`` (None: any, every root)."""
     frame = con.execute(LISTED_REGIONS, [level, level, root, root]).df()

@@ -147,12 +147,8 @@ def task_report(
     default: its latest month with data). ValueError where ``period`` is not a month of ``year``."""
     if period is not None and (int(period) - 1) // 12 != int(year):
         raise ValueError(f"period {period} does not lie in year {year}")
-    if root is None:
-        roots = [r[0] for r in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
-    else:
-        roots = [root]
     codes: list[str] = []
-    for code in roots:
+    for code in queries.roots(con, root):
         codes.extend(r[0] for r in con.execute(TASK_REGIONS, [code, int(year)]).fetchall())
     codes = sorted(set(codes))
     period = default_period(con, year) if period is None else int(period)

@@ -95,8 +95,7 @@ def days_late(
     from data.timeliness import report_arrivals
 
     wanted = {str(code) for code in codes}
-    roots = [row[0] for row in con.execute("SELECT code FROM regions WHERE parent_code IS NULL ORDER BY code").fetchall()]
-    parts = [report_arrivals(con, period, root, due_day=due_day) for root in roots]
+    parts = [report_arrivals(con, period, root, due_day=due_day) for root in queries.roots(con)]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["region_code", "days_late"])
     late = frame[frame["region_code"].astype(str).isin(wanted) & frame["days_late"].notna()]
     return late[["region_code", "days_late"]].drop_duplicates("region_code").reset_index(drop=True)
