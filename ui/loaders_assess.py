@@ -43,16 +43,13 @@ def tasks() -> pd.DataFrame:
     """The ledger's tasks (:func:`data.ledger.tasks`) the session may see: all of them for an account
     without a region; for a scoped account (issue 12) only the tasks concerning a region of its subtree
     (a task naming no region is the whole plan's, the office's business)."""
-    from ui.loaders import regions as all_regions
-    from ui.session import scope_root
+    from ui.loaders import allowed_codes
 
     found = _tasks(str(db_path()), db_version())
-    root = scope_root()
-    if root is None or found.empty:
+    allowed = allowed_codes()  # the scope's codes, one rule for every loader (data.scope)
+    if allowed is None or found.empty:
         return found
-    known = all_regions()
-    within = {code for code, lineage in zip(known["code"], known["lineage"]) if root in list(lineage)}
-    concerns = found["regions"].fillna("").map(lambda text: any(code.strip() in within for code in str(text).split(",") if code.strip()))
+    concerns = found["regions"].fillna("").map(lambda text: any(code.strip() in allowed for code in str(text).split(",") if code.strip()))
     return found[concerns.to_numpy()].reset_index(drop=True)
 
 
