@@ -90,6 +90,27 @@ def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Se
     ).reset_index(drop=True)
 
 
+ACHIEVED_COLUMNS = ["region_code", "kind", "period", "achieved", "insured"]
+
+
+def achieved_since_december(monthly: pd.DataFrame, year: int, kind: str) -> pd.DataFrame:
+    """What each region of ``monthly`` (:func:`monthly_achieved`) achieved at each month of ``year``: insured
+    persons then − insured persons at the December before (issue 13's rule for ``new_insured``, and the
+    stand-in's), as the ``achieved`` frame of :mod:`metrics.rewards` (``region_code, kind, period,
+    achieved, insured``; persons). Months without a figure, and regions without one at that December,
+    achieve nothing (no row)."""
+    start = 12 * (year - 1) + 12
+    base = monthly[monthly["period"] == start].set_index("region_code")["insured"]
+    later = monthly[(monthly["period"] > start) & monthly["insured"].notna()]
+    achieved = later["insured"] - later["region_code"].map(base)
+    later = later[achieved.notna()]
+    return pd.DataFrame(
+        {"region_code": later["region_code"], "kind": kind, "period": later["period"].astype("int64"),
+         "achieved": achieved[achieved.notna()].astype("float64"), "insured": later["insured"].astype("float64")},
+        columns=ACHIEVED_COLUMNS,
+    ).sort_values(["region_code", "period"], kind="stable").reset_index(drop=True)
+
+
 def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The coverage-target gap as a stand-in task (issue 14 point 2: ONLY where no tasks are given; the
     result is labelled): per region of ``level`` under ``root``, task = the persons it lacked at the
@@ -107,9 +128,8 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     lineage = dict(zip(listed["code"].astype(str), listed["lineage"]))
     report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
     apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
-    task_rows, achieved_rows = [], []
+    task_rows, counted = [], set()
     for code, frame in monthly.groupby("region_code"):
-        frame = frame.sort_values("period")
         base = frame[frame["period"] == start]
         if code in apart or base.empty or pd.isna(base["insured"].iloc[0]) or pd.isna(base["required"].iloc[0]):
             task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": None})
@@ -118,12 +138,9 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
         insured0, required0 = float(base["insured"].iloc[0]), float(base["required"].iloc[0])
         task = max(0, math.ceil(target * required0 - insured0 - 1e-9)) if target is not None else None
         task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": task})
-        later = frame[(frame["period"] > start) & frame["insured"].notna()]
-        for period, insured in zip(later["period"], later["insured"]):
-            achieved_rows.append({"region_code": code, "kind": "coverage_gap", "period": int(period), "achieved": float(insured) - insured0, "insured": float(insured)})
+        counted.add(code)
     tasks = pd.DataFrame(task_rows, columns=["region_code", "year", "kind", "task"])
-    achieved = pd.DataFrame(achieved_rows, columns=["region_code", "kind", "period", "achieved", "insured"])
-    return tasks, achieved
+    return tasks, achieved_since_december(monthly[monthly["region_code"].isin(counted)], year, "coverage_gap")
 
 
 def reporting_and_task_indicators(
@@ -201,19 +218,10 @@ def issued_tasks(
     held = tasks_of(con, year, codes)
     held = held[held["task_kind"] == REWARD_TASK_KIND]
     if held.empty:
-        return pd.DataFrame(columns=["region_code", "year", "kind", "task"]), pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"])
+        return pd.DataFrame(columns=["region_code", "year", "kind", "task"]), pd.DataFrame(columns=ACHIEVED_COLUMNS)
     tasks = pd.DataFrame({"region_code": held["region_code"].astype(str), "year": year, "kind": REWARD_TASK_KIND, "task": held["task"].astype("int64")})
     monthly = monthly_achieved(con, targets, tasks["region_code"].tolist(), year, upto)
-    start = 12 * (year - 1) + 12
-    base = monthly[monthly["period"] == start].set_index("region_code")["insured"]
-    later = monthly[(monthly["period"] > start) & monthly["insured"].notna()].copy()
-    later["achieved"] = later["insured"] - later["region_code"].map(base)
-    later = later[later["achieved"].notna()]
-    achieved = pd.DataFrame(
-        {"region_code": later["region_code"], "kind": REWARD_TASK_KIND, "period": later["period"].astype("int64"),
-         "achieved": later["achieved"].astype("float64"), "insured": later["insured"].astype("float64")}
-    ).reset_index(drop=True)
-    return tasks.reset_index(drop=True), achieved
+    return tasks.reset_index(drop=True), achieved_since_december(monthly, year, REWARD_TASK_KIND)
 
 
 def run_rewards(
@@ -237,6 +245,6 @@ def run_rewards(
     if tasks is None:  # issue 13's tasks in persons where the regions hold them
         tasks, achieved = issued_tasks(con, targets, year, upto, level, root)
     if tasks is not None and not tasks.empty:
-        return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=["region_code", "kind", "period", "achieved", "insured"]), targets.rewards)
+        return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=ACHIEVED_COLUMNS), targets.rewards)
     tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root)
     return rewards(tasks, achieved, targets.rewards, stand_in=True)

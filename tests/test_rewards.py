@@ -164,3 +164,21 @@ def test_kuomian_rewards_prints_the_labelled_stand_in_and_the_total(demo_copy, c
     assert lines[0] == "未导入任务数：以参保率目标缺口代替任务（临时口径，待任务下达后替换）。"
     assert lines[1:4] == ["2026-09-30 前完成：每名参保人员 1 元", "2026-10-15 前完成：每名参保人员 0.8 元", "2026-11-30 前完成：每名参保人员 0.6 元"]
     assert "合计奖补 75,974.00 元（3 个区划）" in lines
+
+
+def test_achieved_is_insured_then_less_insured_the_december_before_and_nothing_without_that_december():
+    from data.assessment import achieved_since_december
+
+    monthly = pd.DataFrame(
+        {
+            "region_code": ["A", "A", "A", "B", "B"],
+            "period": [month_index("2025-12"), month_index("2026-01"), month_index("2026-02"), month_index("2026-01"), month_index("2026-02")],
+            "insured": [100.0, 130.0, float("nan"), 50.0, 60.0],
+            "required": [200.0, 200.0, 200.0, 90.0, 90.0],
+        }
+    )
+    achieved = achieved_since_december(monthly, 2026, "new_insured")
+    # A: 130 − 100 at 2026-01; no figure at 2026-02. B: no December 2025 figure, so nothing.
+    assert achieved.to_dict("records") == [
+        {"region_code": "A", "kind": "new_insured", "period": month_index("2026-01"), "achieved": 30.0, "insured": 130.0}
+    ]
