@@ -33,6 +33,7 @@ from data.access import Actor
 from data.importer import FIELD_ZH, Checked, ImportRefused, ImportResult, Kind
 from data.problems import Problem
 from data.readers import notes_of, read_table, read_upload
+from metrics.ledger import cell_date, is_missing
 
 LEDGER = Kind(
     "ledger",
@@ -264,18 +265,10 @@ _TRACKED = tuple(column for column in _COLUMNS if column != "seq")
 
 def _text(value: object) -> str | None:
     """A cell as history keeps it: text, dates as YYYY-MM-DD, missing as None."""
-    if value is None or value is pd.NaT:
+    if is_missing(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    day = cell_date(value)
+    return day.isoformat() if day is not None else str(value)
 
 
 def _now() -> dt.datetime:

@@ -42,21 +42,31 @@ NO_REGION = ""
 """The region code a task without regions is counted under (the whole jurisdiction)."""
 
 
-def _date(value: object) -> dt.date | None:
+def is_missing(value: object) -> bool:
+    """True for an empty ledger cell: None, NaN, NaT or pandas' NA."""
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
+        return True
     try:
-        if pd.isna(value):
-            return None
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
+        return False
+
+
+def cell_date(value: object) -> dt.date | None:
+    """The day of a date-like cell (a Timestamp, datetime or date, as spreadsheets and DuckDB give them);
+    None for anything else (text is parsed by the caller, which knows what the text may be)."""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return None
+
+
+def _date(value: object) -> dt.date | None:
+    if is_missing(value):
+        return None
+    day = cell_date(value)
+    return day if day is not None else dt.date.fromisoformat(str(value)[:10])
 
 
 def task_status(stored: str, deadline: object, done_on: object, today: dt.date) -> str:

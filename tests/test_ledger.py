@@ -327,3 +327,17 @@ def test_the_briefing_names_the_overdue_tasks_per_leader(demo_copy, monkeypatch)
     assert briefing.overdue_tasks == (("赵永福", 2), ("李国强", 1), ("王丽", 1))
     texts = [a.text for a in briefing_figure(briefing, Texts("zh")).layout.annotations]
     assert "逾期任务 4 项：赵永福 2 项、李国强 1 项、王丽 1 项" in texts
+
+
+def test_an_empty_ledger_cell_is_missing_and_a_date_cell_gives_its_day():
+    import datetime as dt
+
+    import pandas as pd
+
+    from metrics.ledger import cell_date, is_missing
+
+    assert [is_missing(v) for v in (None, float("nan"), pd.NaT, pd.NA, "", "2026-01-01", 0)] == [True, True, True, True, False, False, False]
+    assert cell_date(pd.Timestamp("2026-03-31 08:00")) == dt.date(2026, 3, 31)
+    assert cell_date(dt.datetime(2026, 3, 31, 8)) == dt.date(2026, 3, 31)
+    assert cell_date(dt.date(2026, 3, 31)) == dt.date(2026, 3, 31)
+    assert cell_date("2026-03-31") is None
