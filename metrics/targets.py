@@ -14,8 +14,9 @@ in one ``TargetsError``.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -314,15 +315,45 @@ class _Walker:
 
     # -- helpers -------------------------------------------------------------
 
-    def unknown_keys(self, mapping: dict, prefix: str, allowed: Sequence[str], what: str = "key") -> None:
+    def unknown_keys(self, mapping: dict, prefix: str, allowed: Sequence[str], what: str = "key") -> bool:
+        """Record every key of ``mapping`` not in ``allowed``; True where there is none."""
+        known = True
         for key in mapping:
             if key not in allowed:
+                known = False
                 self.problem(
                     f"{prefix}{key}",
                     _key_line(mapping, key),
                     f"unknown {what} '{key}'; allowed: {', '.join(allowed)}",
                     f"未知的{'指标' if what == 'metric' else '配置项'}“{key}”；可用的有：{'、'.join(allowed)}",
                 )
+        return known
+
+    def number_in(
+        self, value: Any, place: str, line: int | None, fits: Callable[[float], bool], expected: str, expected_zh: str, *, whole: bool = False
+    ) -> float | None:
+        """``value`` where it is a number (a whole one if ``whole``) for which ``fits`` holds, else None with
+        the problem "<value> is not <expected>" / "<value> 不是<expected_zh>" recorded at ``place``/``line``."""
+        kinds = int if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or not fits(value):
+            self.problem(place, line, f"{_show(value)} is not {expected}", f"{_show_zh(value)} 不是{expected_zh}")
+            return None
+        return value
+
+    def section(self, node: Any, place: str, line: int | None, allowed: Sequence[str]) -> tuple[dict | None, bool]:
+        """A section that must be a mapping of ``allowed`` keys (``warnings:``, ``bulletin:``, ``assessment:`` …).
+
+        Returns ``(node, known)``: ``node`` None where it is not a mapping (the problem is recorded),
+        ``known`` False where it has a key not in ``allowed`` (each one recorded, by place and line).
+        """
+        if not isinstance(node, dict):
+            self.problem(
+                place, line,
+                f"expected a mapping with keys {', '.join(allowed)}, got {_show(node)}",
+                f"应在其下写 {'、'.join(allowed)} 等配置项，实际是：{_show_zh(node)}",
+            )
+            return None, False
+        return node, self.unknown_keys(node, f"{place}.", allowed)
 
     def month(self, value: Any, place: str, line: int | None) -> int | None:
         if isinstance(value, str) and _MONTH.match(value):
@@ -485,30 +516,19 @@ class _Walker:
         node = root["bulletin"]
         if node is None:  # "bulletin:" with everything under it commented out
             return BulletinRules()
-        if not isinstance(node, dict):
-            self.problem(
-                "bulletin", _value_line(root, "bulletin"),
-                f"expected a mapping with keys {', '.join(_BULLETIN_KEYS)}, got {_show(node)}",
-                f"应在其下写 {'、'.join(_BULLETIN_KEYS)} 等配置项，实际是：{_show_zh(node)}",
-            )
+        node, ok = self.section(node, "bulletin", _value_line(root, "bulletin"), _BULLETIN_KEYS)
+        if node is None:
             return None
-        self.unknown_keys(node, "bulletin.", _BULLETIN_KEYS)
-        ok = all(key in _BULLETIN_KEYS for key in node)
         rules: dict[str, Any] = {}
         for key, allowed, model in (("praise", _PRAISE_KEYS, PraiseRule), ("name", _NAME_KEYS, NameRule)):
             if key not in node or node[key] is None:
                 continue
             rule = node[key]
             place = f"bulletin.{key}"
-            if not isinstance(rule, dict):
-                self.problem(
-                    place, _value_line(node, key), f"expected a mapping with keys {', '.join(allowed)}, got {_show(rule)}",
-                    f"应在其下写 {'、'.join(allowed)} 等配置项，实际是：{_show_zh(rule)}",
-                )
-                ok = False
+            rule, known = self.section(rule, place, _value_line(node, key), allowed)
+            ok = ok and known
+            if rule is None:
                 continue
-            self.unknown_keys(rule, f"{place}.", allowed)
-            ok = ok and all(k in allowed for k in rule)
             fields: dict[str, Any] = {}
             for field in allowed:
                 if field not in rule:

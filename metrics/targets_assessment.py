@@ -133,11 +133,9 @@ def parse_sections(walker, root: dict) -> tuple[Assessment | None, Rewards | Non
 
 
 def _assessment(walker, node, line, _key_line, _value_line, _show, _show_zh) -> Assessment | None:
-    if not isinstance(node, dict):
-        walker.problem("assessment", line, f"expected a mapping with keys {', '.join(_ASSESSMENT_KEYS)}, got {_show(node)}",
-                       f"应在其下写 {'、'.join(_ASSESSMENT_KEYS)} 配置项，实际是：{_show_zh(node)}")  # fmt: skip
+    node, _ = walker.section(node, "assessment", line, _ASSESSMENT_KEYS)
+    if node is None:
         return None
-    walker.unknown_keys(node, "assessment.", _ASSESSMENT_KEYS)
     ok = True
     for key in ("indicators", "grades"):
         if key not in node:
@@ -148,11 +146,9 @@ def _assessment(walker, node, line, _key_line, _value_line, _show, _show_zh) -> 
         walker.problem("assessment.no_data", _value_line(node, "no_data"), f"{_show(no_data)} is not one of {', '.join(NO_DATA_POLICIES)}",
                        f"{_show_zh(no_data)} 不是 {'、'.join(NO_DATA_POLICIES)} 之一（redistribute：权重分给有数据的指标；zero：记零分）")  # fmt: skip
         ok = False
-    lists = node.get("lists", 3)
-    if isinstance(lists, bool) or not isinstance(lists, int) or not 0 <= lists <= 50:
-        walker.problem("assessment.lists", _value_line(node, "lists"), f"{_show(lists)} is not a whole number from 0 to 50",
-                       f"{_show_zh(lists)} 不是 0 到 50 之间的整数")  # fmt: skip
-        ok = False
+    lists = walker.number_in(node.get("lists", 3), "assessment.lists", _value_line(node, "lists"), lambda v: 0 <= v <= 50,
+                             "a whole number from 0 to 50", " 0 到 50 之间的整数", whole=True)  # fmt: skip
+    ok = ok and lists is not None
     indicators: list[Indicator] = []
     if "indicators" in node:
         found = node["indicators"]
@@ -161,7 +157,7 @@ def _assessment(walker, node, line, _key_line, _value_line, _show, _show_zh) -> 
                            "应写成 指标: {weight: 权重, rule: 计分规则} 的形式")  # fmt: skip
             ok = False
         else:
-            walker.unknown_keys(found, "assessment.indicators.", INDICATORS, what="metric")
+            indicators_known = walker.unknown_keys(found, "assessment.indicators.", INDICATORS, what="metric")
             for key in INDICATORS:
                 if key in found:
                     indicator = _indicator(walker, key, found[key], _value_line(found, key), _value_line, _show, _show_zh)
@@ -169,7 +165,7 @@ def _assessment(walker, node, line, _key_line, _value_line, _show, _show_zh) -> 
                         ok = False
                     else:
                         indicators.append(indicator)
-            ok = ok and all(key in INDICATORS for key in found)
+            ok = ok and indicators_known
     grades: list[tuple[str, float]] = []
     if "grades" in node:
         found = node["grades"]
@@ -208,8 +204,7 @@ def _indicator(walker, key, node, line, _value_line, _show, _show_zh) -> Indicat
         walker.problem(place, line, f"expected a mapping with weight and rule, got {_show(node)}",
                        f"应写成 {{weight: 权重, rule: 计分规则}}，实际是：{_show_zh(node)}")  # fmt: skip
         return None
-    walker.unknown_keys(node, f"{place}.", _INDICATOR_KEYS)
-    ok = all(k in _INDICATOR_KEYS for k in node)
+    ok = walker.unknown_keys(node, f"{place}.", _INDICATOR_KEYS)
     weight = _number(node.get("weight"))
     if weight is None or weight <= 0:
         walker.problem(f"{place}.weight", _value_line(node, "weight") if "weight" in node else line,
@@ -248,17 +243,15 @@ def _indicator(walker, key, node, line, _value_line, _show, _show_zh) -> Indicat
                            "expected a mapping of status -> points out of 100 (achieved, on_track, behind, off_track)",
                            "应写成 状态: 分数（满分 100），状态为 achieved、on_track、behind、off_track")  # fmt: skip
             return None
-        walker.unknown_keys(found, f"{place}.points.", STATUS_KEYS)
+        statuses_known = walker.unknown_keys(found, f"{place}.points.", STATUS_KEYS)
         pairs = []
         for status, value in found.items():
-            number = _number(value)
-            if number is None or not 0 <= number <= 100:
-                walker.problem(f"{place}.points.{status}", _value_line(found, status), f"{_show(value)} is not points from 0 to 100",
-                               f"{_show_zh(value)} 不是 0 到 100 之间的分数")  # fmt: skip
-                ok = False
-            elif status in STATUS_KEYS:
-                pairs.append((str(status), number))
-        ok = ok and all(s in STATUS_KEYS for s in found)
+            number = walker.number_in(value, f"{place}.points.{status}", _value_line(found, status), lambda v: 0 <= v <= 100,
+                                      "points from 0 to 100", " 0 到 100 之间的分数")  # fmt: skip
+            ok = ok and number is not None
+            if number is not None and status in STATUS_KEYS:
+                pairs.append((str(status), float(number)))
+        ok = ok and statuses_known
         points = tuple(pairs)
     if not ok or weight is None:
         return None
@@ -270,9 +263,8 @@ def _rewards(walker, node, line, _item_line, _value_line, _show, _show_zh) -> Re
         walker.problem("rewards", line, "expected 'tiers:' with a list of {by: YYYY-MM-DD, yuan_per_person: amount}",
                        "应写成 tiers: 列表，每项为 {by: 日期, yuan_per_person: 每人奖补元数}")  # fmt: skip
         return None
-    walker.unknown_keys(node, "rewards.", _REWARD_KEYS)
     tiers: list[RewardTier] = []
-    ok = all(k in _REWARD_KEYS for k in node)
+    ok = walker.unknown_keys(node, "rewards.", _REWARD_KEYS)
     for index, item in enumerate(node["tiers"]):
         place, item_line = f"rewards.tiers[{index}]", _item_line(node["tiers"], index)
         if not isinstance(item, dict):

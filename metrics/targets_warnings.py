@@ -86,15 +86,9 @@ def parse_section(walker: Any, root: dict) -> WarningRules | None:
     node = root["warnings"]
     if node is None:  # "warnings:" with everything under it commented out
         return WarningRules()
-    if not isinstance(node, dict):
-        walker.problem(
-            "warnings", _value_line(root, "warnings"),
-            f"expected a mapping with keys {', '.join(_KEYS)}, got {_show(node)}",
-            f"应在其下写 {'、'.join(_KEYS)} 等配置项，实际是：{_show_zh(node)}",
-        )
+    node, ok = walker.section(node, "warnings", _value_line(root, "warnings"), _KEYS)
+    if node is None:
         return None
-    walker.unknown_keys(node, "warnings.", _KEYS)
-    ok = all(key in _KEYS for key in node)
     fields: dict[str, Any] = {}
 
     if "triggers" in node and node["triggers"] is not None:
@@ -135,39 +129,33 @@ def parse_section(walker: Any, root: dict) -> WarningRules | None:
             fields["severity"] = severity
 
     if "drop_points" in node:
-        value = node["drop_points"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-            walker.problem(
-                "warnings.drop_points", _value_line(node, "drop_points"),
-                f"{_show(value)} is not a number in (0, 1) (0.02 = 2 percentage points)",
-                f"{_show_zh(value)} 不是 0 到 1 之间的数（如 0.02 表示 2 个百分点）",
-            )
-            ok = False
-        else:
+        value = walker.number_in(
+            node["drop_points"], "warnings.drop_points", _value_line(node, "drop_points"), lambda v: 0 < v < 1,
+            "a number in (0, 1) (0.02 = 2 percentage points)", " 0 到 1 之间的数（如 0.02 表示 2 个百分点）",
+        )
+        ok = ok and value is not None
+        if value is not None:
             fields["drop_points"] = float(value)
 
     if "carried_months" in node:
-        value = node["carried_months"]
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CARRIED_MONTHS:
-            walker.problem(
-                "warnings.carried_months", _value_line(node, "carried_months"),
-                f"{_show(value)} is not a whole number from 1 to {MAX_CARRIED_MONTHS}",
-                f"{_show_zh(value)} 不是 1 到 {MAX_CARRIED_MONTHS} 之间的整数",
-            )
-            ok = False
-        else:
+        value = walker.number_in(
+            node["carried_months"], "warnings.carried_months", _value_line(node, "carried_months"),
+            lambda v: 1 <= v <= MAX_CARRIED_MONTHS,
+            f"a whole number from 1 to {MAX_CARRIED_MONTHS}", f" 1 到 {MAX_CARRIED_MONTHS} 之间的整数", whole=True,
+        )
+        ok = ok and value is not None
+        if value is not None:
             fields["carried_months"] = int(value)
 
     if "pool_sufficiency_below" in node:
-        value = node["pool_sufficiency_below"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_POOL_THRESHOLD:
-            walker.problem(
-                "warnings.pool_sufficiency_below", _value_line(node, "pool_sufficiency_below"),
-                f"{_show(value)} is not a number above 0 and at most {MAX_POOL_THRESHOLD} (1 = the pool just covers the gap)",
-                f"{_show_zh(value)} 不是大于 0、不超过 {MAX_POOL_THRESHOLD} 的数（1 表示实名库剩余人数恰好等于差距）",
-            )
-            ok = False
-        else:
+        value = walker.number_in(
+            node["pool_sufficiency_below"], "warnings.pool_sufficiency_below", _value_line(node, "pool_sufficiency_below"),
+            lambda v: 0 < v <= MAX_POOL_THRESHOLD,
+            f"a number above 0 and at most {MAX_POOL_THRESHOLD} (1 = the pool just covers the gap)",
+            f"大于 0、不超过 {MAX_POOL_THRESHOLD} 的数（1 表示实名库剩余人数恰好等于差距）",
+        )
+        ok = ok and value is not None
+        if value is not None:
             fields["pool_sufficiency_below"] = float(value)
 
     return WarningRules(**fields) if ok else None
