@@ -398,8 +398,13 @@ def _pct_cell(value, decimals: int = 1) -> str:
 
 
 def to_table(report) -> str:
-    def pct(value):
-        return _pct_cell(value, 2)
+    """The report for a person. A value shows as many decimals as it takes to stay on its side of its
+    target (``present.formatting.rate_decimals``: 0.94995 against 0.95 reads 94.995%, not 95.00%
+    beside "behind"), and its gap as many."""
+    from present.formatting import rate_decimals
+
+    def pct(value, places=2):
+        return _pct_cell(value, places)
 
     header = (
         "metric", "region", "name", "value", "target", "by", "gap_pp", "gap_persons", "status", "rank", "Δrank",
@@ -407,16 +412,17 @@ def to_table(report) -> str:
     )
     rows = [header]
     for _, row in report.iterrows():
-        gap = _plain(row["gap_pp"])
+        gap, value, target = _plain(row["gap_pp"]), _plain(row["value"]), _plain(row["target"])
+        places = 2 if value is None or target is None else rate_decimals(value, target, 2)
         rows.append(
             (
                 row["metric"],
                 row["region_code"],
                 row["region_name"],
-                pct(row["value"]),
+                pct(value, places),
                 pct(row["target"]),
                 row["target_by"] or "",
-                "" if gap is None else f"{gap * 100:+.2f}",
+                "" if gap is None else f"{gap * 100:+.{places}f}",
                 "" if _plain(row["gap_persons"]) is None else f"{int(row['gap_persons']):,}",
                 row["status"] or "",
                 "" if _plain(row["rank"]) is None else str(int(row["rank"])),

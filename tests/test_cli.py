@@ -402,3 +402,19 @@ def test_console_script_exits_0_done_1_refused_2_wrong_usage(tmp_path):
     wrong = kuomian("metrics", "--period", "2025-13")
     assert (wrong.returncode, wrong.stdout) == (2, "")
     assert "Traceback" not in wrong.stderr and "'2025-13' has no month 13" in wrong.stderr
+
+
+def test_metrics_table_never_shows_a_value_below_its_target_as_the_target():
+    import pandas as pd
+
+    from cli.main import to_table
+    from metrics.compute import OUTPUT_COLUMNS
+
+    row = dict.fromkeys(OUTPUT_COLUMNS)
+    row.update(
+        period="2026-12", region_code="44", region_name="广东省", level="province", metric="coverage_rate",
+        value=0.94999, target=0.95, target_by="2035-12", gap_pp=0.00001, gap_persons=182, status="behind",
+        carried=0, comparable=True,
+    )
+    line = to_table(pd.DataFrame([row])).splitlines()[1].split()
+    assert line[3:7] == ["94.999%", "95.00%", "2035-12", "+0.001"]
