@@ -241,6 +241,12 @@ SUBMISSION_COLUMNS = [
 ]  # fmt: skip
 
 
+def codes_with_figures(con: duckdb.DuckDBPyConnection, period: int) -> frozenset[str]:
+    """The region codes holding snapshot rows at ``period`` (a month index), whoever imported them: the
+    approval table tells a township the office imported directly from one with nothing in."""
+    return frozenset(row[0] for row in con.execute("SELECT DISTINCT region_code FROM snapshots WHERE period = ?", [int(period)]).fetchall())
+
+
 def submissions(con: duckdb.DuckDBPyConnection, period: int | None = None) -> pd.DataFrame:
     """Every submission (of ``period`` only, a month index, if given), newest import first.
 

@@ -13,7 +13,7 @@ from data.approval import Lock
 from present.catalog import text
 from metrics.periods import period_label
 
-STATUS_ORDER: tuple[str, ...] = ("submitted", "restored", "returned", "approved", "rolled_back", "none")
+STATUS_ORDER: tuple[str, ...] = ("submitted", "restored", "returned", "approved", "rolled_back", "imported", "none")
 """How the statuses sort in the table: what needs someone's attention first."""
 
 
@@ -33,7 +33,15 @@ def status_of(status: str | None, rolled_back_at) -> str:
     return "rolled_back" if rolled else str(status)
 
 
-def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, Lock], root: str, period: int, language: str) -> pd.DataFrame:
+def township_status(
+    regions: pd.DataFrame,
+    subs: pd.DataFrame,
+    locks: dict[int, Lock],
+    root: str,
+    period: int,
+    language: str,
+    with_figures: frozenset[str] | set[str] = frozenset(),
+) -> pd.DataFrame:
     """One row per township under ``root`` (itself included if a township) for month ``period`` (month index).
 
     A township's submission is the newest import whose submission names the township, or names its
@@ -41,6 +49,9 @@ def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, 
     county, status, import, submitted by/at, reviewed by/at, the reason of a return, and the lock of the
     month with its account. Sorted by status (awaiting review first, per :data:`STATUS_ORDER`), then code.
     ``regions``: ``code, name, level, parent_code, lineage``; ``subs``: ``data.approval.submissions``.
+    ``with_figures``: the codes with snapshot rows at ``period``. A township without a submission whose
+    subtree has figures reads ``imported`` (the office or the administrator imported them: no review is
+    due), not ``none`` (nothing there).
     """
 
     def say(key: str, **values) -> str:
@@ -52,12 +63,16 @@ def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, 
     month = subs[subs["period"] == period].sort_values("import_id", ascending=False)
     newest = month.drop_duplicates("region_code").set_index("region_code")
     lock = locks.get(period)
+    lineages = dict(zip(regions["code"], regions["lineage"]))
+    covered = {code for held in with_figures for code in lineages.get(held, (held,))}  # a row counts for its ancestors
     rows = []
     for town in towns.itertuples():
         record = newest.loc[town.code] if town.code in newest.index else None
         if record is None and town.parent_code in newest.index:
             record = newest.loc[town.parent_code]
         key = status_of(None if record is None else record["status"], None if record is None else record["rolled_back_at"])
+        if key == "none" and town.code in covered:
+            key = "imported"
         rows.append(
             {
                 "key": key,
@@ -87,9 +102,10 @@ def township_status(regions: pd.DataFrame, subs: pd.DataFrame, locks: dict[int, 
 
 
 def status_counts(table: pd.DataFrame) -> dict[str, int]:
-    """How many townships of :func:`township_status` are submitted, approved, returned, not submitted."""
+    """How many townships of :func:`township_status` are submitted, approved, returned, imported by the
+    office without a submission, not submitted."""
     keys = table["key"].value_counts() if not table.empty else {}
-    return {key: int(keys.get(key, 0)) for key in ("submitted", "approved", "returned", "none")}
+    return {key: int(keys.get(key, 0)) for key in ("submitted", "approved", "returned", "imported", "none")}
 
 
 def pending_options(subs: pd.DataFrame, reviewable: set[int], language: str) -> dict[int, str]:

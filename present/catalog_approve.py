@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "approve.col.reason": ("退回原因", "Reason returned"),
     "approve.col.lock": ("锁定", "Lock"),
     "approve.status.none": ("未提交", "Not submitted"),
+    "approve.status.imported": ("已有数据（上级直接导入，无需审核）", "Figures in (imported by the office; no review due)"),
     "approve.status.submitted": ("已提交，待审核", "Submitted, awaiting review"),
     "approve.status.approved": ("已通过", "Approved"),
     "approve.status.returned": ("已退回", "Returned"),
@@ -31,8 +32,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "approve.status.restored": ("已退回，但撤销已被恢复（数据仍在）", "Returned, but its rollback was undone (the figures are in)"),
     "approve.lock_cell": ("已锁定（{account}）", "Locked ({account})"),
     "approve.counts": (
-        "已提交待审核 {submitted} 个，已通过 {approved} 个，已退回 {returned} 个，未提交 {none} 个",
-        "{submitted} awaiting review, {approved} approved, {returned} returned, {none} not submitted",
+        "已提交待审核 {submitted} 个，已通过 {approved} 个，已退回 {returned} 个，上级直接导入 {imported} 个，未提交 {none} 个",
+        "{submitted} awaiting review, {approved} approved, {returned} returned, {imported} imported by the office, {none} not submitted",
     ),
     "approve.review_title": ("审核", "Review"),
     "approve.nothing_to_review": ("没有待您审核的填报", "Nothing awaits your review"),

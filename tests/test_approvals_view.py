@@ -91,7 +91,7 @@ def test_a_returned_submission_whose_rollback_was_undone_says_its_figures_are_ba
 
 def test_the_counts_say_how_many_townships_are_in_each_state():
     table = township_status(REGIONS, SUBS, LOCKS, "5301", DEC, "zh")
-    assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "none": 1}
+    assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "imported": 0, "none": 1}
 
 
 def test_the_review_choices_are_the_pending_imports_the_account_may_review():
@@ -99,3 +99,15 @@ def test_the_review_choices_are_the_pending_imports_the_account_may_review():
         6: "导入 6：530103 盘龙区 2025-12（pl:sun，530103.xlsx）",
         5: "导入 5：530102003 大观街道 2025-11（dg:wu，530102003.xlsx）",
     }
+
+
+def test_a_township_without_a_submission_whose_figures_the_office_imported_reads_imported_not_missing():
+    # 大观街道 has no submission at DEC; the office imported rows for one of its villages (any descendant counts).
+    regions = pd.concat(
+        [REGIONS, pd.DataFrame([{"code": "530102003201", "name": "某社区", "level": "village", "parent_code": "530102003",
+                                 "lineage": ("530102003201", "530102003", "530102", "5301")}])],
+        ignore_index=True,
+    )
+    table = township_status(regions, SUBS, {}, "5301", DEC, "zh", with_figures=frozenset({"530102003201"}))
+    assert table.loc[table["区划代码"] == "530102003", "状态"].tolist() == ["已有数据（上级直接导入，无需审核）"]
+    assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "imported": 1, "none": 0}

@@ -39,6 +39,7 @@ def show(selection) -> None:
     try:
         with connect(loaders.db_path(), wait_seconds=loaders.UI_WAIT_SECONDS) as con:
             subs = approval.submissions(con)
+            with_figures = approval.codes_with_figures(con, period)
             locks = approval.current_locks(con)
             history = approval.lock_history(con, period)
             waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna()]
@@ -62,7 +63,7 @@ def show(selection) -> None:
         st.info(t("approve.unlocked", period=label), icon=":material/lock_open:")
 
     st.subheader(t("approve.title", period=label))
-    table = township_status(loaders.regions(), subs, locks, selection.region, period, language())
+    table = township_status(loaders.regions(), subs, locks, selection.region, period, language(), with_figures)
     if table.empty:
         st.caption(t("approve.no_townships"))
     else:
