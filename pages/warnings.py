@@ -85,7 +85,7 @@ else:
         color = colors.get(str(value))
         return f"background-color: {color}; color: {readable_text_color(color)}" if color else ""
 
-    st.dataframe(
+    event = st.dataframe(
         view.display.style.map(paint, subset=[headers["severity"]]),
         hide_index=True,
         width="stretch",
@@ -95,7 +95,14 @@ else:
             headers["severity"]: st.column_config.TextColumn(width="small"),
         },
         key="warn_table",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if picked:
+        st.info(view.detail(picked[0]), icon=":material/info:")
+    else:
+        st.caption(t("warn.pick_row"))
 
 chosen = filter_facts(facts, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities)
 downloads = st.columns(2)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "warn.pick_row": ("原因较长时被截断：点选表格左侧的行首可在此查看该条预警的完整原因。", "Long reasons are cut off: select a row (its left edge) to read that warning in full here."),
     # navigation and page
     "warn.nav": ("预警", "Warnings"),
     "warn.title": ("预警：{region}", "Warnings: {region}"),

@@ -149,6 +149,15 @@ class WarningsView:
     triggers: tuple[str, ...]  # triggers present, TRIGGERS order (the filter's options)
     counties: tuple[tuple[str, str], ...]  # (code, name) present (the filter's options)
 
+    def detail(self, row: int) -> str:
+        """One warning in full, for the line under the table (the table cuts long reasons off):
+        ``"<severity>｜<region> <code>（<county>）：<reason>"``; empty for a row that is not there."""
+        if not 0 <= row < len(self.display):
+            return ""
+        cells = self.display.iloc[row]
+        h = self.headers
+        return f"{cells[h['severity']]}｜{cells[h['region_name']]} {cells[h['region_code']]}（{cells[h['county_name']]}）：{cells[h['reason']]}"
+
 
 def display_frame(facts: pd.DataFrame, language: str, rules=None) -> tuple[pd.DataFrame, dict[str, str]]:
     """The rows with labels and reasons in ``language``, columns :data:`DISPLAY_HEADERS`' headers."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import socket
+import re
 import subprocess
 import sys
 import time
@@ -349,3 +350,19 @@ def test_every_page_in_chinese_and_english_is_photographed_at_desktop_width(serv
             page.wait_for_timeout(800)
             shoot_whole(page, f"page-{language}-{len(PAGE_PATHS)}-data-tab{tab + 1}")
     page.close()
+
+
+def test_a_chosen_warning_shows_its_whole_reason_under_the_table(server, pages):
+    page = pages.new_page({"width": 1440, "height": 1200})
+    page.goto(server)
+    log_in(page)
+    open_page(page, "warnings")
+    expect(page.get_by_text("点选表格左侧的行首")).to_be_visible()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 8, box["y"] + 35 + 17)  # the first data row's selection cell
+    settle(page)
+    detail = page.get_by_text(re.compile("^(高|中|低)｜"))
+    expect(detail).to_be_visible()
+    assert "应达到" in detail.inner_text() and detail.inner_text().endswith("人")  # the whole reason, to its last word
+    shoot(page, "warnings-detail")

@@ -302,6 +302,18 @@ def test_reasons_come_in_both_languages_for_every_row(world):
     assert worded["reason_zh"].str.len().gt(0).all() and worded["reason_en"].str.len().gt(0).all()
 
 
+def test_a_chosen_warning_reads_in_full_under_the_table_with_its_region_and_reason(world):
+    from present.warnings import reason as reason_of, warnings_view
+
+    world.population([("2025-12", TOWN_A, 1000), ("2025-12", TOWN_B, 1000)]).snapshots(resident(TOWN_A, dict.fromkeys(MONTHS, 900)))
+    facts = warnings_of(world, "2026-03")
+    view = warnings_view(facts, "zh")
+    first = facts.iloc[0]
+    full = reason_of(first, "zh")
+    assert view.detail(0).endswith("：" + full) and f"{first['region_name']} {first['region_code']}" in view.detail(0)
+    assert view.detail(len(view.display)) == ""
+
+
 # --------------------------------------------------------------------------- the targets file
 
 
