@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data import queries
+from data import materialised, queries
 from metrics import compute
 from metrics.compute import MetricGrid, periods_needed, start_months_needed
 from metrics.registry import METRIC_KEYS
@@ -64,6 +64,12 @@ def metrics_report(
     Columns: ``metrics.compute.REPORT_COLUMNS``.
     """
     by_level = codes is None and level is None
+    fast = materialised.report_inputs(
+        con, targets, period, period - 1 if compare_to is None else compare_to, metrics, level=level, root=root, codes=codes
+    )
+    if fast is not None:  # issue 15: one row per listed region from the materialised tables
+        rank_groups = pd.Series(fast.levels, index=fast.codes) if by_level else None
+        return compute.evaluate_inputs(fast, targets, period, metrics, rank_groups)
     listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
     listed = in_force(listed, period)
     grid = metric_grid(con, targets, listed["code"], periods_needed(period, targets, compare_to), listed)
