@@ -172,7 +172,13 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
     else:
         last = int(bounds[2])
         lo, hi = int(min(firsts)), min(last + carry, 12 * ((last - 1) // 12) + 12)
-    start = lo if since is None or lo is None else max(lo, int(since))
+    old = covered(con)
+    if since is not None and old is not None:
+        # The months the old range left out (after its hi) were never written: write them too.
+        since = min(int(since), old[1] + 1)
+    else:
+        since = None
+    start = lo if since is None or lo is None else max(lo, since)
     if since is None or lo is None:
         con.execute("DELETE FROM metric_months")
     else:
