@@ -82,9 +82,11 @@ def signature(targets: Targets) -> str:
 
 
 def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not _has_tables(con):
+    """The tables' stamp, signature and range from ``meta`` ({} in a database without the table)."""
+    try:
+        rows = con.execute("SELECT key, value FROM meta WHERE key IN (?, ?, ?)", [STAMP, SIGNATURE, RANGE]).fetchall()
+    except duckdb.CatalogException:
         return {}
-    rows = con.execute("SELECT key, value FROM meta WHERE key IN (?, ?, ?)", [STAMP, SIGNATURE, RANGE]).fetchall()
     return dict(rows)
 
 
@@ -220,7 +222,9 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
             n[:, j], slope[:, j], at[:, j] = compute.fit_line(grid.periods[window], grid.value[metric][:, window], month)
         fits[metric] = (n, slope, at)
         has |= ~np.isnan(at)
-    rows, cols = np.nonzero(has)
+        has |= ~np.isnan(grid.value[metric][:, [index[m - 1] for m in months]])  # value_prev (below)
+    # Month by month, so that a month's rows lie together (DuckDB's zone maps skip the other months).
+    cols, rows = np.nonzero(has.T)
     take = np.asarray(columns)[cols]
     frame = {
         "region_code": np.asarray(codes, dtype=object)[rows],
@@ -234,6 +238,9 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
         frame[f"{metric}_denominator"] = grid.denominator[metric][rows, take]
         frame[f"{metric}_value"] = grid.value[metric][rows, take]
         frame[f"{metric}_comparable"] = grid.comparable[metric][rows, take] > 0
+        # The month before, the default comparison month of rank changes: read from the same row.
+        frame[f"{metric}_value_prev"] = grid.value[metric][rows, take - 1]
+        frame[f"{metric}_comparable_prev"] = grid.comparable[metric][rows, take - 1] > 0
         frame[f"{metric}_fit_n"] = n[rows, cols].astype("int64")
         frame[f"{metric}_slope"] = slope[rows, cols]
         frame[f"{metric}_at_period"] = at[rows, cols]
@@ -251,15 +258,18 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
 
 
 def _build_starts(con: duckdb.DuckDBPyConnection, targets: Targets) -> None:
-    """Each region's first value at or after the baseline, per stock metric (metrics.md §4)."""
+    """Each region's first value at or after the baseline, per stock metric (metrics.md §4): one row
+    per region with ``<metric>_month`` and ``<metric>_value`` (NULL: none), read by one join."""
     con.execute("DELETE FROM metric_starts")
-    for metric in compute.STOCK_METRICS:
-        con.execute(
-            f"INSERT INTO metric_starts (region_code, metric, month, value)"
-            f" SELECT region_code, ?, MIN(period), arg_min({metric}_value, period) FROM metric_months"
-            f" WHERE period >= ? AND {metric}_value IS NOT NULL GROUP BY region_code",
-            [metric, int(targets.baseline)],
-        )
+    firsts = ", ".join(
+        f"MIN(period) FILTER (WHERE {m}_value IS NOT NULL) AS {m}_month, arg_min({m}_value, period) FILTER (WHERE {m}_value IS NOT NULL) AS {m}_value"
+        for m in compute.STOCK_METRICS
+    )
+    known = " OR ".join(f"{m}_value IS NOT NULL" for m in compute.STOCK_METRICS)
+    con.execute(
+        f"INSERT INTO metric_starts SELECT region_code, {firsts} FROM metric_months WHERE period >= ? AND ({known}) GROUP BY region_code",
+        [int(targets.baseline)],
+    )
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, targets: Targets | None = None) -> bool:
@@ -316,9 +326,9 @@ def report_inputs(
     (use the slow path) where they are stale, built for other targets, forced off, or where
     ``period`` or ``compare_to`` lies outside the covered range. Regions abolished at or before
     ``period`` are not listed (as ``report.in_force``); listed by code."""
-    if os.environ.get(FORCE_ENV) == "slow" or not _has_tables(con):
+    if os.environ.get(FORCE_ENV) == "slow":
         return None
-    meta = _meta(con)
+    meta = _meta(con)  # a stamp is written only by build(): where there is one, so are the tables
     if meta.get(STAMP) != _version(con) or meta.get(SIGNATURE) != signature(targets) or not meta.get(RANGE):
         return None
     lo, hi = (int(x) for x in meta[RANGE].split(","))
@@ -327,24 +337,31 @@ def report_inputs(
     listed, params = _listed_sql(level, root, codes)
     now = [f"n.{m}_{part}" for m in metrics for part in ("numerator", "denominator", "value", "slope", "at_period")]
     now += [f"CAST(n.{m}_comparable AS DOUBLE) AS {m}_comparable" for m in metrics]
-    then = [f"t.{m}_value AS {m}_value_then, CAST(t.{m}_comparable AS DOUBLE) AS {m}_comparable_then" for m in metrics]
+    previous = compare_to == period - 1  # the default: the row at the period holds it
+    then = [
+        f"{'n' if previous else 't'}.{m}_value{'_prev' if previous else ''} AS {m}_value_then, "
+        f"CAST({'n' if previous else 't'}.{m}_comparable{'_prev' if previous else ''} AS DOUBLE) AS {m}_comparable_then"
+        for m in metrics
+    ]
     starts = [m for m in metrics if m in compute.STOCK_METRICS]
-    start_columns = [f"s_{m}.month AS {m}_start, s_{m}.value AS {m}_start_value" for m in starts]
-    start_joins = [
-        f"LEFT JOIN metric_starts s_{m} ON s_{m}.region_code = l.code AND s_{m}.metric = '{m}' AND s_{m}.month <= $period"
+    start_columns = [
+        f"CASE WHEN s.{m}_month <= $period THEN s.{m}_month END AS {m}_start, "
+        f"CASE WHEN s.{m}_month <= $period THEN s.{m}_value END AS {m}_start_value"
         for m in starts
     ]
+    joins = [] if previous else ["LEFT JOIN metric_months t ON t.region_code = l.code AND t.period = $compare"]
+    joins += ["LEFT JOIN metric_starts s ON s.region_code = l.code"] if starts else []
     sql = f"""
     WITH l AS ({listed})
     SELECT l.code, l.name, l.level, n.completeness, n.carried, {', '.join(now + then + start_columns)}
     FROM l
     LEFT JOIN metric_months n ON n.region_code = l.code AND n.period = $period
-    LEFT JOIN metric_months t ON t.region_code = l.code AND t.period = $compare
-    {' '.join(start_joins)}
+    {' '.join(joins)}
     WHERE l.abolished IS NULL OR l.abolished > $period
     ORDER BY l.code
     """
-    got = con.execute(sql, {**params, "period": int(period), "compare": int(compare_to)}).fetchnumpy()
+    bound = {**params, "period": int(period)} | ({} if previous else {"compare": int(compare_to)})
+    got = con.execute(sql, bound).fetchnumpy()
     codes_out = np.ma.filled(got["code"], None).astype(object)
     size = len(codes_out)
     none = np.full(size, np.nan)
@@ -381,13 +398,14 @@ def schema_sql() -> str:
     """The tables' DDL (appended to ``data/schema.sql``; kept here to name the columns once)."""
     metric_columns = ",\n    ".join(
         f"{m}_numerator DOUBLE, {m}_denominator DOUBLE, {m}_value DOUBLE, {m}_comparable BOOLEAN, "
-        f"{m}_fit_n INTEGER, {m}_slope DOUBLE, {m}_at_period DOUBLE"
+        f"{m}_value_prev DOUBLE, {m}_comparable_prev BOOLEAN, {m}_fit_n INTEGER, {m}_slope DOUBLE, {m}_at_period DOUBLE"
         for m in METRIC_KEYS
     )
     return (
         "CREATE TABLE IF NOT EXISTS metric_months (\n    region_code VARCHAR NOT NULL, period INTEGER NOT NULL,\n"
         f"    completeness DOUBLE, carried INTEGER,\n    {metric_columns}\n);\n"
-        "CREATE TABLE IF NOT EXISTS metric_starts (region_code VARCHAR NOT NULL, metric VARCHAR NOT NULL, "
-        "month INTEGER NOT NULL, value DOUBLE NOT NULL);\n"
+        "CREATE TABLE IF NOT EXISTS metric_starts (region_code VARCHAR NOT NULL, "
+        + ", ".join(f"{m}_month INTEGER, {m}_value DOUBLE" for m in compute.STOCK_METRICS)
+        + ");\n"
     )
 

@@ -643,36 +643,40 @@ def evaluate_inputs(
     """:func:`evaluate` from per-region vectors: the one evaluation both the slow path (a grid) and
     the materialised path (``data.materialised``, issue 15) run. Same columns and rules."""
     parts = [_evaluate_metric(inputs, targets, metric, period) for metric in metrics]
-    if not parts or not len(inputs.codes):
+    size = len(inputs.codes)
+    if not parts or not size:
         return pd.DataFrame(columns=list(REPORT_COLUMNS))
     columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     # Ranks: per metric (and per rank group), highest value first, competition ranking.
-    groups = columns["metric"].astype(str)
+    part = np.repeat(np.arange(len(parts)), size)
+    groups = part
     if rank_groups is not None:
-        groups = groups + "|" + pd.Series(columns["region_code"]).map(rank_groups).astype(str).to_numpy()
-    ranking = pd.DataFrame({"group": groups, "value": columns["_rank_value"], "then": columns["_compare_value"]})
-    by_group = ranking.groupby("group", sort=False)
-    rank = by_group["value"].rank(method="min", ascending=False).to_numpy()
-    rank_then = by_group["then"].rank(method="min", ascending=False).to_numpy()
+        keys, _ = pd.factorize(pd.Series(inputs.codes, dtype=object).map(rank_groups), use_na_sentinel=False)
+        groups = part * (int(keys.max()) + 1) + np.tile(keys, len(parts))
+    rank = _competition_rank(columns["_rank_value"], groups)
+    rank_then = _competition_rank(columns["_compare_value"], groups)
     columns["rank"] = rank
     columns["rank_change"] = rank_then - rank
     # Metric by metric; ranked regions by rank, then the unranked; ties by code.
-    metric_order = {key: i for i, key in enumerate(METRIC_KEYS)}
-    order = np.lexsort(
-        (
-            columns["region_code"].astype(str),
-            np.nan_to_num(rank, nan=0.0),
-            np.isnan(rank),
-            np.array([metric_order[m] for m in columns["metric"]]),
-        )
-    )
+    metric_order = np.array([METRIC_KEYS.index(m) for m in metrics])[part]
+    order = np.lexsort((np.tile(_code_order(inputs.codes), len(parts)), np.nan_to_num(rank, nan=0.0), np.isnan(rank), metric_order))
     integer_columns = (
         "numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta", "carried",
         "overdue_since", "overdue_months",
     )
+    # Strings are made once per region (or per metric, status) and taken, not converted row by row (issue 15).
+    text = pd.StringDtype(na_value=np.nan)
+    region, which = order % size, order // size
+    strings = {
+        "region_code": pd.array(inputs.codes, dtype=text).take(region),
+        "region_name": pd.array(inputs.names, dtype=text).take(region),
+        "level": pd.array(inputs.levels, dtype=text).take(region),
+        "metric": pd.array(np.array(list(metrics), dtype=object), dtype=text).take(which),
+        "status": pd.array(np.array([*STATUSES, None], dtype=object), dtype=text).take(columns["status"][order].astype("int64") % 5),
+    }
     frame = pd.DataFrame(
         {
-            name: _integers(columns[name][order]) if name in integer_columns else columns[name][order]
+            name: strings[name] if name in strings else _integers(columns[name][order]) if name in integer_columns else columns[name][order]
             for name in REPORT_COLUMNS
             if name != "period"
         }
@@ -680,6 +684,26 @@ def evaluate_inputs(
     frame["comparable"] = frame["comparable"].astype(bool)
     frame.insert(0, "period", period)
     return frame[list(REPORT_COLUMNS)]
+
+
+def _competition_rank(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Per group, 1 + how many values are strictly higher (1, 2, 2, 4); NaN values have none."""
+    out = np.full(len(values), np.nan)
+    for group in np.unique(groups):
+        at = np.flatnonzero(groups == group)
+        v = values[at]
+        valid = ~np.isnan(v)
+        ranked = np.sort(v[valid])
+        out[at[valid]] = len(ranked) - np.searchsorted(ranked, v[valid], side="right") + 1
+    return out
+
+
+def _code_order(codes: np.ndarray) -> np.ndarray:
+    """Each code's position in ascending code order (the listed regions come sorted: then 0..n-1)."""
+    texts = np.asarray(codes, dtype=str)
+    if len(texts) < 2 or bool((texts[:-1] <= texts[1:]).all()):
+        return np.arange(len(texts))
+    return np.argsort(np.argsort(texts, kind="stable"), kind="stable")
 
 
 def _evaluate_metric(inputs: ReportInputs, targets: Targets, metric: str, period: int) -> dict[str, np.ndarray]:
@@ -726,7 +750,7 @@ def _evaluate_metric(inputs: ReportInputs, targets: Targets, metric: str, period
                 trajectory[members] = base + rise * start_value[members]
 
     reference = np.where(np.isnan(trajectory), target, trajectory)
-    status = status_of(value, target, reference, targets.warning_band)
+    status = status_codes(value, target, reference, targets.warning_band)
     projected, eta = solve_projection(given.slope, given.at_period, period, target, target_by)
 
     persons = np.where(np.isnan(value), np.nan, gap_persons(target, numerator, denominator))
@@ -736,10 +760,6 @@ def _evaluate_metric(inputs: ReportInputs, targets: Targets, metric: str, period
     comparable = np.isnan(given.comparable) | (given.comparable > 0)
     comparable_then = np.isnan(given.comparable_then) | (given.comparable_then > 0)
     return {
-        "region_code": inputs.codes,
-        "region_name": inputs.names,
-        "level": inputs.levels,
-        "metric": np.full(size, metric, dtype=object),
         "numerator": numerator,
         "denominator": denominator,
         "value": value,
@@ -762,25 +782,32 @@ def _evaluate_metric(inputs: ReportInputs, targets: Targets, metric: str, period
     }
 
 
-def status_of(value, target, reference, warning_band: float) -> np.ndarray:
-    """achieved / on_track / behind / off_track, checked in that order; None without value or target.
+STATUSES = ("achieved", "on_track", "behind", "off_track")
 
-    Takes arrays (or Series) of floats, NaN for none; returns an object array.
-    """
+
+def status_codes(value, target, reference, warning_band: float) -> np.ndarray:
+    """:func:`status_of` as indexes into :data:`STATUSES` (-1: none), an int8 array."""
     value, target, reference = (np.asarray(x, dtype="float64") for x in (value, target, reference))
     reference = np.where(np.isnan(reference), target, reference)
-    status = np.select(
+    return np.select(
         [
             np.isnan(value) | np.isnan(target),
             value >= target - TOLERANCE,
             value >= reference - TOLERANCE,
             reference - value <= warning_band + TOLERANCE,
         ],
-        ["", "achieved", "on_track", "behind"],
-        default="off_track",
-    ).astype(object)
-    status[status == ""] = None
-    return status
+        [-1, 0, 1, 2],
+        default=3,
+    ).astype("int8")
+
+
+def status_of(value, target, reference, warning_band: float) -> np.ndarray:
+    """achieved / on_track / behind / off_track, checked in that order; None without value or target.
+
+    Takes arrays (or Series) of floats, NaN for none; returns an object array.
+    """
+    names = np.array([*STATUSES, None], dtype=object)
+    return names[status_codes(value, target, reference, warning_band)]
 
 
 def gap_persons(target, numerator, denominator) -> np.ndarray:

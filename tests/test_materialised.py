@@ -134,7 +134,7 @@ def _table(con) -> pd.DataFrame:
 
 
 def _starts(con) -> pd.DataFrame:
-    return con.execute("SELECT * FROM metric_starts ORDER BY region_code, metric").df()
+    return con.execute("SELECT * FROM metric_starts ORDER BY region_code").df()
 
 
 def _check(db: Path, targets, months: list[int]) -> None:
