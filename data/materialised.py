@@ -162,7 +162,8 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
     """(Re)build ``metric_months`` (from ``since`` on, or everything) and ``metric_starts`` for ``targets``.
 
     Runs in the caller's transaction. Months are computed in chunks of at most :data:`CHUNK_CELLS`
-    region-months (plus the 11 months a fit reads before each chunk), so memory stays bounded.
+    region-months, each passing the last 11 months' values on to the next chunk's fits (the first
+    chunk reads them), so memory stays bounded and no month is summed twice.
     """
     bounds = con.execute(
         "SELECT (SELECT MIN(period) FROM snapshots), (SELECT MIN(period) FROM population), (SELECT MAX(period) FROM snapshots)"
@@ -188,24 +189,38 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
     if lo is not None and start <= hi:
         regions = queries.regions(con)
         step = max(1, min(24, CHUNK_CELLS // max(1, len(regions))))
+        before = None  # the first chunk reads the 11 months before it; the next ones get them passed on
         for first in range(start, hi + 1, step):
             months = list(range(first, min(first + step, hi + 1)))
-            _write_chunk(con, regions, targets, months)
+            before = _write_chunk(con, regions, targets, months, before)
     _build_starts(con, targets)
     _set_meta(con, RANGE, None if lo is None else f"{lo},{hi}")
     _set_meta(con, SIGNATURE, signature(targets))
     _set_meta(con, STAMP, _version(con))
 
 
-def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets: Targets, months: list[int]) -> None:
-    """The rows of ``months`` for every region: the grid over those months and the 11 before them."""
-    read = list(range(months[0] - FIT_MONTHS, months[-1] + 1))
+def _write_chunk(
+    con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets: Targets, months: list[int], before: dict | None
+) -> dict:
+    """The rows of ``months`` for every region; returns what the next chunk's fits need.
+
+    ``before`` holds the values and comparable flags of the 11 months before ``months`` (from the
+    previous chunk: ``periods``, ``value`` and ``comparable`` per metric); None: they are read too.
+    """
+    read = months if before is not None else list(range(months[0] - FIT_MONTHS, months[-1] + 1))
     codes = regions["code"].tolist()
     sums = queries.subtree_sums(con, codes, read, targets.carry_forward_months)
     grid = compute.metric_grid(regions, sums, targets, read)
-    index = grid.index
-    columns = [index[m] for m in months]
-    # Which (region, month) cells have anything: a subtree sums row, or a fitted line.
+    if before is None:
+        periods, value, comparable = grid.periods, grid.value, grid.comparable
+    else:
+        periods = np.concatenate([before["periods"], grid.periods])
+        value = {m: np.hstack([before["value"][m], grid.value[m]]) for m in METRIC_KEYS}
+        comparable = {m: np.hstack([before["comparable"][m], grid.comparable[m]]) for m in METRIC_KEYS}
+    position = {int(p): i for i, p in enumerate(periods)}
+    at_month = np.array([position[m] for m in months])
+    columns = [grid.index[m] for m in months]
+    # Which (region, month) cells have anything: a subtree sums row, a fitted line or a value the month before.
     has = np.zeros((len(codes), len(read)), dtype=bool)
     row_of = pd.Index(codes).get_indexer(np.asarray(sums["region_code"], dtype=object))
     col_of = pd.Index(read).get_indexer(np.asarray(sums["period"], dtype="int64"))
@@ -218,14 +233,16 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
         slope = np.empty_like(n)
         at = np.empty_like(n)
         for j, month in enumerate(months):
-            window = (grid.periods >= compute.projection_window(metric, month)) & (grid.periods <= month)
-            n[:, j], slope[:, j], at[:, j] = compute.fit_line(grid.periods[window], grid.value[metric][:, window], month)
+            # The same months, in the same order, as the slow path's window: the same floats.
+            window = (periods >= compute.projection_window(metric, month)) & (periods <= month)
+            n[:, j], slope[:, j], at[:, j] = compute.fit_line(periods[window], value[metric][:, window], month)
         fits[metric] = (n, slope, at)
         has |= ~np.isnan(at)
-        has |= ~np.isnan(grid.value[metric][:, [index[m - 1] for m in months]])  # value_prev (below)
+        has |= ~np.isnan(value[metric][:, at_month - 1])  # value_prev (below)
     # Month by month, so that a month's rows lie together (DuckDB's zone maps skip the other months).
     cols, rows = np.nonzero(has.T)
     take = np.asarray(columns)[cols]
+    whole = at_month[cols]
     frame = {
         "region_code": np.asarray(codes, dtype=object)[rows],
         "period": np.asarray(months, dtype="int64")[cols],
@@ -239,8 +256,8 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
         frame[f"{metric}_value"] = grid.value[metric][rows, take]
         frame[f"{metric}_comparable"] = grid.comparable[metric][rows, take] > 0
         # The month before, the default comparison month of rank changes: read from the same row.
-        frame[f"{metric}_value_prev"] = grid.value[metric][rows, take - 1]
-        frame[f"{metric}_comparable_prev"] = grid.comparable[metric][rows, take - 1] > 0
+        frame[f"{metric}_value_prev"] = value[metric][rows, whole - 1]
+        frame[f"{metric}_comparable_prev"] = comparable[metric][rows, whole - 1] > 0
         frame[f"{metric}_fit_n"] = n[rows, cols].astype("int64")
         frame[f"{metric}_slope"] = slope[rows, cols]
         frame[f"{metric}_at_period"] = at[rows, cols]
@@ -255,6 +272,12 @@ def _write_chunk(con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets:
         con.execute(f"INSERT INTO metric_months ({names}) SELECT {select} FROM metric_months_staged")
     finally:
         con.unregister("metric_months_staged")
+    keep = slice(len(periods) - FIT_MONTHS, None)
+    return {
+        "periods": periods[keep],
+        "value": {m: value[m][:, keep].copy() for m in METRIC_KEYS},
+        "comparable": {m: comparable[m][:, keep].copy() for m in METRIC_KEYS},
+    }
 
 
 def _build_starts(con: duckdb.DuckDBPyConnection, targets: Targets) -> None:
