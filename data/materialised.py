@@ -432,3 +432,48 @@ def schema_sql() -> str:
         + ");\n"
     )
 
+
+
+def metric_grid(
+    con: duckdb.DuckDBPyConnection, targets: Targets, codes: Sequence[str], periods: Sequence[int]
+) -> compute.MetricGrid | None:
+    """``compute.metric_grid`` of ``codes`` at ``periods`` read from ``metric_months`` (trend pages read
+    many months); None (compute it from the facts) where the tables are stale, built for other targets,
+    forced off, or a month lies after the covered range (population-only months have no rows there).
+    A (region, month) without a row is what the grid holds for one with nothing in its subtree."""
+    if os.environ.get(FORCE_ENV) == "slow":
+        return None
+    meta = _meta(con)
+    if meta.get(STAMP) != _version(con) or meta.get(SIGNATURE) != signature(targets) or not meta.get(RANGE):
+        return None
+    months = np.array(sorted({int(p) for p in periods}), dtype="int64")
+    if len(months) and months[-1] > int(meta[RANGE].split(",")[1]):
+        return None
+    codes = tuple(str(c) for c in codes)
+    wanted = ", ".join(
+        f"{m}_{part}" for m in METRIC_KEYS for part in ("numerator", "denominator", "value")
+    ) + ", " + ", ".join(f"CAST({m}_comparable AS DOUBLE) AS {m}_comparable" for m in METRIC_KEYS)
+    got = con.execute(
+        f"SELECT region_code, period, completeness, carried, {wanted} FROM metric_months"
+        " WHERE period IN (SELECT unnest($months::INTEGER[])) AND region_code IN (SELECT unnest($codes::VARCHAR[]))",
+        {"months": months.tolist(), "codes": list(codes)},
+    ).fetchnumpy()
+    rows = pd.Index(codes).get_indexer(np.ma.filled(got["region_code"], None).astype(object))
+    cols = pd.Index(months).get_indexer(np.ma.filled(got["period"], 0).astype("int64"))
+    shape = (len(codes), len(months))
+
+    def matrix(column: str, default: float) -> np.ndarray:
+        out = np.full(shape, default)
+        out[rows, cols] = _floats(got[column])
+        return out
+
+    return compute.MetricGrid(
+        codes,
+        months,
+        {m: matrix(f"{m}_numerator", np.nan) for m in METRIC_KEYS},
+        {m: matrix(f"{m}_denominator", np.nan) for m in METRIC_KEYS},
+        {m: matrix(f"{m}_value", np.nan) for m in METRIC_KEYS},
+        matrix("completeness", np.nan),
+        matrix("carried", 0.0),
+        {m: matrix(f"{m}_comparable", 1.0) for m in METRIC_KEYS},
+    )

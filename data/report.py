@@ -26,8 +26,12 @@ def metric_grid(
     periods: Sequence[int],
     regions: pd.DataFrame | None = None,
 ) -> MetricGrid:
-    """The metrics of ``codes`` at ``periods`` as region × month matrices."""
+    """The metrics of ``codes`` at ``periods`` as region × month matrices (from the materialised
+    tables where they are fresh for ``targets``, issue 15; else from the facts)."""
     codes = list(codes)
+    stored = materialised.metric_grid(con, targets, codes, periods)
+    if stored is not None:
+        return stored
     regions = queries.regions(con, codes) if regions is None else regions
     listed = regions.set_index("code").loc[codes].reset_index()
     sums = queries.subtree_sums(con, codes, periods, targets.carry_forward_months)

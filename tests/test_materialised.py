@@ -8,7 +8,9 @@ and equal a rebuild from scratch, and both paths agree), and that stale tables a
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import textwrap
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import materialised
+from data import materialised, report
 from data.db import connect
 from data.store import import_file, rollback
 from metrics.periods import month_index, period_label
@@ -129,6 +131,20 @@ class RandomWorld:
         return self.import_("snapshots", ["period", "region_code", "scheme", "insured", "receiving", "paid"], rows)
 
 
+@contextlib.contextmanager
+def forced_slow():
+    """``KUOMIAN_MATERIALISED=slow`` inside the block: every read computes from the facts."""
+    before = os.environ.get(materialised.FORCE_ENV)
+    os.environ[materialised.FORCE_ENV] = "slow"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(materialised.FORCE_ENV, None)
+        else:
+            os.environ[materialised.FORCE_ENV] = before
+
+
 def _table(con) -> pd.DataFrame:
     return con.execute("SELECT * FROM metric_months ORDER BY region_code, period").df()
 
@@ -158,6 +174,14 @@ def _check(db: Path, targets, months: list[int]) -> None:
         ):
             both_paths(con, targets, period, **options)
     assert len(world_module.FAST_ANSWERS) == 3  # the tables answered each of them
+    with connect(db) as con:
+        codes = [row[0] for row in con.execute("SELECT code FROM regions ORDER BY code").fetchall()]
+        wanted = list(range(months[0] - 3, months[-1] + 1))  # from before the first month on
+        assert materialised.metric_grid(con, targets, codes, wanted) is not None
+        stored = report.metric_series(con, targets, codes, wanted)
+        with forced_slow():
+            computed = report.metric_series(con, targets, codes, wanted)
+    pd.testing.assert_frame_equal(stored, computed, check_exact=True)
 
 
 @pytest.mark.parametrize("seed, chunk_cells", [(1, materialised.CHUNK_CELLS), (2, 40), (3, materialised.CHUNK_CELLS)])
