@@ -649,17 +649,24 @@ def evaluate_inputs(
     columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     # Ranks: per metric (and per rank group), highest value first, competition ranking.
     part = np.repeat(np.arange(len(parts)), size)
-    groups = part
-    if rank_groups is not None:
-        keys, _ = pd.factorize(pd.Series(inputs.codes, dtype=object).map(rank_groups), use_na_sentinel=False)
-        groups = part * (int(keys.max()) + 1) + np.tile(keys, len(parts))
-    rank = _competition_rank(columns["_rank_value"], groups)
-    rank_then = _competition_rank(columns["_compare_value"], groups)
+    code_order = _code_order(inputs.codes)
+    if rank_groups is None and list(metrics) == sorted(metrics, key=METRIC_KEYS.index) and _ascending(code_order):
+        # One group per metric and the regions listed by code (the usual report): one stable sort per
+        # metric gives both the ranks and the order (issue 15), the same as the general way below.
+        rank, order = _ranks_and_order(columns["_rank_value"], size, len(parts))
+        rank_then, _ = _ranks_and_order(columns["_compare_value"], size, len(parts))
+    else:
+        groups = part
+        if rank_groups is not None:
+            keys, _ = pd.factorize(pd.Series(inputs.codes, dtype=object).map(rank_groups), use_na_sentinel=False)
+            groups = part * (int(keys.max()) + 1) + np.tile(keys, len(parts))
+        rank = _competition_rank(columns["_rank_value"], groups)
+        rank_then = _competition_rank(columns["_compare_value"], groups)
+        # Metric by metric; ranked regions by rank, then the unranked; ties by code.
+        metric_order = np.array([METRIC_KEYS.index(m) for m in metrics])[part]
+        order = np.lexsort((np.tile(code_order, len(parts)), np.nan_to_num(rank, nan=0.0), np.isnan(rank), metric_order))
     columns["rank"] = rank
     columns["rank_change"] = rank_then - rank
-    # Metric by metric; ranked regions by rank, then the unranked; ties by code.
-    metric_order = np.array([METRIC_KEYS.index(m) for m in metrics])[part]
-    order = np.lexsort((np.tile(_code_order(inputs.codes), len(parts)), np.nan_to_num(rank, nan=0.0), np.isnan(rank), metric_order))
     integer_columns = (
         "numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta", "carried",
         "overdue_since", "overdue_months",
@@ -696,6 +703,29 @@ def _competition_rank(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
         ranked = np.sort(v[valid])
         out[at[valid]] = len(ranked) - np.searchsorted(ranked, v[valid], side="right") + 1
     return out
+
+
+def _ranks_and_order(values: np.ndarray, size: int, blocks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Competition ranks within each block of ``size`` values (highest first; NaN: none) and the
+    order that lists each block by rank, the unranked last, ties (and the unranked) in index order."""
+    rank = np.full(len(values), np.nan)
+    orders = []
+    for block in range(blocks):
+        base = block * size
+        v = values[base : base + size]
+        valid = np.flatnonzero(~np.isnan(v))
+        ranked = valid[np.argsort(-v[valid], kind="stable")]
+        s = v[ranked]
+        new = np.ones(len(s), dtype=bool)
+        new[1:] = s[1:] != s[:-1]
+        first = np.maximum.accumulate(np.where(new, np.arange(len(s)), 0))
+        rank[base + ranked] = first + 1
+        orders += [base + ranked, base + np.flatnonzero(np.isnan(v))]
+    return rank, np.concatenate(orders) if orders else np.zeros(0, dtype="int64")
+
+
+def _ascending(order: np.ndarray) -> bool:
+    return bool((order == np.arange(len(order))).all())
 
 
 def _code_order(codes: np.ndarray) -> np.ndarray:

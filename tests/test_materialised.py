@@ -260,3 +260,18 @@ def test_a_pool_import_moves_the_stamp_without_rebuilding(tmp_path, monkeypatch)
     with connect(world.db) as con:
         assert materialised.is_fresh(con)
         assert con.execute("SELECT MIN(carried) FROM metric_months").fetchone()[0] == 99
+
+
+def test_the_one_sort_ranking_equals_the_general_ranking():
+    from metrics.compute import _code_order, _competition_rank, _ranks_and_order
+
+    rng = np.random.default_rng(15)
+    size, blocks = 200, 3
+    values = np.round(rng.random(size * blocks), 2)  # many ties
+    values[rng.random(size * blocks) < 0.2] = np.nan
+    part = np.repeat(np.arange(blocks), size)
+    rank, order = _ranks_and_order(values, size, blocks)
+    expected_rank = _competition_rank(values, part)
+    expected_order = np.lexsort((np.tile(_code_order(np.array([f"{i:04d}" for i in range(size)])), blocks), np.nan_to_num(expected_rank), np.isnan(expected_rank), part))
+    np.testing.assert_array_equal(rank, expected_rank)
+    np.testing.assert_array_equal(order, expected_order)
