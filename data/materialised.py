@@ -189,7 +189,9 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
     if lo is not None and start <= hi:
         regions = queries.regions(con)
         step = max(1, min(24, CHUNK_CELLS // max(1, len(regions))))
-        before = None  # the first chunk reads the 11 months before it; the next ones get them passed on
+        # The 11 months before the first chunk: kept rows where the build is incremental (else read);
+        # each chunk passes its last 11 months on to the next.
+        before = _stored_before(con, regions["code"].tolist(), start) if start > lo else None
         for first in range(start, hi + 1, step):
             months = list(range(first, min(first + step, hi + 1)))
             before = _write_chunk(con, regions, targets, months, before)
@@ -197,6 +199,32 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
     _set_meta(con, RANGE, None if lo is None else f"{lo},{hi}")
     _set_meta(con, SIGNATURE, signature(targets))
     _set_meta(con, STAMP, _version(con))
+
+
+def _stored_before(con: duckdb.DuckDBPyConnection, codes: list[str], start: int) -> dict:
+    """The values and comparable flags of the 11 months before ``start`` from the kept rows (an
+    incremental build): what :func:`_write_chunk` passes on, without summing those months again.
+    A (region, month) without a row has no value and is comparable, as in ``compute.metric_grid``."""
+    periods = np.arange(start - FIT_MONTHS, start, dtype="int64")
+    wanted = ", ".join(f"{m}_value, CAST({m}_comparable AS DOUBLE) AS {m}_comparable" for m in METRIC_KEYS)
+    got = con.execute(
+        f"SELECT region_code, period, {wanted} FROM metric_months WHERE period >= ? AND period < ?",
+        [int(periods[0]), int(start)],
+    ).fetchnumpy()
+    rows = pd.Index(codes).get_indexer(np.ma.filled(got["region_code"], None).astype(object))
+    cols = np.ma.filled(got["period"], 0).astype("int64") - int(periods[0])
+    ok = rows >= 0
+
+    def matrix(column: str, default: float) -> np.ndarray:
+        out = np.full((len(codes), len(periods)), default)
+        out[rows[ok], cols[ok]] = _floats(got[column])[ok]
+        return out
+
+    return {
+        "periods": periods,
+        "value": {m: matrix(f"{m}_value", np.nan) for m in METRIC_KEYS},
+        "comparable": {m: matrix(f"{m}_comparable", 1.0) for m in METRIC_KEYS},
+    }
 
 
 def _write_chunk(
