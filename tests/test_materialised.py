@@ -275,3 +275,18 @@ def test_the_one_sort_ranking_equals_the_general_ranking():
     expected_order = np.lexsort((np.tile(_code_order(np.array([f"{i:04d}" for i in range(size)])), blocks), np.nan_to_num(expected_rank), np.isnan(expected_rank), part))
     np.testing.assert_array_equal(rank, expected_rank)
     np.testing.assert_array_equal(order, expected_order)
+
+
+def test_the_demo_load_leaves_the_tables_fresh_and_equal_to_a_rebuild(demo_copy):
+    from config.settings import PROJECT_ROOT
+
+    targets = parse_targets((PROJECT_ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    with connect(demo_copy("materialised"), write=True) as con:
+        assert materialised.is_fresh(con, targets)
+        kept = _table(con)
+        assert len(kept) > 0
+        con.execute("BEGIN TRANSACTION")
+        materialised.build(con, targets)
+        rebuilt = _table(con)
+        con.execute("ROLLBACK")
+    pd.testing.assert_frame_equal(kept, rebuilt, check_exact=True)
