@@ -13,7 +13,9 @@ In one run, per size, on the same machine state: build and write the CSV files (
 ``data.store.import_file`` for regions, population and snapshots into a fresh DuckDB file; then,
 for the last month and every township, time ``data.report.metrics_report`` (a warm-up, then the
 median of ``--runs``), :data:`ONE_QUERY` (one DuckDB query computing the three metrics' values of
-that month for every township: the floor the engine is compared with) and, up to
+that month for every township: the floor the engine is compared with), the engine once more
+computing from the facts (``KUOMIAN_MATERIALISED=slow``), the time ``data.materialised.build`` adds
+to an import (all months, and from January of the last year: a one-year import), and, up to
 ``--baseline-up-to`` townships, the pandas baseline (``bench.baseline``) with the agreement check.
 Prints one table; ``docs/performance.md`` quotes it by hand with the date and the machine load.
 """
@@ -21,6 +23,7 @@ Prints one table; ``docs/performance.md`` quotes it by hand with the date and th
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -132,6 +135,35 @@ def _median(function, runs: int) -> tuple[float, float, object]:
     return statistics.median(walls), statistics.median(cpus), result
 
 
+def _timed_build(con, targets, since: int | None) -> float:
+    """Wall seconds of ``data.materialised.build`` (everything, or from ``since``), rolled back after."""
+    from data import materialised
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        started = time.perf_counter()
+        materialised.build(con, targets, since)
+        return time.perf_counter() - started
+    finally:
+        con.execute("ROLLBACK")
+
+
+class _slow_path:
+    """Inside the block ``metrics_report`` computes from the facts, not the materialised tables."""
+
+    def __enter__(self):
+        from data import materialised
+
+        self.name, self.before = materialised.FORCE_ENV, os.environ.get(materialised.FORCE_ENV)
+        os.environ[self.name] = "slow"
+
+    def __exit__(self, *exc):
+        if self.before is None:
+            os.environ.pop(self.name, None)
+        else:
+            os.environ[self.name] = self.before
+
+
 def measure(townships: int, months: int, runs: int, baseline_up_to: int, work: Path) -> dict:
     """Every figure of one size (see the module docstring)."""
     from bench import baseline
@@ -157,8 +189,15 @@ def measure(townships: int, months: int, runs: int, baseline_up_to: int, work: P
     figures["db_mb"] = db.stat().st_size / 1e6
     targets = parse_targets((Path(__file__).resolve().parent.parent / "config" / "targets.yaml").read_text(encoding="utf-8"))
     period = month_index("2026-12")
+    with connect(db, write=True) as con:  # issue 15: what the materialised metrics add to an import
+        figures["build_full"] = _timed_build(con, targets, None)
+        figures["build_year"] = _timed_build(con, targets, month_index("2026-01"))
     with connect(db) as con:
         figures["engine"], figures["engine_cpu"], engine = _median(lambda: metrics_report(con, targets, period, level="township"), runs)
+        with _slow_path():
+            figures["engine_facts"], figures["engine_facts_cpu"], _ = _median(
+                lambda: metrics_report(con, targets, period, level="township"), max(1, runs // 2)
+            )
         figures["one_query"], figures["one_query_cpu"], _ = _median(lambda: con.execute(ONE_QUERY, {"period": period}).df(), runs)
         if townships <= baseline_up_to:
             tables = baseline.load(con)
@@ -173,8 +212,9 @@ def render(results: list[dict]) -> str:
     a loaded machine disturbs less; ratios of both."""
     lines = [
         "| townships | months | snapshot rows | import snapshots (rows/s) | engine: wall / CPU | one query: wall / CPU "
-        "| engine ÷ query: wall / CPU | pandas baseline: wall / CPU | baseline ÷ engine: wall / CPU | differences |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine ÷ query: wall / CPU | pandas baseline: wall / CPU | baseline ÷ engine: wall / CPU | differences "
+        "| engine from the facts: wall / CPU | materialised build: all months / one year |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for f in results:
         rows = f["rows"]["snapshots"]
@@ -185,7 +225,8 @@ def render(results: list[dict]) -> str:
             f"| {f['townships']:,} | {f['months']} | {rows:,} | {f['import']['snapshots']:.1f} s ({rows / f['import']['snapshots']:,.0f}) "
             f"| {f['engine']:.3f} / {f['engine_cpu']:.3f} s | {f['one_query']:.3f} / {f['one_query_cpu']:.3f} s "
             f"| {f['engine'] / f['one_query']:.1f}× / {f['engine_cpu'] / f['one_query_cpu']:.1f}× "
-            f"| {base_text} | {ratio_text} | {f.get('differences', '—')} |"
+            f"| {base_text} | {ratio_text} | {f.get('differences', '—')} "
+            f"| {f['engine_facts']:.3f} / {f['engine_facts_cpu']:.3f} s | {f['build_full']:.1f} s / {f['build_year']:.1f} s |"
         )
     return "\n".join(lines)
 

@@ -187,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     db = args.db or settings.db
     targets_path = args.targets or settings.targets
+    if args.targets is not None or "data.materialised" in sys.modules:
+        from data import materialised  # writes build the materialised metrics with this file (issue 15)
+
+        materialised.use_targets_file(args.targets)
     try:
         handler = getattr(args, "handler", None)
         if handler is not None:

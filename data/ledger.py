@@ -304,6 +304,9 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, actor: Actor) -> Imp
     when = _now()
     con.execute("BEGIN TRANSACTION")
     try:
+        from data import materialised
+
+        was_fresh = materialised.fresh_before_write(con)
         import_id = con.execute("SELECT COALESCE(MAX(import_id), 0) + 1 FROM imports").fetchone()[0]
         con.execute(
             "INSERT INTO imports (import_id, kind, source, imported_at, row_count, added, replaced, is_demo)"
@@ -331,6 +334,7 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, actor: Actor) -> Imp
             if changes:
                 _record(con, seq, actor, when, changes, import_id)
         con.execute("UPDATE imports SET added = ?, replaced = ? WHERE import_id = ?", [len(staged) - replaced, replaced, import_id])
+        materialised.after_write(con, "ledger", None, was_fresh)  # the metrics stay; their stamp moves (issue 15)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data import queries
+from data import materialised, queries
 from metrics import compute
 from metrics.compute import MetricGrid, periods_needed, start_months_needed
 from metrics.registry import METRIC_KEYS
@@ -26,8 +26,12 @@ def metric_grid(
     periods: Sequence[int],
     regions: pd.DataFrame | None = None,
 ) -> MetricGrid:
-    """The metrics of ``codes`` at ``periods`` as region × month matrices."""
+    """The metrics of ``codes`` at ``periods`` as region × month matrices (from the materialised
+    tables where they are fresh for ``targets``, issue 15; else from the facts)."""
     codes = list(codes)
+    stored = materialised.metric_grid(con, targets, codes, periods)
+    if stored is not None:
+        return stored
     regions = queries.regions(con, codes) if regions is None else regions
     listed = regions.set_index("code").loc[codes].reset_index()
     sums = queries.subtree_sums(con, codes, periods, targets.carry_forward_months)
@@ -64,6 +68,12 @@ def metrics_report(
     Columns: ``metrics.compute.REPORT_COLUMNS``.
     """
     by_level = codes is None and level is None
+    fast = materialised.report_inputs(
+        con, targets, period, period - 1 if compare_to is None else compare_to, metrics, level=level, root=root, codes=codes
+    )
+    if fast is not None:  # issue 15: one row per listed region from the materialised tables
+        rank_groups = pd.Series(fast.levels, index=fast.codes) if by_level else None
+        return compute.evaluate_inputs(fast, targets, period, metrics, rank_groups)
     listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
     listed = in_force(listed, period)
     grid = metric_grid(con, targets, listed["code"], periods_needed(period, targets, compare_to), listed)

@@ -192,3 +192,14 @@ CREATE TABLE IF NOT EXISTS ledger_history (
     change_id INTEGER NOT NULL, seq VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL, account VARCHAR NOT NULL,
     role VARCHAR NOT NULL, field VARCHAR NOT NULL, old VARCHAR, new VARCHAR, import_id INTEGER
 );
+
+-- Materialised metrics (issue 15): data/materialised.py builds them inside every write that changes
+-- snapshots, population or regions; the report reads them while meta says they are fresh.
+CREATE TABLE IF NOT EXISTS metric_months (
+    region_code VARCHAR NOT NULL, period INTEGER NOT NULL,
+    completeness DOUBLE, carried INTEGER,
+    coverage_rate_numerator DOUBLE, coverage_rate_denominator DOUBLE, coverage_rate_value DOUBLE, coverage_rate_comparable BOOLEAN, coverage_rate_value_prev DOUBLE, coverage_rate_comparable_prev BOOLEAN, coverage_rate_fit_n INTEGER, coverage_rate_slope DOUBLE, coverage_rate_at_period DOUBLE,
+    employee_share_numerator DOUBLE, employee_share_denominator DOUBLE, employee_share_value DOUBLE, employee_share_comparable BOOLEAN, employee_share_value_prev DOUBLE, employee_share_comparable_prev BOOLEAN, employee_share_fit_n INTEGER, employee_share_slope DOUBLE, employee_share_at_period DOUBLE,
+    payment_rate_numerator DOUBLE, payment_rate_denominator DOUBLE, payment_rate_value DOUBLE, payment_rate_comparable BOOLEAN, payment_rate_value_prev DOUBLE, payment_rate_comparable_prev BOOLEAN, payment_rate_fit_n INTEGER, payment_rate_slope DOUBLE, payment_rate_at_period DOUBLE
+);
+CREATE TABLE IF NOT EXISTS metric_starts (region_code VARCHAR NOT NULL, coverage_rate_month INTEGER, coverage_rate_value DOUBLE, employee_share_month INTEGER, employee_share_value DOUBLE);

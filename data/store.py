@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import approval, audit, checks, quality, queries, scope
+from data import approval, audit, checks, materialised, quality, queries, scope
 from data.access import Actor, cli_actor
 from data.db import DatabaseMissing, connect
 from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
@@ -76,6 +76,7 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
     staged = _staged(kind, checked.frame)
     con.execute("BEGIN TRANSACTION")
     try:
+        was_fresh = materialised.fresh_before_write(con)
         locked = approval.locked_problems(con, checked.frame)
         if locked:
             raise ImportRefused(checked.source, locked)
@@ -108,6 +109,8 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             {"import_id": import_id, "kind": kind, "source": checked.source, "rows": len(staged), "replaced": int(replaced)},
             actor.region_code,
         )
+        since = int(staged["period"].min()) if "period" in staged.columns and len(staged) else None
+        materialised.after_write(con, kind, since, was_fresh)  # issue 15: in the import's transaction
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -293,6 +296,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
     columns = ", ".join(kind_named(kind).db_columns)
     con.execute("BEGIN TRANSACTION")
     try:
+        was_fresh = materialised.fresh_before_write(con)
         entry = _new_import(con, kind, f"rollback of import {import_id} ({source})", 0, False)
         con.execute("UPDATE imports SET undoes = ? WHERE import_id = ?", [import_id, entry])
         con.execute(
@@ -319,6 +323,7 @@ def rollback(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor | None
             con, actor, "rollback", {"import_id": import_id, "entry": entry, "source": source, "removed": int(removed), "restored": int(restored)},
             actor.region_code,
         )
+        materialised.after_write(con, kind, None, was_fresh, full=kind in materialised.METRIC_KINDS)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -337,6 +342,7 @@ def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source
     ).fetchall()
     con.execute("BEGIN TRANSACTION")
     try:
+        was_fresh = materialised.fresh_before_write(con)
         if moved:
             raise RollbackRefused(_later(entry, source, moved))
         removed = con.execute(
@@ -366,6 +372,7 @@ def _undo_rollback(con: duckdb.DuckDBPyConnection, entry: int, kind: str, source
             con, actor, "rollback", {"import_id": entry, "undoes_rollback_of": undone, "source": source, "restored": int(back), "removed": int(removed)},
             actor.region_code,
         )
+        materialised.after_write(con, kind, None, was_fresh, full=kind in materialised.METRIC_KINDS)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -464,6 +471,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, seed: int = 2025, actor: Actor | N
 
         results.append(load_demo_ledger(con, _new_import(con, "ledger", "demo", 0, True)))
         audit.record(con, actor or cli_actor(), "import", {"source": "demo", "seed": seed, "imports": [r.import_id for r in results]})
+        materialised.after_write(con, "regions", None, False, full=True)  # issue 15: the demo rebuilds all
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

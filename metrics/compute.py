@@ -443,19 +443,14 @@ def _missing(value: object) -> bool:
 # --------------------------------------------------------------------------- projection
 
 
-def fit_projection(
-    months: np.ndarray, values: np.ndarray, period: int, target: np.ndarray, target_by: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares lines through each region's values: (projected, eta), NaN for none.
+def fit_line(months: np.ndarray, values: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least-squares lines through each region's values: ``(n, slope, at_period)`` per region.
 
-    ``values`` is region × ``months`` (NaN: no value), restricted to the
-    months to fit. ``projected`` is the line at ``target_by``; ``eta`` is the
-    first month at or after ``period`` at which the line is at or above the
-    target (values compared with the 1e-9 tolerance), none where the line is
-    below the target at ``period`` and does not rise, and none where that month
-    lies more than ``PROJECTION_HORIZON`` (1200) months after ``period``
-    (metrics.md §5: 1200 months is still an eta, 1201 is none). Fewer than three
-    values: neither.
+    ``values`` is region × ``months`` (NaN: no value), restricted to the months to fit
+    (metrics.md §5: the 12 months up to ``period``; payment_rate: ``period``'s year up to it).
+    ``n`` counts the values (a float), ``slope`` is per month and ``at_period`` is the line at
+    ``period``; both NaN with fewer than three values. The fit step of :func:`fit_projection`,
+    stored per month by ``data.materialised`` (issue 15) so both paths solve the same floats.
     """
     present = ~np.isnan(values)
     n = present.sum(axis=1).astype("float64")
@@ -468,6 +463,20 @@ def fit_projection(
     with np.errstate(invalid="ignore", divide="ignore"):
         slope = np.where(enough, (n * sxy - sx * sy) / (n * sxx - sx * sx), np.nan)
         at_period = np.where(enough, (sy - slope * sx) / n, np.nan)  # the line at ``period`` (x = 0)
+    return n, slope, at_period
+
+
+def solve_projection(
+    slope: np.ndarray, at_period: np.ndarray, period: int, target: np.ndarray, target_by: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """From fitted lines (:func:`fit_line`) to ``(projected, eta)``, NaN for none (metrics.md §5).
+
+    ``projected`` is the line at ``target_by``; ``eta`` is the first month at or after ``period`` at
+    which the line is at or above the target (1e-9 tolerance), none where the line is below the
+    target at ``period`` and does not rise, and none beyond ``PROJECTION_HORIZON`` (1200) months.
+    """
+    n = len(at_period)
+    with np.errstate(invalid="ignore", divide="ignore"):
         projected = at_period + slope * (target_by - period)
         # The first whole month k >= 0 with at_period + slope * k >= target - tolerance: found
         # from the floor of the exact crossing and then checked on values, so that float noise
@@ -477,7 +486,7 @@ def fit_projection(
         # A crossing beyond the horizon is none whatever the noise: clip it (and an infinite one
         # from a nearly flat slope) just past the horizon, so no month index grows astronomical.
         crossing = np.minimum(crossing, PROJECTION_HORIZON + 2)
-        months_ahead = np.full(len(n), np.nan)
+        months_ahead = np.full(n, np.nan)
         for step in (2, 1, 0, -1):  # latest candidate first, so the earliest that reaches wins
             k = np.maximum(crossing + step, 0)
             months_ahead = np.where(at_period + slope * k >= goal, k, months_ahead)
@@ -488,7 +497,109 @@ def fit_projection(
     return projected, eta
 
 
+def fit_projection(
+    months: np.ndarray, values: np.ndarray, period: int, target: np.ndarray, target_by: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares lines through each region's values: (projected, eta), NaN for none.
+
+    ``values`` is region × ``months`` (NaN: no value), restricted to the
+    months to fit: :func:`fit_line`, then :func:`solve_projection`. Fewer than three values: neither.
+    """
+    _, slope, at_period = fit_line(months, values, period)
+    return solve_projection(slope, at_period, period, target, target_by)
+
+
+def projection_window(metric: str, period: int) -> int:
+    """The first month of ``metric``'s projection window at ``period`` (metrics.md §5)."""
+    return 12 * year_of(period) + 1 if counts_year_to_date(metric) else period - PROJECTION_WINDOW + 1
+
+
 # --------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """What the evaluation of one metric at a period needs, one entry per listed region (issue 15).
+
+    Floats, NaN for none: ``value``, ``numerator``, ``denominator`` at the period, ``value_then`` at
+    the comparison month; ``comparable``/``comparable_then`` 1/0 (NaN: read as comparable, metrics.md
+    §3); ``start``/``start_value`` the trajectory's start (month index and value, metrics.md §4;
+    NaN for the payment rate and where none lies at or before the period); ``slope``/``at_period``
+    the projection's fitted line (:func:`fit_line`). The slow path derives them from a
+    :class:`MetricGrid` (:func:`inputs_from_grid`), ``data.materialised`` from its stored rows.
+    """
+
+    value: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    value_then: np.ndarray
+    comparable: np.ndarray
+    comparable_then: np.ndarray
+    start: np.ndarray
+    start_value: np.ndarray
+    slope: np.ndarray
+    at_period: np.ndarray
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Every listed region's inputs to :func:`evaluate_inputs`: ``codes``, ``names``, ``levels``
+    (object arrays), ``lineages`` (tuples, own code first; None where the targets have no overrides),
+    ``completeness`` (fraction, NaN none) and ``carried`` (count) at the period, and per metric key a
+    :class:`MetricInputs`."""
+
+    codes: np.ndarray
+    names: np.ndarray
+    levels: np.ndarray
+    lineages: Sequence | None
+    completeness: np.ndarray
+    carried: np.ndarray
+    metrics: dict[str, MetricInputs]
+
+
+def inputs_from_grid(
+    regions: pd.DataFrame, grid: MetricGrid, targets: Targets, period: int, compare_to: int, metrics: Sequence[str] = METRIC_KEYS
+) -> ReportInputs:
+    """The evaluation's inputs read from ``grid`` (the slow path: see :func:`evaluate`)."""
+    listed = regions.set_index("code").loc[list(grid.codes)]
+    size = len(grid.codes)
+    column = grid.column(period)
+    per_metric = {}
+    for metric in metrics:
+        # The trajectory's start: the value at the baseline, else the first one after it (up to the period).
+        start = np.full(size, np.nan)
+        start_value = np.full(size, np.nan)
+        span = (grid.periods >= targets.baseline) & (grid.periods <= period)
+        if not counts_year_to_date(metric) and span.any():
+            values = grid.value[metric][:, span]
+            known = ~np.isnan(values)
+            first = known.argmax(axis=1)
+            has_start = known.any(axis=1)
+            start = np.where(has_start, grid.periods[span][first], np.nan)
+            start_value = np.where(has_start, values[np.arange(size), first], np.nan)
+        window = (grid.periods >= projection_window(metric, period)) & (grid.periods <= period)
+        _, slope, at_period = fit_line(grid.periods[window], grid.value[metric][:, window], period)
+        per_metric[metric] = MetricInputs(
+            value=grid.at("value", metric, period),
+            numerator=grid.at("numerator", metric, period),
+            denominator=grid.at("denominator", metric, period),
+            value_then=grid.at("value", metric, compare_to),
+            comparable=grid.at("comparable", metric, period),
+            comparable_then=grid.at("comparable", metric, compare_to),
+            start=start,
+            start_value=start_value,
+            slope=slope,
+            at_period=at_period,
+        )
+    return ReportInputs(
+        codes=np.array(grid.codes, dtype=object),
+        names=listed["name"].to_numpy(dtype=object),
+        levels=listed["level"].to_numpy(dtype=object),
+        lineages=list(listed["lineage"]) if "lineage" in listed else None,
+        completeness=grid.completeness[:, column] if column is not None else np.full(size, np.nan),
+        carried=np.nan_to_num(grid.carried[:, column]) if column is not None else np.zeros(size),
+        metrics=per_metric,
+    )
 
 
 def evaluate(
@@ -518,38 +629,61 @@ def evaluate(
     (:func:`as_report` writes them as ``YYYY-MM``).
     """
     compare_to = period - 1 if compare_to is None else compare_to
-    listed = regions.set_index("code").loc[list(grid.codes)]
-    parts = [_evaluate_metric(listed, grid, targets, metric, period, compare_to) for metric in metrics]
-    if not parts or not len(grid.codes):
+    inputs = inputs_from_grid(regions, grid, targets, period, compare_to, metrics)
+    return evaluate_inputs(inputs, targets, period, metrics, rank_groups)
+
+
+def evaluate_inputs(
+    inputs: ReportInputs,
+    targets: Targets,
+    period: int,
+    metrics: Sequence[str] = METRIC_KEYS,
+    rank_groups: pd.Series | None = None,
+) -> pd.DataFrame:
+    """:func:`evaluate` from per-region vectors: the one evaluation both the slow path (a grid) and
+    the materialised path (``data.materialised``, issue 15) run. Same columns and rules."""
+    parts = [_evaluate_metric(inputs, targets, metric, period) for metric in metrics]
+    size = len(inputs.codes)
+    if not parts or not size:
         return pd.DataFrame(columns=list(REPORT_COLUMNS))
     columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
     # Ranks: per metric (and per rank group), highest value first, competition ranking.
-    groups = columns["metric"].astype(str)
-    if rank_groups is not None:
-        groups = groups + "|" + pd.Series(columns["region_code"]).map(rank_groups).astype(str).to_numpy()
-    ranking = pd.DataFrame({"group": groups, "value": columns["_rank_value"], "then": columns["_compare_value"]})
-    by_group = ranking.groupby("group", sort=False)
-    rank = by_group["value"].rank(method="min", ascending=False).to_numpy()
-    rank_then = by_group["then"].rank(method="min", ascending=False).to_numpy()
+    part = np.repeat(np.arange(len(parts)), size)
+    code_order = _code_order(inputs.codes)
+    if rank_groups is None and list(metrics) == sorted(metrics, key=METRIC_KEYS.index) and _ascending(code_order):
+        # One group per metric and the regions listed by code (the usual report): one stable sort per
+        # metric gives both the ranks and the order (issue 15), the same as the general way below.
+        rank, order = _ranks_and_order(columns["_rank_value"], size, len(parts))
+        rank_then, _ = _ranks_and_order(columns["_compare_value"], size, len(parts))
+    else:
+        groups = part
+        if rank_groups is not None:
+            keys, _ = pd.factorize(pd.Series(inputs.codes, dtype=object).map(rank_groups), use_na_sentinel=False)
+            groups = part * (int(keys.max()) + 1) + np.tile(keys, len(parts))
+        rank = _competition_rank(columns["_rank_value"], groups)
+        rank_then = _competition_rank(columns["_compare_value"], groups)
+        # Metric by metric; ranked regions by rank, then the unranked; ties by code.
+        metric_order = np.array([METRIC_KEYS.index(m) for m in metrics])[part]
+        order = np.lexsort((np.tile(code_order, len(parts)), np.nan_to_num(rank, nan=0.0), np.isnan(rank), metric_order))
     columns["rank"] = rank
     columns["rank_change"] = rank_then - rank
-    # Metric by metric; ranked regions by rank, then the unranked; ties by code.
-    metric_order = {key: i for i, key in enumerate(METRIC_KEYS)}
-    order = np.lexsort(
-        (
-            columns["region_code"].astype(str),
-            np.nan_to_num(rank, nan=0.0),
-            np.isnan(rank),
-            np.array([metric_order[m] for m in columns["metric"]]),
-        )
-    )
     integer_columns = (
         "numerator", "denominator", "target_by", "gap_persons", "rank", "rank_change", "eta", "carried",
         "overdue_since", "overdue_months",
     )
+    # Strings are made once per region (or per metric, status) and taken, not converted row by row (issue 15).
+    text = pd.StringDtype(na_value=np.nan)
+    region, which = order % size, order // size
+    strings = {
+        "region_code": pd.array(inputs.codes, dtype=text).take(region),
+        "region_name": pd.array(inputs.names, dtype=text).take(region),
+        "level": pd.array(inputs.levels, dtype=text).take(region),
+        "metric": pd.array(np.array(list(metrics), dtype=object), dtype=text).take(which),
+        "status": pd.array(np.array([*STATUSES, None], dtype=object), dtype=text).take(columns["status"][order].astype("int64") % 5),
+    }
     frame = pd.DataFrame(
         {
-            name: _integers(columns[name][order]) if name in integer_columns else columns[name][order]
+            name: strings[name] if name in strings else _integers(columns[name][order]) if name in integer_columns else columns[name][order]
             for name in REPORT_COLUMNS
             if name != "period"
         }
@@ -559,35 +693,64 @@ def evaluate(
     return frame[list(REPORT_COLUMNS)]
 
 
-def _evaluate_metric(
-    listed: pd.DataFrame, grid: MetricGrid, targets: Targets, metric: str, period: int, compare_to: int
-) -> pd.DataFrame:
-    codes = list(grid.codes)
-    size = len(codes)
-    value = grid.at("value", metric, period)
-    numerator = grid.at("numerator", metric, period)
-    denominator = grid.at("denominator", metric, period)
+def _competition_rank(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Per group, 1 + how many values are strictly higher (1, 2, 2, 4); NaN values have none."""
+    out = np.full(len(values), np.nan)
+    for group in np.unique(groups):
+        at = np.flatnonzero(groups == group)
+        v = values[at]
+        valid = ~np.isnan(v)
+        ranked = np.sort(v[valid])
+        out[at[valid]] = len(ranked) - np.searchsorted(ranked, v[valid], side="right") + 1
+    return out
 
-    # The trajectory's start: the value at the baseline, else the first one after it (up to the period).
-    start = np.full(size, np.nan)
-    start_value = np.full(size, np.nan)
-    span = (grid.periods >= targets.baseline) & (grid.periods <= period)
-    if not counts_year_to_date(metric) and span.any():
-        values = grid.value[metric][:, span]
-        known = ~np.isnan(values)
-        first = known.argmax(axis=1)
-        has_start = known.any(axis=1)
-        start = np.where(has_start, grid.periods[span][first], np.nan)
-        start_value = np.where(has_start, values[np.arange(size), first], np.nan)
+
+def _ranks_and_order(values: np.ndarray, size: int, blocks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Competition ranks within each block of ``size`` values (highest first; NaN: none) and the
+    order that lists each block by rank, the unranked last, ties (and the unranked) in index order."""
+    rank = np.full(len(values), np.nan)
+    orders = []
+    for block in range(blocks):
+        base = block * size
+        v = values[base : base + size]
+        valid = np.flatnonzero(~np.isnan(v))
+        ranked = valid[np.argsort(-v[valid], kind="stable")]
+        s = v[ranked]
+        new = np.ones(len(s), dtype=bool)
+        new[1:] = s[1:] != s[:-1]
+        first = np.maximum.accumulate(np.where(new, np.arange(len(s)), 0))
+        rank[base + ranked] = first + 1
+        orders += [base + ranked, base + np.flatnonzero(np.isnan(v))]
+    return rank, np.concatenate(orders) if orders else np.zeros(0, dtype="int64")
+
+
+def _ascending(order: np.ndarray) -> bool:
+    return bool((order == np.arange(len(order))).all())
+
+
+def _code_order(codes: np.ndarray) -> np.ndarray:
+    """Each code's position in ascending code order (the listed regions come sorted: then 0..n-1)."""
+    texts = np.asarray(codes, dtype=str)
+    if len(texts) < 2 or bool((texts[:-1] <= texts[1:]).all()):
+        return np.arange(len(texts))
+    return np.argsort(np.argsort(texts, kind="stable"), kind="stable")
+
+
+def _evaluate_metric(inputs: ReportInputs, targets: Targets, metric: str, period: int) -> dict[str, np.ndarray]:
+    given = inputs.metrics[metric]
+    size = len(inputs.codes)
+    value, numerator, denominator = given.value, given.numerator, given.denominator
+    start, start_value = given.start, given.start_value
 
     # Targets: resolve each region's entry (few distinct ones), then work per entry.
-    entries, groups = targets_by_region(targets, metric, listed["lineage"])
+    lineages = inputs.lineages if inputs.lineages is not None else range(size)
+    entries, groups = targets_by_region(targets, metric, lineages)
     target = np.full(size, np.nan)
     target_by = np.full(size, np.nan)
     trajectory = np.full(size, np.nan)
     overdue = np.full(size, np.nan)
     for group, entry in enumerate(entries):
-        rows = np.flatnonzero(groups == group)
+        rows = np.flatnonzero(groups == group) if len(entries) > 1 else np.arange(size)
         goal, due = target_at(metric, entry, period)
         target[rows] = np.nan if goal is None else goal
         target_by[rows] = np.nan if due is None else due
@@ -617,24 +780,16 @@ def _evaluate_metric(
                 trajectory[members] = base + rise * start_value[members]
 
     reference = np.where(np.isnan(trajectory), target, trajectory)
-    status = status_of(value, target, reference, targets.warning_band)
-
-    first_month = 12 * year_of(period) + 1 if counts_year_to_date(metric) else period - PROJECTION_WINDOW + 1
-    window = (grid.periods >= first_month) & (grid.periods <= period)
-    projected, eta = fit_projection(grid.periods[window], grid.value[metric][:, window], period, target, target_by)
+    status = status_codes(value, target, reference, targets.warning_band)
+    projected, eta = solve_projection(given.slope, given.at_period, period, target, target_by)
 
     persons = np.where(np.isnan(value), np.nan, gap_persons(target, numerator, denominator))
-    column = grid.column(period)
     # Overdue (issue 8, point 4): a value below a target that a passed milestone already asked for.
     below = ~np.isnan(value) & ~np.isnan(target) & (value < target - TOLERANCE)
     overdue = np.where(below, overdue, np.nan)
-    comparable = grid.at("comparable", metric, period)
-    comparable_then = grid.at("comparable", metric, compare_to)
+    comparable = np.isnan(given.comparable) | (given.comparable > 0)
+    comparable_then = np.isnan(given.comparable_then) | (given.comparable_then > 0)
     return {
-        "region_code": np.array(codes, dtype=object),
-        "region_name": listed["name"].to_numpy(dtype=object),
-        "level": listed["level"].to_numpy(dtype=object),
-        "metric": np.full(size, metric, dtype=object),
         "numerator": numerator,
         "denominator": denominator,
         "value": value,
@@ -646,15 +801,34 @@ def _evaluate_metric(
         "status": status,
         "projected": projected,
         "eta": eta,
-        "completeness": grid.completeness[:, column] if column is not None else np.full(size, np.nan),
-        "carried": np.nan_to_num(grid.carried[:, column]) if column is not None else np.zeros(size),
-        "comparable": np.isnan(comparable) | (comparable > 0),
+        "completeness": inputs.completeness,
+        "carried": inputs.carried,
+        "comparable": comparable,
         "overdue_since": overdue,
         "overdue_months": period - overdue,
         # Ranks are among the regions comparable at each month (metrics.md §5).
-        "_rank_value": np.where(np.isnan(comparable) | (comparable > 0), value, np.nan),
-        "_compare_value": np.where(np.isnan(comparable_then) | (comparable_then > 0), grid.at("value", metric, compare_to), np.nan),
+        "_rank_value": np.where(comparable, value, np.nan),
+        "_compare_value": np.where(comparable_then, given.value_then, np.nan),
     }
+
+
+STATUSES = ("achieved", "on_track", "behind", "off_track")
+
+
+def status_codes(value, target, reference, warning_band: float) -> np.ndarray:
+    """:func:`status_of` as indexes into :data:`STATUSES` (-1: none), an int8 array."""
+    value, target, reference = (np.asarray(x, dtype="float64") for x in (value, target, reference))
+    reference = np.where(np.isnan(reference), target, reference)
+    return np.select(
+        [
+            np.isnan(value) | np.isnan(target),
+            value >= target - TOLERANCE,
+            value >= reference - TOLERANCE,
+            reference - value <= warning_band + TOLERANCE,
+        ],
+        [-1, 0, 1, 2],
+        default=3,
+    ).astype("int8")
 
 
 def status_of(value, target, reference, warning_band: float) -> np.ndarray:
@@ -662,20 +836,8 @@ def status_of(value, target, reference, warning_band: float) -> np.ndarray:
 
     Takes arrays (or Series) of floats, NaN for none; returns an object array.
     """
-    value, target, reference = (np.asarray(x, dtype="float64") for x in (value, target, reference))
-    reference = np.where(np.isnan(reference), target, reference)
-    status = np.select(
-        [
-            np.isnan(value) | np.isnan(target),
-            value >= target - TOLERANCE,
-            value >= reference - TOLERANCE,
-            reference - value <= warning_band + TOLERANCE,
-        ],
-        ["", "achieved", "on_track", "behind"],
-        default="off_track",
-    ).astype(object)
-    status[status == ""] = None
-    return status
+    names = np.array([*STATUSES, None], dtype=object)
+    return names[status_codes(value, target, reference, warning_band)]
 
 
 def gap_persons(target, numerator, denominator) -> np.ndarray:
