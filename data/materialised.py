@@ -40,6 +40,7 @@ FIT_MONTHS = compute.PROJECTION_WINDOW - 1  # the months before t a fit at t rea
 METRIC_KINDS = ("snapshots", "population", "regions")  # the imports that change metric_months
 # Cells (regions × months) of one build chunk: bounds memory at 43k regions × 120 months.
 CHUNK_CELLS = 400_000
+MAX_CHUNK_MONTHS = 24
 # Tests and the bench force a path: "slow" never reads the tables, "fast" is the default.
 FORCE_ENV = "KUOMIAN_MATERIALISED"
 
@@ -188,7 +189,7 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
         con.execute("DELETE FROM metric_months WHERE period >= ?", [start])
     if lo is not None and start <= hi:
         regions = queries.regions(con)
-        step = max(1, min(24, CHUNK_CELLS // max(1, len(regions))))
+        step = max(1, min(MAX_CHUNK_MONTHS, CHUNK_CELLS // max(1, len(regions))))
         # The 11 months before the first chunk: kept rows where the build is incremental (else read);
         # each chunk passes its last 11 months on to the next.
         before = _stored_before(con, regions["code"].tolist(), start) if start > lo else None
