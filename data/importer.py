@@ -231,6 +231,8 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what reading did (a 合计 row skipped...): data/readers.py
+    # The same rows as an Arrow table, where the CSV fast path (data/fast_csv.py) read them: what write() lands.
+    arrow: pa.Table | None = None
 
     @property
     def ok(self) -> bool:
@@ -903,18 +905,9 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
     townships together exceed its required persons shows a coverage above 100%). The required persons
     are the latest population row at or before the period. A subtree's warning stands on the first row
     of the file inside it."""
-    warnings: list[Problem] = []
     contribution_phase = out["insured"] - out["receiving"]
     over_paid = out["paid"] > contribution_phase
-    for r, paid, cp in zip(out["_row"][over_paid], out["paid"][over_paid], contribution_phase[over_paid]):
-        warnings.append(
-            Problem(
-                int(r),
-                "paid",
-                f"{paid} is more than the contribution phase ({cp}); accepted",
-                f"{paid} 多于缴费阶段人数（{cp}）；已接收",
-            )
-        )
+    warnings = over_paid_warnings(out["_row"][over_paid], out["paid"][over_paid], contribution_phase[over_paid])
     if con is None or out.empty:
         return warnings
     staged = pd.DataFrame(
@@ -927,6 +920,22 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
         }
     )
     over = _query_staged(con, "staged_insured", staged, _OVER_REQUIRED_SQL)
+    return sorted(warnings + over_required_warnings(over))
+
+
+def over_paid_warnings(rows: Iterable, paid: Iterable, phase: Iterable) -> list[Problem]:
+    """The warning on each row paying more than its contribution phase (insured - receiving; metrics.md §2),
+    given the rows' numbers, paid and contribution phase (persons). Shared by the CSV fast path."""
+    return [
+        Problem(int(r), "paid", f"{p} is more than the contribution phase ({cp}); accepted", f"{p} 多于缴费阶段人数（{cp}）；已接收")
+        for r, p, cp in zip(rows, paid, phase)
+    ]
+
+
+def over_required_warnings(over: pd.DataFrame) -> list[Problem]:
+    """The warnings of :data:`_OVER_REQUIRED_SQL`'s rows (a subtree insured above its required persons), in
+    its order. Shared by the CSV fast path."""
+    warnings: list[Problem] = []
     for record in over.itertuples():
         insured, required = int(record.insured), int(record.required)
         period, since = period_label(int(record.period)), period_label(int(record.population_period))
@@ -940,7 +949,7 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
                 f"（{since}）；已接收，请检查是否有重复计算的行",
             )
         )
-    return sorted(warnings)
+    return warnings
 
 
 def _query_staged(con: duckdb.DuckDBPyConnection, name: str, staged: pd.DataFrame, sql: str) -> pd.DataFrame:
@@ -991,7 +1000,12 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             "_row": out["_row"].astype("int64"),
         }
     )
-    found = _query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL)
+    return below_insured_warnings(_query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL))
+
+
+def below_insured_warnings(found: pd.DataFrame) -> list[Problem]:
+    """The warnings of :data:`_BELOW_INSURED_SQL`'s rows (a population row below its subtree's insured).
+    Shared by the CSV fast path."""
     warnings = []
     for record in found.itertuples():
         first, months = period_label(int(record.first_month)), int(record.months)
