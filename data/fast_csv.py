@@ -62,7 +62,7 @@ from data.importer import (
     over_paid_warnings,
     over_required_warnings,
 )
-from data.readers import MAX_COLUMNS, MAX_CSV_LINES, MAX_FILE_BYTES, _match_header
+from data import readers  # its limits are read at call time (tests lower them)
 
 #: The kinds that may take the fast path: the large monthly files.
 FAST_KINDS = ("snapshots", "population")
@@ -104,7 +104,7 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
         info = os.stat(path)
     except OSError:
         raise NotFast("the file cannot be opened") from None
-    if not stat.S_ISREG(info.st_mode) or info.st_size == 0 or info.st_size > MAX_FILE_BYTES:
+    if not stat.S_ISREG(info.st_mode) or info.st_size == 0 or info.st_size > readers.MAX_FILE_BYTES:
         raise NotFast("not a regular file of 1 byte to the size limit")
     if _UNSAFE_PATH & set(str(path)):
         raise NotFast("the path holds a character DuckDB's reader treats specially")
@@ -139,7 +139,7 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
             tail = data[-2:]
             if not chunk:
                 break
-    if lines + (0 if tail.endswith(b"\n") else 1) > MAX_CSV_LINES:
+    if lines + (0 if tail.endswith(b"\n") else 1) > readers.MAX_CSV_LINES:
         raise NotFast("more lines than the limit")
     header = (header or b"").rstrip(b"\r")
     if b'"' in header:
@@ -149,9 +149,9 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
     except UnicodeDecodeError:
         raise NotFast("the header is not UTF-8") from None
     cells = next(csv.reader([text], skipinitialspace=True), [])
-    if not cells or len(cells) > MAX_COLUMNS:
+    if not cells or len(cells) > readers.MAX_COLUMNS:
         raise NotFast("no header, or too wide")
-    match = _match_header(cells, kind)
+    match = readers._match_header(cells, kind)
     if not match.complete or match.duplicates or len(match.columns) != len(cells):
         raise NotFast("the header is not exactly the kind's columns")
     return match.columns
