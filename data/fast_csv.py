@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import approval, checks, scope
 from data.access import Actor
@@ -68,7 +68,6 @@ from data import readers  # its limits are read at call time (tests lower them)
 FAST_KINDS = ("snapshots", "population")
 _CHUNK = 1 << 20
 _COUNT_PATTERN = "[0-9]{1,15}"  # data.checks.parse_count reads these as themselves (LARGEST_COUNT has 15 digits)
-_PLAIN_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 _UNSAFE_PATH = set("*?[]{}'\\\n\r")  # DuckDB would glob or mis-read a path holding these
 
 
@@ -185,33 +184,35 @@ def _mapped(distinct: list, parse, what: str) -> dict[str, object]:
 
 
 def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: str, columns: dict[str, int]) -> Staged:
-    """The typed rows of a file :func:`scan` passed, read by DuckDB on ``con`` (the database's connection:
-    the region codes are resolved against its ``regions``). Raises :class:`NotFast`."""
+    """The typed rows of a file :func:`scan` passed, read by DuckDB on ``con`` in one pass (the database's
+    connection: the region codes are resolved against its ``regions``). Raises :class:`NotFast`.
+
+    DuckDB gives the cells as text, the counts as integers where written ``[0-9]{1,15}`` (-1 where empty,
+    null where written otherwise); the distinct texts of the coded columns are parsed by :mod:`data.checks`
+    and every row's value taken from them (Arrow ``index_in`` and ``take``; a column whose texts already are
+    what is stored is kept as it is)."""
     path = Path(path).resolve()
     width = max(columns.values()) + 1
     text = {column: f"c{index}" for column, index in columns.items()}
-    counts = kind.counts
-    source_sql = _source(path, width)
-    category = "scheme" if "scheme" in kind.columns else None
-    name = text.get("region_name")
-    filled = " OR ".join(f"{text[c]} IS NULL" for c in ("period", "region_code", *counts, *([category] if category else [])))
-    badly_written = " OR ".join(f"NOT regexp_full_match({text[c]}, '{_COUNT_PATTERN}')" for c in counts)
-    pairs = f"list(DISTINCT [{text['region_code']}, {name}]) FILTER (WHERE {name} IS NOT NULL)" if name else "[]"
+    coded = ["period", "region_code", *(["scheme"] if "scheme" in kind.columns else [])]
+    select = ["(ordinality + 1)::INTEGER AS _row", *(f"{text[c]} AS {c}" for c in coded)]
+    select += [
+        f"CASE WHEN {text[c]} IS NULL THEN -1 WHEN regexp_full_match({text[c]}, '{_COUNT_PATTERN}')"
+        f" THEN {text[c]}::BIGINT END AS {c}"
+        for c in kind.counts
+    ]
+    if "region_name" in text:
+        select.append(f"{text['region_name']} AS region_name")
     try:
-        first = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE {filled}), count(*) FILTER (WHERE {badly_written}),"
-            f" list(DISTINCT {text['period']}), list(DISTINCT {text['region_code']}),"
-            f" {'list(DISTINCT ' + text[category] + ')' if category else '[]'}, {pairs}"
-            f" FROM {source_sql}"
-        ).fetchall()[0]
+        # A cursor of its own: ``con`` may hold an unfinished result, and the relation API streams into Arrow.
+        raw = con.cursor().sql(f"SELECT {', '.join(select)} FROM {_source(path, width)}").to_arrow_table()
     except duckdb.Error as error:
         raise NotFast(f"DuckDB's reader: {str(error).splitlines()[0]}") from None
-    rows, empty, bad_counts, periods, codes, categories, named = first
-    if rows == 0:
+    if raw.num_rows == 0:
         raise NotFast("no data rows")
-    if empty:
+    if any(raw.column(c).null_count for c in coded) or any(pc.min(raw.column(c)).as_py() < 0 for c in kind.counts):
         raise NotFast("an empty cell")
-    if bad_counts:
+    if any(raw.column(c).null_count for c in kind.counts):
         raise NotFast("a count not written as plain digits")
 
     latest = checks.current_month()
@@ -223,7 +224,6 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
             return None  # refused (future) or warned (before the campaign): the existing path says so
         return parsed
 
-    months = _mapped(periods, month, "period")
     known = _known(con)
 
     def code(value: str):
@@ -232,53 +232,38 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
             return parsed
         return checks.resolve_code(parsed, known)
 
-    resolved = _mapped(codes, code, "region code")
-    ended = {c: known[c][1] for c in set(resolved.values()) if known[c][1] is not None}
-    for code_text, region_name in named or []:
-        held = known[resolved[code_text]][0]
-        if (
-            region_name != region_name.strip()
-            or checks.control_character(region_name) is not None
-            or checks.compact(region_name) != checks.compact(str(held))
-        ):
-            raise NotFast("a region name that is not the code's")
-    # Each coded column is looked up in a table of its distinct texts, unless every text already is what is
-    # stored (codes and schemes as the database writes them) or is a YYYY-MM month: then SQL says it directly.
-    maps: dict[str, pa.Table] = {}
-    joins: list[str] = []
-
-    def looked_up(column: str, mapped: dict, alias: str, value_type=None) -> str:
-        maps[f"fast_{column}"] = pa.table({"t": list(mapped), "v": pa.array(list(mapped.values()), value_type)})
-        joins.append(f"LEFT JOIN fast_{column} {alias} ON {alias}.t = f.{text[column]}")
-        return f"{alias}.v"
-
-    if all(_PLAIN_MONTH.fullmatch(t) and 12 * int(t[:4]) + int(t[5:]) == m for t, m in months.items()):
-        period_sql = f"(12 * substr(f.{text['period']}, 1, 4)::INTEGER + substr(f.{text['period']}, 6, 2)::INTEGER)"
-    else:
-        period_sql = looked_up("period", months, "p", pa.int32())
-    same_codes = all(t == c for t, c in resolved.items())
-    select = [
-        "(f.ordinality + 1)::INTEGER AS _row",
-        f"{period_sql}::INTEGER AS period",
-        f"f.{text['region_code']} AS region_code" if same_codes else f"{looked_up('region_code', resolved, 'c')} AS region_code",
-    ]
-    if category:
-        schemes = _mapped(categories, checks.parse_scheme, "scheme")
-        same = all(t == v for t, v in schemes.items())
-        select.append(f"f.{text[category]} AS scheme" if same else f"{looked_up(category, schemes, 's')} AS scheme")
-    select += [f"f.{text[c]}::BIGINT AS {c}" for c in counts]
-    for table_name, table in maps.items():
-        con.register(table_name, table)
-    try:
-        typed = con.sql(f"SELECT {', '.join(select)} FROM {source_sql} f {' '.join(joins)}").to_arrow_table()
-    except duckdb.Error as error:  # the file changed between the two readings
-        raise NotFast(f"DuckDB's reader, second reading: {str(error).splitlines()[0]}") from None
-    finally:
-        for table_name in maps:
-            con.unregister(table_name)
-    if typed.num_rows != rows or any(typed.column(c).null_count for c in typed.column_names):
-        raise NotFast("the file changed while it was read")
-    staged = Staged(kind, source, typed, sorted(set(resolved.values())), sorted(set(months.values())))
+    parsers = {"period": (month, "period"), "region_code": (code, "region code"), "scheme": (checks.parse_scheme, "scheme")}
+    typed = {"_row": raw.column("_row")}
+    mapped = {}
+    for column in coded:
+        values = raw.column(column)
+        distinct = pc.unique(values).to_pylist()
+        parse, what = parsers[column]
+        mapped[column] = _mapped(distinct, parse, what)
+        if column != "period" and all(t == v for t, v in mapped[column].items()):
+            typed[column] = values  # already as stored: kept, not copied
+            continue
+        value_type = pa.int32() if column == "period" else pa.string()
+        lookup = pa.array(list(mapped[column].values()), value_type)
+        typed[column] = lookup.take(pc.index_in(values, value_set=pa.array(list(mapped[column]), pa.string())))
+    for column in kind.counts:
+        typed[column] = raw.column(column)
+    resolved = mapped["region_code"]
+    if "region_name" in raw.column_names:
+        pairs = raw.select(["region_code", "region_name"]).filter(pc.is_valid(raw.column("region_name")))
+        for pair in pairs.group_by(["region_code", "region_name"]).aggregate([]).to_pylist():
+            code_text, region_name = pair["region_code"], pair["region_name"]
+            held = known[resolved[code_text]][0]
+            if (
+                region_name != region_name.strip()
+                or checks.control_character(region_name) is not None
+                or checks.compact(region_name) != checks.compact(str(held))
+            ):
+                raise NotFast("a region name that is not the code's")
+    del raw
+    rows = pa.table(typed)
+    staged = Staged(kind, source, rows, sorted(set(resolved.values())), sorted(set(mapped["period"].values())))
+    ended = {c: known[c][1] for c in staged.codes if known[c][1] is not None}
     if ended and _abolished_rows(con, staged, ended):
         raise NotFast("a row of a region abolished by its month")
     return staged
