@@ -210,7 +210,7 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
         raise NotFast(f"DuckDB's reader: {str(error).splitlines()[0]}") from None
     if raw.num_rows == 0:
         raise NotFast("no data rows")
-    if any(raw.column(c).null_count for c in coded) or any(pc.min(raw.column(c)).as_py() < 0 for c in kind.counts):
+    if any(raw.column(c).null_count for c in coded) or any((pc.min(raw.column(c)).as_py() or 0) < 0 for c in kind.counts):
         raise NotFast("an empty cell")
     if any(raw.column(c).null_count for c in kind.counts):
         raise NotFast("a count not written as plain digits")

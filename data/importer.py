@@ -870,16 +870,19 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
 _OVER_REQUIRED_SQL = """
 WITH f AS (SELECT period, region_code, scheme, insured, _row FROM staged_insured),
 counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with required persons can be over them
+-- The file's rows summed per (month, region) before they meet the closure: a third of the rows to join
+-- (issue 15: the same sums and first rows, at less cost).
+file_regions AS (SELECT period, region_code, MIN(_row) AS first_row, SUM(insured) AS insured FROM f GROUP BY ALL),
 rows_after AS (
     SELECT s.period, s.region_code, s.insured FROM snapshots s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
-    UNION ALL SELECT period, region_code, insured FROM f
+    UNION ALL SELECT period, region_code, insured FROM file_regions
 ),
 touched AS (  -- the regions at or above the file's rows, with the file's first row inside each
-    SELECT f.period, c.ancestor AS code, MIN(f._row) AS first_row
-    FROM f JOIN region_closure c ON c.descendant = f.region_code
+    SELECT f.period, c.ancestor AS code, MIN(f.first_row) AS first_row
+    FROM file_regions f JOIN region_closure c ON c.descendant = f.region_code
     WHERE c.ancestor IN (SELECT region_code FROM counted)
     GROUP BY ALL
 ),

@@ -17,7 +17,7 @@ import pandas as pd
 
 from data import approval, audit, checks, fast_csv, quality, queries, scope
 from data.access import Actor, cli_actor
-from data.db import DatabaseMissing, connect
+from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
@@ -272,6 +272,12 @@ def _prepare_fast(
             raise fast_csv.NotFast("no database yet") from None
         return None
     except fast_csv.NotFast:
+        if required:
+            raise
+        return None
+    except DatabaseBusy:
+        raise  # the existing path would wait for the lock again: said once
+    except Exception:  # noqa: BLE001 - a fault of the fast path is never the user's: the existing path reads the file
         if required:
             raise
         return None

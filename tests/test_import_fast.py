@@ -261,6 +261,7 @@ HOSTILE_CASES = {
     "full_width_digits": lambda rows: render(HEADER, rows[:1] + [[rows[1][0], "５３０１０２００１", *rows[1][2:]]] + rows[2:]),
     "date_period": lambda rows: render(HEADER, [[r[0] + "-28", *r[1:]] for r in rows]),
     "no_bom_invalid_utf8": lambda rows: render(HEADER, rows) + b"2025-01,530102001,employee,1,0,\xff\n",
+    "count_column_left_empty": lambda rows: render(HEADER, [[*r[:5], ""] for r in rows]),
     "paid_above_phase_warns": lambda rows: render(HEADER, rows[:1] + [[*rows[1][:4], "0", str(int(rows[1][3]) + 5)]] + rows[2:]),
 }
 
@@ -434,3 +435,18 @@ def test_a_scheme_at_two_levels_sends_the_file_to_the_existing_path(template, tm
 
 def test_a_file_without_data_rows_sends_the_file_to_the_existing_path(template, tmp_path):
     assert forced(template, tmp_path, render(HEADER, [])) == "no data rows"
+
+
+def test_a_fault_of_the_fast_path_sends_the_file_to_the_existing_path(template, tmp_path, monkeypatch):
+    import data.fast_csv
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(data.fast_csv, "read", broken)
+    path = write(tmp_path, "fault.csv", render(HEADER, clean_rows(random.Random(2), 1)))
+    db = tmp_path / "fault.duckdb"
+    shutil.copy(template, db)
+    assert import_file(db, "snapshots", path).row_count == 12
+    with pytest.raises(RuntimeError):
+        import_file(db, "snapshots", path, fast=True)
