@@ -873,32 +873,26 @@ counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with 
 -- The file's rows summed per (month, region) before they meet the closure: a third of the rows to join
 -- (issue 15: the same sums and first rows, at less cost).
 file_regions AS (SELECT period, region_code, MIN(_row) AS first_row, SUM(insured) AS insured FROM f GROUP BY ALL),
-rows_after AS (
-    SELECT s.period, s.region_code, s.insured FROM snapshots s
+rows_after AS (  -- the rows once the file has landed; first_row: the file's first row (NULL: a database row)
+    SELECT s.period, s.region_code, s.insured, NULL::BIGINT AS first_row FROM snapshots s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
-    UNION ALL SELECT period, region_code, insured FROM file_regions
+    UNION ALL SELECT period, region_code, insured, first_row FROM file_regions
 ),
-touched AS (  -- the regions at or above the file's rows, with the file's first row inside each
-    SELECT f.period, c.ancestor AS code, MIN(f.first_row) AS first_row
-    FROM file_regions f JOIN region_closure c ON c.descendant = f.region_code
-    WHERE c.ancestor IN (SELECT region_code FROM counted)
-    GROUP BY ALL
-),
-sums AS (
-    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured
+sums AS (  -- per month, the subtree sums of the regions at or above the file's rows (one join, one aggregate)
+    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured, MIN(r.first_row) AS first_row
     FROM rows_after r JOIN region_closure c ON c.descendant = r.region_code
     WHERE c.ancestor IN (SELECT region_code FROM counted)
     GROUP BY ALL
+    HAVING MIN(r.first_row) IS NOT NULL
 )
-SELECT s.period, s.code, t.first_row, s.insured, p.required, p.period AS population_period, g.name
+SELECT s.period, s.code, s.first_row, s.insured, p.required, p.period AS population_period, g.name
 FROM sums s
-JOIN touched t ON t.period = s.period AND t.code = s.code
 ASOF JOIN population p ON p.region_code = s.code AND s.period >= p.period
 JOIN regions g ON g.code = s.code
 WHERE s.insured > p.required
-ORDER BY t.first_row, s.code
+ORDER BY s.first_row, s.code
 """
 
 
