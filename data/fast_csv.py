@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,7 @@ from data import readers  # its limits are read at call time (tests lower them)
 FAST_KINDS = ("snapshots", "population")
 _CHUNK = 1 << 20
 _COUNT_PATTERN = "[0-9]{1,15}"  # data.checks.parse_count reads these as themselves (LARGEST_COUNT has 15 digits)
+_PLAIN_CODE = re.compile(r"[0-9]{2,12}")
 _UNSAFE_PATH = set("*?[]{}'\\\n\r")  # DuckDB would glob or mis-read a path holding these
 
 
@@ -228,6 +230,8 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
     known = _known(con)
 
     def code(value: str):
+        if _PLAIN_CODE.fullmatch(value) and value in known:
+            return value  # what parse_code and resolve_code give for a known code of 2 to 12 ASCII digits
         parsed = checks.parse_code(value)
         if isinstance(parsed, checks.Refusal):
             return parsed

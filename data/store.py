@@ -84,6 +84,10 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         import_id = _new_import(con, kind, checked.source, len(staged), is_demo)
         con.register("staged", staged)
         match = _key_match(kind, "live", "staged")
+        if "period" in KINDS[kind].key and len(staged):
+            # The same rows, found faster: the live rows of the file's span of months only, which DuckDB reads
+            # from the row groups whose months lie in it (issue 15: 0.07 s -> 0.002 s against 3.2M rows).
+            match += " AND live.period BETWEEN (SELECT MIN(period) FROM staged) AND (SELECT MAX(period) FROM staged)"
         listed = ", ".join(f"live.{c}" for c in columns)
         con.execute(
             f"INSERT INTO replaced_{kind} (import_id, {', '.join(columns)}, prior_import_id)"
