@@ -752,6 +752,7 @@ WITH f AS (SELECT DISTINCT period, region_code FROM staged_levels),
 codes AS (
     SELECT DISTINCT region_code FROM f
     UNION SELECT DISTINCT region_code FROM {table} WHERE period IN (SELECT DISTINCT period FROM f)
+      AND period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
 )
 SELECT DISTINCT c.ancestor, c.descendant FROM region_closure c
 JOIN codes a ON a.region_code = c.ancestor JOIN codes d ON d.region_code = c.descendant
@@ -763,6 +764,7 @@ WITH f AS (SELECT period, region_code, category, _row FROM staged_levels),
 held AS (
     SELECT s.period, s.region_code, s.{column}::VARCHAR AS category, s.import_id FROM {table} s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND s.period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.category = s.{column}::VARCHAR)
 ),
@@ -876,6 +878,7 @@ file_regions AS (SELECT period, region_code, MIN(_row) AS first_row, SUM(insured
 rows_after AS (  -- the rows once the file has landed; first_row: the file's first row (NULL: a database row)
     SELECT s.period, s.region_code, s.insured, NULL::BIGINT AS first_row FROM snapshots s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND s.period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
     UNION ALL SELECT period, region_code, insured, first_row FROM file_regions
