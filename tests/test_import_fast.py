@@ -450,3 +450,27 @@ def test_a_fault_of_the_fast_path_sends_the_file_to_the_existing_path(template, 
     assert import_file(db, "snapshots", path).row_count == 12
     with pytest.raises(RuntimeError):
         import_file(db, "snapshots", path, fast=True)
+
+
+def test_a_write_landing_between_check_and_write_checks_the_file_again_as_the_existing_path_would(template, tmp_path):
+    from data.store import _prepare_fast, land
+
+    rows = clean_rows(random.Random(4), months=1)
+    path = write(tmp_path, "raced.csv", render(HEADER, rows))
+    county = write(tmp_path, "county.csv", render(HEADER, [[rows[0][0], "530102", "employee", "10", "1", "1"]]))
+    outcomes = []
+    for label in ("slow", "fast"):
+        db = tmp_path / f"raced-{label}.duckdb"
+        shutil.copy(template, db)
+        if label == "fast":
+            prepared = _prepare_fast(db, "snapshots", path, str(path), None, None, required=True)
+            import_file(db, "snapshots", county, fast=False)  # lands after the check, before the write
+            attempt = lambda: land(db, prepared)  # noqa: E731
+        else:
+            import_file(db, "snapshots", county, fast=False)
+            attempt = lambda: import_file(db, "snapshots", path, fast=False)  # noqa: E731
+        with pytest.raises(ImportRefused) as refused:
+            attempt()
+        outcomes.append([p.render(str(path)) for p in refused.value.problems])
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][0].startswith(f"{path}:2: region_code: 530102001 (华山街道) holds employee for 2025-01 and so does its ancestor 530102")
