@@ -474,3 +474,12 @@ def test_a_write_landing_between_check_and_write_checks_the_file_again_as_the_ex
         outcomes.append([p.render(str(path)) for p in refused.value.problems])
     assert outcomes[0] == outcomes[1]
     assert outcomes[1][0].startswith(f"{path}:2: region_code: 530102001 (华山街道) holds employee for 2025-01 and so does its ancestor 530102")
+
+
+def test_a_path_duckdb_would_read_as_a_pattern_sends_the_file_to_the_existing_path(template, tmp_path):
+    path = write(tmp_path, "snapshots[1].csv", render(HEADER, clean_rows(random.Random(1), 1)))
+    db = tmp_path / "pattern.duckdb"
+    shutil.copy(template, db)
+    with pytest.raises(NotFast, match="^the path holds a character DuckDB's reader treats specially$"):
+        import_file(db, "snapshots", path, fast=True)
+    assert import_file(db, "snapshots", path).row_count == 12
