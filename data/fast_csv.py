@@ -298,8 +298,11 @@ def _abolished_rows(con: duckdb.DuckDBPyConnection, staged: Staged, ended: dict[
 
 def check(con: duckdb.DuckDBPyConnection, staged: Staged, actor: Actor | None = None) -> Checked:
     """The checks of :func:`data.importer.check` that need every row or the database, in SQL over the staged
-    rows on ``con``: a clean file gives a :class:`Checked` (``frame`` the typed rows, with the warnings the
-    existing check gives); any problem raises :class:`NotFast`. ``actor``: who imports (None: the CLI)."""
+    rows on ``con``: a clean file gives a :class:`Checked` whose ``arrow`` holds the typed rows (what
+    :func:`data.store.write` lands) and ``frame`` only ``_row``, ``period`` and ``region_code`` (what the
+    write's scope, lock and submission steps read), with the warnings the existing check gives; any problem
+    raises :class:`NotFast`. ``actor``: who imports (None: the CLI). The area and lock rules: ``data.scope``,
+    ``data.approval`` (issue 12); one scheme one level: metrics.md §3; the warnings: metrics.md §2."""
     kind = staged.kind
     if actor is not None and actor.role not in ("admin", "office"):
         if actor.role == "viewer" or actor.region_code is None or kind.name == "regions":

@@ -227,7 +227,7 @@ class Checked:
 
     kind: Kind
     source: str
-    frame: pd.DataFrame  # canonical columns, typed; months as month indexes
+    frame: pd.DataFrame  # canonical columns, typed; months as month indexes (fast path: _row, period, region_code)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what reading did (a 合计 row skipped...): data/readers.py
