@@ -246,6 +246,9 @@ HOSTILE_CASES = {
     "blank_line": lambda rows: render(HEADER, rows[:2] + [None] + rows[2:]),
     "trailing_blank_lines": lambda rows: render(HEADER, rows + [None, None]),
     "quoted": lambda rows: render(HEADER, rows, quote=True),
+    "quoted_values_under_a_plain_header": lambda rows: render(HEADER, [], crlf=True)
+    + render(["x"], [[f'"{v}"' for v in r] for r in rows], crlf=True).split(b"\r\n", 1)[1],
+    "quoted_value_with_space_before": lambda rows: render(HEADER, rows[:1] + [[rows[1][0], ' "' + rows[1][1] + '"', *rows[1][2:]]] + rows[2:]),
     "trailing_empty_column": lambda rows: render(HEADER + [""], [r + [""] for r in rows]),
     "extra_column": lambda rows: render(HEADER + ["备注"], [r + ["x"] for r in rows]),
     "gb18030": lambda rows: render(ZH_HEADER, rows, encoding="gb18030"),
@@ -483,3 +486,9 @@ def test_a_path_duckdb_would_read_as_a_pattern_sends_the_file_to_the_existing_pa
     with pytest.raises(NotFast, match="^the path holds a character DuckDB's reader treats specially$"):
         import_file(db, "snapshots", path, fast=True)
     assert import_file(db, "snapshots", path).row_count == 12
+
+
+def test_quoted_values_under_a_plain_header_take_the_fast_path(template, tmp_path):
+    data = HOSTILE_CASES["quoted_values_under_a_plain_header"](clean_rows(random.Random(1), 1))
+    assert data.startswith(b"period,region_code,") and b'\r\n"2025-01","530102001","employee",' in data
+    assert forced(template, tmp_path, data) == ""
