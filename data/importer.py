@@ -227,10 +227,12 @@ class Checked:
 
     kind: Kind
     source: str
-    frame: pd.DataFrame  # canonical columns, typed; months as month indexes
+    frame: pd.DataFrame  # canonical columns, typed; months as month indexes (fast path: _row, period, region_code)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what reading did (a 合计 row skipped...): data/readers.py
+    # The same rows as an Arrow table, where the CSV fast path (data/fast_csv.py) read them: what write() lands.
+    arrow: pa.Table | None = None
 
     @property
     def ok(self) -> bool:
@@ -750,6 +752,7 @@ WITH f AS (SELECT DISTINCT period, region_code FROM staged_levels),
 codes AS (
     SELECT DISTINCT region_code FROM f
     UNION SELECT DISTINCT region_code FROM {table} WHERE period IN (SELECT DISTINCT period FROM f)
+      AND period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
 )
 SELECT DISTINCT c.ancestor, c.descendant FROM region_closure c
 JOIN codes a ON a.region_code = c.ancestor JOIN codes d ON d.region_code = c.descendant
@@ -761,6 +764,7 @@ WITH f AS (SELECT period, region_code, category, _row FROM staged_levels),
 held AS (
     SELECT s.period, s.region_code, s.{column}::VARCHAR AS category, s.import_id FROM {table} s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND s.period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.category = s.{column}::VARCHAR)
 ),
@@ -868,32 +872,30 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
 _OVER_REQUIRED_SQL = """
 WITH f AS (SELECT period, region_code, scheme, insured, _row FROM staged_insured),
 counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with required persons can be over them
-rows_after AS (
-    SELECT s.period, s.region_code, s.insured FROM snapshots s
+-- The file's rows summed per (month, region) before they meet the closure: a third of the rows to join
+-- (issue 15: the same sums and first rows, at less cost).
+file_regions AS (SELECT period, region_code, MIN(_row) AS first_row, SUM(insured) AS insured FROM f GROUP BY ALL),
+rows_after AS (  -- the rows once the file has landed; first_row: the file's first row (NULL: a database row)
+    SELECT s.period, s.region_code, s.insured, NULL::BIGINT AS first_row FROM snapshots s
     WHERE s.period IN (SELECT DISTINCT period FROM f)
+      AND s.period BETWEEN (SELECT MIN(period) FROM f) AND (SELECT MAX(period) FROM f)  -- zonemaps skip the rest
       AND NOT EXISTS (
           SELECT 1 FROM f WHERE f.period = s.period AND f.region_code = s.region_code AND f.scheme = s.scheme)
-    UNION ALL SELECT period, region_code, insured FROM f
+    UNION ALL SELECT period, region_code, insured, first_row FROM file_regions
 ),
-touched AS (  -- the regions at or above the file's rows, with the file's first row inside each
-    SELECT f.period, c.ancestor AS code, MIN(f._row) AS first_row
-    FROM f JOIN region_closure c ON c.descendant = f.region_code
-    WHERE c.ancestor IN (SELECT region_code FROM counted)
-    GROUP BY ALL
-),
-sums AS (
-    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured
+sums AS (  -- per month, the subtree sums of the regions at or above the file's rows (one join, one aggregate)
+    SELECT r.period, c.ancestor AS code, SUM(r.insured) AS insured, MIN(r.first_row) AS first_row
     FROM rows_after r JOIN region_closure c ON c.descendant = r.region_code
     WHERE c.ancestor IN (SELECT region_code FROM counted)
     GROUP BY ALL
+    HAVING MIN(r.first_row) IS NOT NULL
 )
-SELECT s.period, s.code, t.first_row, s.insured, p.required, p.period AS population_period, g.name
+SELECT s.period, s.code, s.first_row, s.insured, p.required, p.period AS population_period, g.name
 FROM sums s
-JOIN touched t ON t.period = s.period AND t.code = s.code
 ASOF JOIN population p ON p.region_code = s.code AND s.period >= p.period
 JOIN regions g ON g.code = s.code
 WHERE s.insured > p.required
-ORDER BY t.first_row, s.code
+ORDER BY s.first_row, s.code
 """
 
 
@@ -903,18 +905,9 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
     townships together exceed its required persons shows a coverage above 100%). The required persons
     are the latest population row at or before the period. A subtree's warning stands on the first row
     of the file inside it."""
-    warnings: list[Problem] = []
     contribution_phase = out["insured"] - out["receiving"]
     over_paid = out["paid"] > contribution_phase
-    for r, paid, cp in zip(out["_row"][over_paid], out["paid"][over_paid], contribution_phase[over_paid]):
-        warnings.append(
-            Problem(
-                int(r),
-                "paid",
-                f"{paid} is more than the contribution phase ({cp}); accepted",
-                f"{paid} 多于缴费阶段人数（{cp}）；已接收",
-            )
-        )
+    warnings = over_paid_warnings(out["_row"][over_paid], out["paid"][over_paid], contribution_phase[over_paid])
     if con is None or out.empty:
         return warnings
     staged = pd.DataFrame(
@@ -927,6 +920,22 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
         }
     )
     over = _query_staged(con, "staged_insured", staged, _OVER_REQUIRED_SQL)
+    return sorted(warnings + over_required_warnings(over))
+
+
+def over_paid_warnings(rows: Iterable, paid: Iterable, phase: Iterable) -> list[Problem]:
+    """The warning on each row paying more than its contribution phase (insured - receiving; metrics.md §2),
+    given the rows' numbers, paid and contribution phase (persons). Shared by the CSV fast path."""
+    return [
+        Problem(int(r), "paid", f"{p} is more than the contribution phase ({cp}); accepted", f"{p} 多于缴费阶段人数（{cp}）；已接收")
+        for r, p, cp in zip(rows, paid, phase)
+    ]
+
+
+def over_required_warnings(over: pd.DataFrame) -> list[Problem]:
+    """The warnings of :data:`_OVER_REQUIRED_SQL`'s rows (a subtree insured above its required persons), in
+    its order. Shared by the CSV fast path."""
+    warnings: list[Problem] = []
     for record in over.itertuples():
         insured, required = int(record.insured), int(record.required)
         period, since = period_label(int(record.period)), period_label(int(record.population_period))
@@ -940,7 +949,7 @@ def _implausible_snapshots(con: duckdb.DuckDBPyConnection | None, out: pd.DataFr
                 f"（{since}）；已接收，请检查是否有重复计算的行",
             )
         )
-    return sorted(warnings)
+    return warnings
 
 
 def _query_staged(con: duckdb.DuckDBPyConnection, name: str, staged: pd.DataFrame, sql: str) -> pd.DataFrame:
@@ -991,7 +1000,12 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             "_row": out["_row"].astype("int64"),
         }
     )
-    found = _query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL)
+    return below_insured_warnings(_query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL))
+
+
+def below_insured_warnings(found: pd.DataFrame) -> list[Problem]:
+    """The warnings of :data:`_BELOW_INSURED_SQL`'s rows (a population row below its subtree's insured).
+    Shared by the CSV fast path."""
     warnings = []
     for record in found.itertuples():
         first, months = period_label(int(record.first_month)), int(record.months)
