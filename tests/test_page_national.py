@@ -94,6 +94,31 @@ def test_a_national_township_league_is_shown_five_hundred_rows_a_page():
     assert len(second) == 100 and set(second["区划代码"]).isdisjoint(league["区划代码"])
 
 
+def test_a_national_league_formats_only_the_rows_of_the_page_it_draws(monkeypatch):
+    import present.paging
+    import present.rankings
+
+    built = []
+    original = present.rankings.league_view
+    monkeypatch.setattr(present.rankings, "league_view", lambda rows, *a, **k: built.append(len(rows)) or original(rows, *a, **k))
+    monkeypatch.setattr(present.paging, "DEFERRED_DOWNLOAD_ROWS", 550)  # 600 townships: downloads built on click
+    at = open_app("pages/rankings.py")
+    built.clear()
+    at.selectbox(key="rankings_level__zh").set_value("township").run()
+    assert not at.exception
+    assert built == [501]  # the reference row (全国) and one page of 500 townships, not all 600
+
+
+def test_a_short_league_is_formatted_once_for_the_table_and_its_downloads(monkeypatch):
+    import present.rankings
+
+    built = []
+    original = present.rankings.league_view
+    monkeypatch.setattr(present.rankings, "league_view", lambda rows, *a, **k: built.append(len(rows)) or original(rows, *a, **k))
+    open_app("pages/rankings.py")
+    assert built == [2]  # 全国 and its one province: drawn and downloaded from the same view
+
+
 def _heat_map_rows(at: AppTest) -> int:
     """How many townships the trends page's heat map draws (its first trace's rows)."""
     import json
