@@ -32,12 +32,13 @@ from present.honest import not_comparable_notes
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
+from ui.pager import current_page, pager
 from ui.selection import current
 from present.rankings import bulletin_lines, league_view, rule_hints, visible_rows, with_completion
 from metrics.periods import year_of
 from ui import loaders_tasks
 from present.tables_league import league_styler
-from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_caption, page_count, page_of
+from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_of
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -128,7 +129,7 @@ shown = filter_league(sort_league(table, by, ascending), statuses, query)
 pinned_rows = int(shown["pinned"].sum())
 ranked_rows = len(shown) - pinned_rows
 paged = ranked_rows > PAGE_SIZE  # a national league: one page of rows at a time (issue 15 point 5)
-page = min(max(1, int(st.session_state.get("rankings_page", 1))), page_count(ranked_rows)) if paged else 1
+page = current_page("rankings_page", ranked_rows)
 completion = loaders_tasks.completion(targets, year_of(period), shown["region_code"], period)  # issue 13
 
 
@@ -167,12 +168,7 @@ if pinned_rows:
     )
 display = display.iloc[pinned_rows:].reset_index(drop=True)
 league_targets = visible["target"].iloc[pinned_rows:].reset_index(drop=True)
-if paged:
-    pager = st.columns([1, 3], vertical_alignment="bottom")
-    with pager[0]:
-        st.number_input(t("scale.page"), min_value=1, max_value=page_count(ranked_rows), value=1, step=1, key="rankings_page")
-    with pager[1]:
-        st.caption(page_caption(ranked_rows, page, language()))
+pager("rankings_page", ranked_rows, page, t("scale.page"), language())
 st.dataframe(
     league_styler(
         display,
