@@ -49,6 +49,18 @@ def targets_key(targets: Targets) -> str:
     return targets.model_dump_json()
 
 
+def codes_key(codes: tuple[str, ...] | list[str]) -> str:
+    """A cache key for a list of region codes: a digest of the codes in order (``"n:sha1"``).
+
+    Streamlit hashes a tuple argument item by item (40,000 codes: ~0.1 s per call, several calls per
+    rerun, issue 15); the loaders take this key instead and the codes themselves unhashed (``_codes``).
+    """
+    import hashlib
+
+    digest = hashlib.sha1("\n".join(codes).encode("utf-8")).hexdigest()
+    return f"{len(codes)}:{digest}"
+
+
 # --------------------------------------------------------------------------- targets
 
 
@@ -203,35 +215,36 @@ def _report(
     targets_key: str,
     _targets: Targets,
     period: int,
-    codes: tuple[str, ...],
+    codes: str,
+    _codes: tuple[str, ...],
     compare_to: int | None,
 ) -> pd.DataFrame:
     from present.honest import report_with_notes
 
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        frame = metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        frame = metrics_report(con, _targets, period, codes=list(_codes), compare_to=compare_to, metrics=METRIC_KEYS)
         return report_with_notes(con, _targets, frame, period)
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
     """The contract's report (every metric) for ``codes`` at ``period``, ranked together (codes outside the scope dropped)."""
-    codes = scope.within(codes, allowed_codes())
-    return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), tuple(codes), compare_to)
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), codes_key(codes), codes, compare_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _series(
-    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, codes: tuple[str, ...], months: tuple[int, ...]
+    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, codes: str, _codes: tuple[str, ...], months: tuple[int, ...]
 ) -> pd.DataFrame:
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return metric_series(con, _targets, list(codes), list(months))
+        return metric_series(con, _targets, list(_codes), list(months))
 
 
 def series(targets: Targets, codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
     """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``
     (codes outside the scope dropped)."""
-    codes = scope.within(codes, allowed_codes())
-    return _series(str(db_path()), db_version(), targets_key(targets), targets, tuple(codes), tuple(int(m) for m in months))
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _series(str(db_path()), db_version(), targets_key(targets), targets, codes_key(codes), codes, tuple(int(m) for m in months))
 
 
 def children(code: str) -> pd.DataFrame:
@@ -263,17 +276,17 @@ __all__ = [
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...], period: int) -> pd.DataFrame:
+def _reported_above(path: str, version: tuple[int, int], codes: str, _codes: tuple[str, ...], period: int) -> pd.DataFrame:
     from data.quality import schemes_reported_above
 
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return schemes_reported_above(con, list(codes), period)
+        return schemes_reported_above(con, list(_codes), period)
 
 
 def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
     """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
-    codes = scope.within(codes, allowed_codes())
-    return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _reported_above(str(db_path()), db_version(), codes_key(codes), codes, int(period))
 
 
 @st.cache_data(show_spinner=False)
