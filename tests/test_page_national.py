@@ -137,3 +137,14 @@ def test_the_heat_map_of_a_national_trend_shows_five_hundred_townships_a_page():
     assert not at.exception
     assert any(c.value == "共 600 个地区，每页 500 个，当前第 2/2 页" for c in at.caption)
     assert _heat_map_rows(at) == 100
+
+
+def test_a_national_gaps_table_is_shown_five_hundred_rows_a_page():
+    at = open_app("pages/gaps.py")
+    at.selectbox(key="gaps_level__zh").set_value("township").run()
+    assert not at.exception
+    first = at.dataframe[0].value
+    assert len(first) == 500 and any(c.value == "共 600 个地区，每页 500 个，当前第 1/2 页" for c in at.caption)
+    at.number_input(key="gaps_page").set_value(2).run()
+    second = at.dataframe[0].value
+    assert len(second) == 100 and set(second["区划代码"]).isdisjoint(first["区划代码"])
