@@ -148,3 +148,14 @@ def test_a_national_gaps_table_is_shown_five_hundred_rows_a_page():
     at.number_input(key="gaps_page").set_value(2).run()
     second = at.dataframe[0].value
     assert len(second) == 100 and set(second["区划代码"]).isdisjoint(first["区划代码"])
+
+
+def test_a_national_assessment_is_shown_five_hundred_regions_a_page_and_the_picker_offers_that_page():
+    at = open_app("pages/assessment.py")
+    at.radio(key="assess_level").set_value("township").run()
+    assert not at.exception
+    scores = at.dataframe[0].value
+    assert len(scores) == 500 and any(c.value == "共 600 个地区，每页 500 个，当前第 1/2 页" for c in at.caption)
+    assert at.selectbox(key="assess_region").options == [f"{name}（{code}）" for name, code in zip(scores["区划"], scores["区划代码"])]
+    at.number_input(key="assess_page").set_value(2).run()
+    assert len(at.dataframe[0].value) == 100 and len(at.selectbox(key="assess_region").options) == 100
