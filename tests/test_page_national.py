@@ -159,3 +159,13 @@ def test_a_national_assessment_is_shown_five_hundred_regions_a_page_and_the_pick
     assert at.selectbox(key="assess_region").options == [f"{name}（{code}）" for name, code in zip(scores["区划"], scores["区划代码"])]
     at.number_input(key="assess_page").set_value(2).run()
     assert len(at.dataframe[0].value) == 100 and len(at.selectbox(key="assess_region").options) == 100
+
+
+@pytest.mark.parametrize("key", ["timely_page", "timely_unreported_page", "approve_page"])
+def test_the_data_pages_tables_of_every_township_are_shown_five_hundred_a_page(key):
+    at = open_app("pages/data.py")
+    sizes = [len(d.value) for d in at.dataframe]
+    at.number_input(key=key).set_value(2).run()
+    assert not at.exception
+    changed = [(before, len(d.value)) for before, d in zip(sizes, at.dataframe) if len(d.value) != before]
+    assert changed == [(500, 100)]  # that table went to its second page: the 100 townships after the first 500

@@ -16,7 +16,9 @@ from data.store import RollbackLocked, RollbackRefused
 from present.approvals import pending_options, status_counts, township_status
 from present.formatting import format_month
 from ui import loaders
+from present.paging import page_of
 from ui.busy import show_busy
+from ui.pager import current_page, pager
 from ui.i18n import language, t
 from ui.session import current_actor
 
@@ -69,8 +71,10 @@ def show(selection) -> None:
         st.caption(t("approve.counts", **status_counts(table)))
         widths = {"submitted_at": 130, "reviewed_at": 130, "by": ACCOUNT_WIDTH, "reviewer": ACCOUNT_WIDTH}  # px; an account shown whole
         moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=width) for name, width in widths.items()}
+        page = current_page("approve_page", len(table))  # a national table: 500 townships a page (issue 15)
+        pager("approve_page", len(table), page, t("scale.page"), language())
         st.dataframe(
-            table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
+            page_of(table, page).drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
         )
 
     st.session_state.setdefault(ROUND_KEY, 0)

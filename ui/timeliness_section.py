@@ -19,9 +19,11 @@ from data.timeliness import timeliness_rates
 from metrics.periods import period_label
 from present.templates import CSV_MIME, XLSX_MIME
 from present.timeliness import timeliness_view, unreported_view
+from present.paging import DEFERRED_DOWNLOAD_ROWS, page_of
 from ui.busy import show_busy
 from ui.i18n import language, t
 from ui.loaders import UI_WAIT_SECONDS, db_path, db_version
+from ui.pager import current_page, pager
 
 MONTHS_SHOWN = 6  # the selected month and the five before it
 
@@ -59,7 +61,9 @@ def timeliness_section(selection, completeness: pd.DataFrame | None = None) -> N
     st.caption(view.rule)
     st.dataframe(view.months, hide_index=True, width="stretch", key="timely_months")
     st.markdown(f"**{t('timely.grid_title')}**")
-    st.dataframe(view.grid, hide_index=True, width="stretch", key="timely_grid")
+    page = current_page("timely_page", len(view.grid))  # 40,000 townships: 500 a page (issue 15 point 5)
+    pager("timely_page", len(view.grid), page, t("scale.page"), lang)
+    st.dataframe(page_of(view.grid, page), hide_index=True, width="stretch", key="timely_grid")
 
     month = chase[-1]
     if len(chase) > 1:
@@ -74,13 +78,16 @@ def timeliness_section(selection, completeness: pd.DataFrame | None = None) -> N
         return
     st.caption(t("timely.copy_hint"))
     st.code(unreported.message, language=None, wrap_lines=True)
-    st.dataframe(unreported.table, hide_index=True, width="stretch", key="timely_unreported")
+    unreported_page = current_page("timely_unreported_page", unreported.count)
+    pager("timely_unreported_page", unreported.count, unreported_page, t("scale.page"), lang)
+    st.dataframe(page_of(unreported.table, unreported_page), hide_index=True, width="stretch", key="timely_unreported")
+    deferred = unreported.count > DEFERRED_DOWNLOAD_ROWS  # built on click (issue 15)
     left, right = st.columns(2)
     left.download_button(
-        t("timely.download_csv"), data=unreported.csv, file_name=f"{unreported.file_stem}.csv", mime=CSV_MIME,
+        t("timely.download_csv"), data=(lambda: unreported.csv) if deferred else unreported.csv, file_name=f"{unreported.file_stem}.csv", mime=CSV_MIME,
         on_click="ignore", key="timely_csv", icon=":material/download:",
     )
     right.download_button(
-        t("timely.download_xlsx"), data=unreported.xlsx, file_name=f"{unreported.file_stem}.xlsx", mime=XLSX_MIME,
+        t("timely.download_xlsx"), data=(lambda: unreported.xlsx) if deferred else unreported.xlsx, file_name=f"{unreported.file_stem}.xlsx", mime=XLSX_MIME,
         on_click="ignore", key="timely_xlsx", icon=":material/table_view:",
     )
