@@ -50,3 +50,35 @@ def test_the_report_is_read_once_per_codes_and_again_for_other_codes_or_a_new_da
     version["now"] = (1, 2)  # an import changed the file
     loaders.report(targets, 24_320, ["530102", "530103"])
     assert reads == [["530102", "530103"], ["530103", "530102"], ["530102", "530103"]]
+
+
+@pytest.fixture
+def region_reads(monkeypatch):
+    """``loaders.regions`` over a stand-in database of three regions; yields the list of reads made."""
+    reads = []
+    version = {"now": (1, 1)}
+    monkeypatch.setattr(loaders, "db_version", lambda: version["now"])
+    monkeypatch.setattr(loaders, "scope_root", lambda: None)
+    monkeypatch.setattr(loaders, "connect", lambda *a, **k: contextlib.nullcontext())
+    frame = pd.DataFrame(
+        {"code": ["53", "5301", "530102"], "name": ["云南省", "昆明市", "五华区"], "level": ["province", "city", "county"],
+         "parent_code": [None, "53", "5301"], "lineage": [("53",), ("53", "5301"), ("53", "5301", "530102")]}
+    )
+    monkeypatch.setattr(loaders.queries, "regions", lambda con: reads.append(1) or frame.copy())
+    loaders._regions.clear()
+    loaders._scoped_regions.clear()
+    yield reads, version
+    loaders._regions.clear()
+    loaders._scoped_regions.clear()
+
+
+def test_the_regions_are_read_once_per_database_version_and_a_pages_change_never_reaches_the_next_page(region_reads):
+    reads, version = region_reads
+    first = loaders.regions()
+    first["name"] = "changed"  # a page adding or overwriting a column on its copy
+    first.loc[0, "code"] = "99"
+    again = loaders.regions()
+    assert reads == [1] and again["name"].tolist() == ["云南省", "昆明市", "五华区"] and again["code"].iloc[0] == "53"
+    version["now"] = (1, 2)  # an import changed the file
+    loaders.regions()
+    assert reads == [1, 1]

@@ -164,10 +164,23 @@ def _has_demo(path: str, version: tuple[int, int]) -> bool:
         return has_demo(con)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _regions(path: str, version: tuple[int, int]) -> pd.DataFrame:
+    # A resource, not data: st.cache_data unpickled a copy on every call (43,000 regions with their
+    # lineages: 0.15 s a call, several calls a rerun, issue 15); callers get a shallow copy (pandas
+    # copy-on-write: a change to it never reaches the cached frame).
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
         return queries.regions(con)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_regions(path: str, version: tuple[int, int], root: str | None) -> pd.DataFrame:
+    return scope.filter_regions(_regions(path, version), root)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_codes(path: str, version: tuple[int, int], root: str) -> frozenset[str]:
+    return frozenset(_scoped_regions(path, version, root)["code"])
 
 
 @st.cache_data(show_spinner=False)
@@ -179,22 +192,23 @@ def _periods(path: str, version: tuple[int, int]) -> list[int]:
 def regions() -> pd.DataFrame:
     """``code, name, level, parent_code, lineage``: the regions in the logged-in account's scope (its
     subtree, its root shown as a root; everything for the office), issue 12 point 2 (``data.scope``)."""
-    return scope.filter_regions(_regions(str(db_path()), db_version()), scope_root())
+    return _scoped_regions(str(db_path()), db_version(), scope_root()).copy(deep=False)
 
 
 def allowed_codes() -> frozenset[str] | None:
     """The region codes the logged-in account may see; None: every one. Every loader that takes
     codes keeps only these, so no page or download can ask for a region outside the scope."""
-    if scope_root() is None:
+    root = scope_root()
+    if root is None:
         return None
-    return frozenset(regions()["code"])
+    return _scoped_codes(str(db_path()), db_version(), root)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _region_tree(path: str, version: tuple[int, int], root: str | None) -> RegionTree:
     # A resource, not data: read-only, shared, never copied on a rerun (issue 15); one per scope root,
     # so a reporter's picker holds its own subtree only (issue 12 point 2).
-    return build_region_tree(scope.filter_regions(_regions(path, version), root))
+    return build_region_tree(_scoped_regions(path, version, root))
 
 
 def region_tree() -> RegionTree:
