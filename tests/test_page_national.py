@@ -169,3 +169,21 @@ def test_the_data_pages_tables_of_every_township_are_shown_five_hundred_a_page(k
     assert not at.exception
     changed = [(before, len(d.value)) for before, d in zip(sizes, at.dataframe) if len(d.value) != before]
     assert changed == [(500, 100)]  # that table went to its second page: the 100 townships after the first 500
+
+
+def test_the_bulletin_of_a_large_subtree_is_built_when_clicked_not_when_the_page_is_drawn(monkeypatch):
+    import ui.bulletin_button
+
+    built = []
+    monkeypatch.setattr(ui.bulletin_button, "DEFERRED_DOWNLOAD_ROWS", 100)  # 全国 holds 618 regions here
+    original = ui.bulletin_button._workbook
+    monkeypatch.setattr(ui.bulletin_button, "_workbook", lambda *a, **k: built.append(a[4]) or original(*a, **k))
+    at = open_app("pages/rankings.py")
+    assert built == [] and not at.exception
+    buttons = [b for b in at.get("download_button") if "季度通报" in b.proto.label]
+    assert len(buttons) == 1
+    at.selectbox(key="region_level_0__zh").set_value("53").run()  # 云南省 (618 regions too): still on click
+    at.selectbox(key="region_level_1__zh").set_value(at.selectbox(key="region_level_1__zh").options[1]).run()  # a city: 200 regions
+    assert built == []
+    at.selectbox(key="region_level_2__zh").set_value(at.selectbox(key="region_level_2__zh").options[1]).run()  # a county: built now
+    assert len(built) == 1 and not at.exception

@@ -211,6 +211,18 @@ def _region_tree(path: str, version: tuple[int, int], root: str | None) -> Regio
     return build_region_tree(_scoped_regions(path, version, root))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _subtree_sizes(path: str, version: tuple[int, int], root: str | None) -> dict[str, int]:
+    frame = _scoped_regions(path, version, root)
+    return frame["lineage"].explode().value_counts().astype(int).to_dict()
+
+
+def subtree_size(code: str) -> int:
+    """How many regions lie in ``code``'s subtree, itself included (0: not in the scope), counted once per
+    database version: a page decides from it whether a file is built now or on click (issue 15)."""
+    return int(_subtree_sizes(str(db_path()), db_version(), scope_root()).get(code, 0))
+
+
 def region_tree() -> RegionTree:
     """The sidebar's region picker lookups (:class:`present.region_tree.RegionTree`) over the logged-in
     account's scope, built once per database version and scope."""
