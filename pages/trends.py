@@ -13,7 +13,6 @@ from metrics.trends import (
     comparison_options,
     default_comparison,
     default_range,
-    descendants_at_level,
     drawing_months,
     history_months,
     months_between,
@@ -157,7 +156,7 @@ else:
 
 # ---- counties and townships: one read for all of them
 county_codes = kids[kids["level"] == "county"]["code"].tolist() if selection.region_level == "city" else []
-township_codes = descendants_at_level(regions, selection.region, "township")
+township_codes = list(loaders.descendants(selection.region, "township"))  # metrics.trends.descendants_at_level, cached
 heat_months = months[-MAX_SPAN:]
 all_townships = len(township_codes)
 if all_townships > PAGE_SIZE:  # a national heat map: one page of townships at a time (issue 15 point 5)

@@ -30,9 +30,8 @@ targets, period = selection.targets, selection.period
 lang = language()
 st.title(t("warn.title", region=selection.region_name))
 
-regions = loaders.regions()
-below = regions[regions["lineage"].map(lambda lineage: selection.region in list(lineage))]
-levels = [level for level in LEVELS if level in set(below["level"])]
+present_levels = {level for level in LEVELS if loaders.descendants(selection.region, level)}
+levels = [level for level in LEVELS if level in present_levels]
 level = choice(
     st.selectbox,
     t("warn.scope"),

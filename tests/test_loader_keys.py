@@ -65,11 +65,12 @@ def region_reads(monkeypatch):
          "parent_code": [None, "53", "5301"], "lineage": [("53",), ("53", "5301"), ("53", "5301", "530102")]}
     )
     monkeypatch.setattr(loaders.queries, "regions", lambda con: reads.append(1) or frame.copy())
-    loaders._regions.clear()
-    loaders._scoped_regions.clear()
+    caches = (loaders._regions, loaders._scoped_regions, loaders._descendants, loaders._subtree_sizes)
+    for cache in caches:
+        cache.clear()
     yield reads, version
-    loaders._regions.clear()
-    loaders._scoped_regions.clear()
+    for cache in caches:
+        cache.clear()
 
 
 def test_the_regions_are_read_once_per_database_version_and_a_pages_change_never_reaches_the_next_page(region_reads):
@@ -82,3 +83,11 @@ def test_the_regions_are_read_once_per_database_version_and_a_pages_change_never
     version["now"] = (1, 2)  # an import changed the file
     loaders.regions()
     assert reads == [1, 1]
+
+
+def test_a_subtree_is_listed_once_per_database_version_with_its_own_code_and_by_level(region_reads):
+    reads, version = region_reads
+    assert loaders.descendants("5301") == ("5301", "530102")
+    assert loaders.descendants("53", "county") == ("530102",)
+    assert loaders.descendants("53") == ("53", "5301", "530102") and reads == [1]
+    assert loaders.subtree_size("53") == 3 and loaders.subtree_size("530102") == 1 and loaders.subtree_size("99") == 0
