@@ -187,3 +187,18 @@ def test_the_bulletin_of_a_large_subtree_is_built_when_clicked_not_when_the_page
     assert built == []
     at.selectbox(key="region_level_2__zh").set_value(at.selectbox(key="region_level_2__zh").options[1]).run()  # a county: built now
     assert len(built) == 1 and not at.exception
+
+
+def test_the_approval_table_is_built_once_until_the_database_changes(monkeypatch, national_db):
+    import ui.approvals_panel
+
+    built = []
+    original = ui.approvals_panel.township_status
+    monkeypatch.setattr(ui.approvals_panel, "township_status", lambda *a, **k: built.append(a[3]) or original(*a, **k))
+    ui.approvals_panel._township_status.clear()
+    at = open_app("pages/data.py")
+    at.run()
+    assert built == [COUNTRY]
+    national_db.touch()  # a write (a submission, a review, a lock) changes the file's version
+    at.run()
+    assert built == [COUNTRY, COUNTRY] and not at.exception
