@@ -47,7 +47,7 @@ ytd = t("trends.ytd_suffix") if year_to_date else ""
 
 regions = loaders.regions()
 by_code = regions.set_index("code")
-names = by_code["name"].to_dict()
+names = loaders.region_tree().names  # code -> name, built once per database version (issue 15), not a 43,000-entry dict per rerun
 
 st.title(t("trends.title", region=selection.region_name, metric=metric_name))
 if year_to_date:
