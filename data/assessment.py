@@ -51,7 +51,8 @@ def indicator_values(
         if report.empty:
             continue
         base = report[report["metric"] == "coverage_rate"][["region_code", "region_name", "level", "completeness"]].copy()
-        comparable = report.groupby("region_code")["comparable"].apply(lambda c: bool(pd.Series(c).fillna(True).astype(bool).all()))
+        flags = report["comparable"].fillna(True).astype(bool)  # one grouped all(), not a Python function per region (issue 15)
+        comparable = flags.groupby(report["region_code"]).all().astype(bool)
         base["comparable"] = base["region_code"].map(comparable)
         base["reason"] = [None if ok else NOT_COMPARABLE_REASON for ok in base["comparable"]]
         for indicator, metric in _METRIC_OF.items():

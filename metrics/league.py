@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from pypinyin import Style, lazy_pinyin
 
 from metrics.periods import december_before
 from metrics.registry import LEVELS
@@ -60,6 +59,8 @@ def pinyin_key(name: object) -> str:
     name up by its pinyin, as in a dictionary (issue 8). Letters and digits
     pass through unchanged.
     """
+    from pypinyin import Style, lazy_pinyin  # here: its dictionaries take 0.5 s to load, and the overview sorts no names (issue 15)
+
     return " ".join(lazy_pinyin(str(name), style=Style.TONE3, errors="default")).casefold()
 
 

@@ -90,10 +90,11 @@ def rates(classified: pd.DataFrame, lineages: pd.Series) -> pd.DataFrame:
             {"region_code": "object"}
         )
     expanded = classified[["region_code", "period", "status"]].copy()
-    expanded["ancestor"] = expanded["region_code"].map(lambda code: list(lineages.get(code, [code])))
+    lookup = lineages.to_dict()  # a dict, not Series.get per unit and month (issue 15: 120,000 look-ups at 10k)
+    expanded["ancestor"] = expanded["region_code"].map(lambda code: list(lookup.get(code, [code])))
     expanded = expanded.explode("ancestor")
-    counts = (
-        pd.crosstab([expanded["ancestor"], expanded["period"]], expanded["status"])
+    counts = (  # a grouped count, not pd.crosstab's per-group Python aggregation (8 s at 10k townships)
+        expanded.groupby(["ancestor", "period", "status"]).size().unstack("status", fill_value=0)
         .reindex(columns=list(TIMELINESS_STATUSES), fill_value=0)
         .reset_index()
         .rename(columns={"ancestor": "region_code"})

@@ -14,6 +14,8 @@ from present.templates import XLSX_MIME
 from present.texts import Texts
 from ui.i18n import language, t
 from ui.loaders_assess import assessment, region_names
+from present.paging import DEFERRED_DOWNLOAD_ROWS, page_of
+from ui.pager import current_page, pager
 from ui.selection import current
 
 selection = current()
@@ -35,11 +37,16 @@ names = region_names()
 
 level = st.radio(t("assess.col.level"), levels, format_func=lambda lv: level_text(lv, tx), horizontal=True, key="assess_level")
 table = score_table(result, level, scheme, tx)
+# A national level (40,000 townships) is drawn a page at a time, and the region picker below offers
+# the page's regions (issue 15 point 5); the workbook holds them all.
+page = current_page("assess_page", len(table))
+page_rows = page_of(table, page)
 if table.empty:  # every region apart (not comparable): said in Chinese, not Streamlit's English "empty"
     st.info(t("assess.none_scored"), icon=":material/info:")
 else:
+    pager("assess_page", len(table), page, t("scale.page"), language())
     st.dataframe(
-        table.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v), hide_index=True, width="stretch"
+        page_rows.map(lambda v: f"{v:.2f}" if isinstance(v, float) else v), hide_index=True, width="stretch"
     )  # two decimals, as the workbook and `kuomian assess` print them
 st.caption(rule_notes(scheme, tx)[1])  # what an indicator without data does
 
@@ -55,7 +62,7 @@ if len(table):  # no list to draw where nobody is assessed
 
 if len(table):
     st.subheader(t("assess.parts"))
-    codes = table[t("assess.col.code")].tolist()
+    codes = page_rows[t("assess.col.code")].tolist()
     code = st.selectbox(t("assess.col.region"), codes, format_func=lambda c: f"{names.get(c, c)}（{c}）", key="assess_region")
     parts = result.parts[result.parts["region_code"] == code]
     st.dataframe(
@@ -92,9 +99,10 @@ if reward is not None and targets.rewards is not None:
     with st.expander(f"{t('rewards.never')}（{len(never)}）"):
         st.dataframe(never, hide_index=True, width="stretch")
 
+workbook = lambda: workbook_bytes(result, scheme, levels, selection.region_name, year, format_month(period), tx, reward, targets.rewards, names)  # noqa: E731
 st.download_button(
     t("assess.download"),
-    workbook_bytes(result, scheme, levels, selection.region_name, year, format_month(period), tx, reward, targets.rewards, names),
+    workbook if len(result.scores) + len(result.apart) > DEFERRED_DOWNLOAD_ROWS else workbook(),  # built on click (issue 15)
     file_name=file_name(selection.region_name, year, tx),
     mime=XLSX_MIME,
     icon=":material/download:",

@@ -23,7 +23,9 @@ from present.gaps import flag_names as gaps_flag_names, gaps_view
 from present.honest import not_comparable_notes
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.scope import scope_picker, siblings_note, unit
+from ui.pager import current_page, pager
 from ui.selection import current
+from present.paging import DEFERRED_DOWNLOAD_ROWS, page_of
 from present.tables_league import gaps_styler
 
 GAPS_NARROW = ("share", "cumulative_share", "months_left", "value", "target", "target_by", "gap_persons", "needed_pace", "kept_pace")
@@ -147,13 +149,17 @@ st.plotly_chart(figure, config=chart_config(stem), key="gaps_chart")
 
 # ---- the table: gap, shares and paces, region by region
 st.subheader(t("gaps.table_title"))
-view = gaps_view(table, rows, metric, language())
+# A national table (19,000 townships with a gap) is worded and drawn a page at a time (issue 15 point 5).
+page = current_page("gaps_page", len(table))
+page_rows = page_of(table, page)
+view = gaps_view(page_rows, rows, metric, language())
 display, headers = view.display, view.headers
+pager("gaps_page", len(table), page, t("scale.page"), language())
 st.dataframe(
     gaps_styler(
         display,
         value=headers["value"],
-        targets=table["target"],
+        targets=page_rows["target"],
         target=headers["target"],
         gap_persons=headers["gap_persons"],
         shares=(headers["share"], headers["cumulative_share"]),
@@ -181,4 +187,6 @@ st.caption(
 if counts["without_gap"] or counts["no_data"] or counts["no_target"]:
     st.caption(t("gaps.rest", achieved=counts["without_gap"], missing=counts["no_data"] + counts["no_target"], unit=unit(league_level)))
 
-table_download(t("gaps.download_csv"), csv_bytes(display), stem, "csv", key="gaps_csv")
+every_row = (lambda: display) if len(page_rows) == len(table) else (lambda: gaps_view(table, rows, metric, language()).display)
+csv = (lambda: csv_bytes(every_row())) if len(table) > DEFERRED_DOWNLOAD_ROWS else csv_bytes(every_row())  # built on click (issue 15)
+table_download(t("gaps.download_csv"), csv, stem, "csv", key="gaps_csv")

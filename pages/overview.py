@@ -96,8 +96,7 @@ from present.ledger import overview_caption  # noqa: E402
 from present.texts import Texts  # noqa: E402
 from ui.loaders_assess import region_names as _region_names, tasks as _ledger_tasks  # noqa: E402
 
-_regions = loaders.regions()
-_within = {code for code, lineage in zip(_regions["code"], _regions["lineage"]) if selection.region in list(lineage)}
+_within = set(loaders.descendants(selection.region))
 _ledger_line = overview_caption(_ledger_tasks(), _today(), _region_names(), _within, Texts(language()))
 if _ledger_line:
     st.caption(f":material/checklist: {_ledger_line}")

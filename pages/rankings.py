@@ -32,12 +32,13 @@ from present.honest import not_comparable_notes
 from ui.notes import region_changes_note, schemes_reported_above_note
 from ui.lang_widgets import choice, choices
 from ui.scope import scope_picker, siblings_note, unit
+from ui.pager import current_page, pager
 from ui.selection import current
-from present.rankings import bulletin_lines, league_view, rule_hints, with_completion
+from present.rankings import bulletin_lines, league_view, rule_hints, visible_rows, with_completion
 from metrics.periods import year_of
 from ui import loaders_tasks
 from present.tables_league import league_styler
-from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_caption, page_count, page_of
+from present.paging import DEFERRED_DOWNLOAD_ROWS, PAGE_SIZE, page_of
 
 SORTS: dict[str, tuple[str, bool]] = {
     "rank": ("rank", True),
@@ -125,15 +126,26 @@ with filters[1]:
 
 by, ascending = SORTS[sort_choice]
 shown = filter_league(sort_league(table, by, ascending), statuses, query)
-view = league_view(shown, metric, language(), siblings)
-view = with_completion(view, shown, loaders_tasks.completion(targets, year_of(period), shown["region_code"], period), metric, language())  # issue 13
+pinned_rows = int(shown["pinned"].sum())
+ranked_rows = len(shown) - pinned_rows
+paged = ranked_rows > PAGE_SIZE  # a national league: one page of rows at a time (issue 15 point 5)
+page = current_page("rankings_page", ranked_rows)
+completion = loaders_tasks.completion(targets, year_of(period), shown["region_code"], period)  # issue 13
+
+
+def league_of(rows):
+    """The league view (and completion column) of ``rows``, in the page's language."""
+    return with_completion(league_view(rows, metric, language(), siblings), rows, completion, metric, language())
+
+
+visible = visible_rows(shown, page) if paged else shown
+view = league_of(visible)  # only the rows drawn: 500, not 40,000 (issue 15)
 display, headers, status_names, status_fills = view.display, view.headers, view.status_names, view.status_fills
 
 if len(shown) == 1:
     st.caption(t("rankings.no_match"))
 # The reference row is shown apart, above the table: st.dataframe's own header sort
 # cannot keep a pinned row first, so it never sits in the sortable table (issue 8).
-pinned_rows = int(shown["pinned"].sum())
 style = dict(
     rank=headers["rank"],
     rank_change=headers["rank_change"],
@@ -147,7 +159,7 @@ style = dict(
 if pinned_rows:
     st.caption(t("rankings.reference_apart", region=selection.region_name))
     st.dataframe(
-        league_styler(display.head(pinned_rows), targets=shown["target"].head(pinned_rows), **style),
+        league_styler(display.head(pinned_rows), targets=visible["target"].head(pinned_rows), **style),
         hide_index=True,
         width="stretch",
         column_config={headers["region_name"]: st.column_config.TextColumn(width="medium")},
@@ -155,16 +167,8 @@ if pinned_rows:
         key="rankings_reference",
     )
 display = display.iloc[pinned_rows:].reset_index(drop=True)
-league_targets = shown["target"].iloc[pinned_rows:].reset_index(drop=True)
-page = 1
-if len(display) > PAGE_SIZE:  # a national league: one page of rows at a time (issue 15 point 5)
-    pager = st.columns([1, 3], vertical_alignment="bottom")
-    with pager[0]:
-        page = int(st.number_input(t("scale.page"), min_value=1, max_value=page_count(len(display)), value=1, step=1, key="rankings_page"))
-    with pager[1]:
-        st.caption(page_caption(len(display), page, language()))
-    league_targets = page_of(league_targets, page)
-    display = page_of(display, page).reset_index(drop=True)
+league_targets = visible["target"].iloc[pinned_rows:].reset_index(drop=True)
+pager("rankings_page", ranked_rows, page, t("scale.page"), language())
 st.dataframe(
     league_styler(
         display,
@@ -187,11 +191,11 @@ st.dataframe(
     key="rankings_table",
 )
 
-# ---- downloads: the filtered table, reference row first
-exported = view.exported
+# ---- downloads: the filtered table, reference row first (every row, not the page's)
 stem = file_stem(scope_name, t("rankings.file_kind", unit=unit(league_level)), metric_label(metric), format_month(period))
+exported = (lambda: view.exported) if visible is shown else (lambda: league_of(shown).exported)
 workbook = lambda: xlsx_bytes(  # noqa: E731 - built when clicked for a national league (issue 15)
-    exported,
+    exported(),
     sheet=t("rankings.sheet"),
     title=t(
         "rankings.file_title",
@@ -211,15 +215,16 @@ workbook = lambda: xlsx_bytes(  # noqa: E731 - built when clicked for a national
     fills={headers["status"]: status_fills},
     highlight_rows=[0],
 )
+deferred = len(shown) > DEFERRED_DOWNLOAD_ROWS
 downloads = st.columns([1, 1, 2, 2], vertical_alignment="center")  # the bulletin label is long: room for it whole
 with downloads[0]:
     table_download(  # a league over DEFERRED_DOWNLOAD_ROWS rows is built on click (issue 15)
-        t("rankings.download_xlsx"), workbook if len(exported) > DEFERRED_DOWNLOAD_ROWS else workbook(), stem, "xlsx", key="rankings_xlsx"
+        t("rankings.download_xlsx"), workbook if deferred else workbook(), stem, "xlsx", key="rankings_xlsx"
     )
 with downloads[1]:
     table_download(
         t("rankings.download_csv"),
-        (lambda: csv_bytes(exported)) if len(exported) > DEFERRED_DOWNLOAD_ROWS else csv_bytes(exported),
+        (lambda: csv_bytes(exported())) if deferred else csv_bytes(exported()),
         stem,
         "csv",
         key="rankings_csv",

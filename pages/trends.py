@@ -13,7 +13,6 @@ from metrics.trends import (
     comparison_options,
     default_comparison,
     default_range,
-    descendants_at_level,
     drawing_months,
     history_months,
     months_between,
@@ -48,7 +47,7 @@ ytd = t("trends.ytd_suffix") if year_to_date else ""
 
 regions = loaders.regions()
 by_code = regions.set_index("code")
-names = by_code["name"].to_dict()
+names = loaders.region_tree().names  # code -> name, built once per database version (issue 15), not a 43,000-entry dict per rerun
 
 st.title(t("trends.title", region=selection.region_name, metric=metric_name))
 if year_to_date:
@@ -157,7 +156,7 @@ else:
 
 # ---- counties and townships: one read for all of them
 county_codes = kids[kids["level"] == "county"]["code"].tolist() if selection.region_level == "city" else []
-township_codes = descendants_at_level(regions, selection.region, "township")
+township_codes = list(loaders.descendants(selection.region, "township"))  # metrics.trends.descendants_at_level, cached
 heat_months = months[-MAX_SPAN:]
 all_townships = len(township_codes)
 if all_townships > PAGE_SIZE:  # a national heat map: one page of townships at a time (issue 15 point 5)

@@ -14,11 +14,13 @@ from metrics.registry import LEVELS
 from metrics.targets_warnings import SEVERITIES
 from present.downloads import csv_bytes, readable_text_color
 from present.formatting import format_month
-from present.warnings import filter_facts, severity_label, trigger_label, warnings_view
+from present.paging import DEFERRED_DOWNLOAD_ROWS
+from present.warnings import WARNINGS_PAGE_SIZE, display_frame, filter_facts, filter_options, severity_label, trigger_label, warnings_view
 from ui import loaders
 from ui.i18n import language, level_label, t
 from ui.lang_widgets import choice, choices
 from ui.loaders_warnings import warnings as load_warnings
+from ui.pager import current_page, pager
 from ui.selection import current
 
 ALL_LEVELS = "__all__"
@@ -28,9 +30,8 @@ targets, period = selection.targets, selection.period
 lang = language()
 st.title(t("warn.title", region=selection.region_name))
 
-regions = loaders.regions()
-below = regions[regions["lineage"].map(lambda lineage: selection.region in list(lineage))]
-levels = [level for level in LEVELS if level in set(below["level"])]
+present_levels = {level for level in LEVELS if loaders.descendants(selection.region, level)}
+levels = [level for level in LEVELS if level in present_levels]
 level = choice(
     st.selectbox,
     t("warn.scope"),
@@ -51,12 +52,12 @@ if facts.empty:
     st.success(t("warn.none", period=format_month(period)), icon=":material/check_circle:")
     st.stop()
 
-full = warnings_view(facts, lang, rules=targets.warnings)
+trigger_options, county_options = filter_options(facts)  # the options only: no row worded twice (issue 15)
 columns = st.columns(3)
-county_names = dict(full.counties)
+county_names = dict(county_options)
 with columns[0]:
     chosen_triggers = choices(
-        t("warn.filter_trigger"), list(full.triggers), name="warn_triggers", default=[], placeholder=t("warn.placeholder"), format_func=lambda x: trigger_label(x, lang)
+        t("warn.filter_trigger"), list(trigger_options), name="warn_triggers", default=[], placeholder=t("warn.placeholder"), format_func=lambda x: trigger_label(x, lang)
     )
 with columns[1]:
     chosen_counties = choices(
@@ -66,12 +67,15 @@ with columns[2]:
     chosen_severities = choices(
         t("warn.filter_severity"), list(SEVERITIES), name="warn_severities", default=[], placeholder=t("warn.placeholder"), format_func=lambda s: severity_label(s, lang)
     )
+# A national list (30,000 warnings) is worded and drawn a page at a time (issue 15 point 5).
+chosen = filter_facts(facts, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities)
+page = current_page("warn_page", len(chosen), WARNINGS_PAGE_SIZE)
 view = warnings_view(
-    facts, lang, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities, rules=targets.warnings
+    facts, lang, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities, rules=targets.warnings, page=page
 )
 
 cards = st.columns(4)
-cards[0].metric(t("warn.count_card"), t("warn.count_value", count=len(view.display)), border=True)
+cards[0].metric(t("warn.count_card"), t("warn.count_value", count=view.rows), border=True)
 for card, severity in zip(cards[1:], SEVERITIES):
     card.metric(severity_label(severity, lang), t("warn.count_value", count=view.counts[severity]), border=True)
 
@@ -85,6 +89,7 @@ else:
         color = colors.get(str(value))
         return f"background-color: {color}; color: {readable_text_color(color)}" if color else ""
 
+    pager("warn_page", view.rows, page, t("scale.page"), lang, WARNINGS_PAGE_SIZE, "pages.warnings_caption")
     event = st.dataframe(
         view.display.style.map(paint, subset=[headers["severity"]]),
         hide_index=True,
@@ -104,11 +109,14 @@ else:
     else:
         st.caption(t("warn.pick_row"))
 
-chosen = filter_facts(facts, triggers=chosen_triggers, counties=chosen_counties, severities=chosen_severities)
+workbook = lambda: workbook_bytes(chosen, region_name=selection.region_name, period=period, language=lang, rules=targets.warnings)  # noqa: E731
+every_row = lambda: view.display if len(view.display) == view.rows else display_frame(chosen, lang, targets.warnings)[0]  # noqa: E731
+table = lambda: csv_bytes(every_row())  # noqa: E731 - every filtered row, not the page's
+deferred = view.rows > DEFERRED_DOWNLOAD_ROWS  # built when clicked (issue 15)
 downloads = st.columns(2)
 downloads[0].download_button(
     t("warn.download"),
-    workbook_bytes(chosen, region_name=selection.region_name, period=period, language=lang, rules=targets.warnings),
+    workbook if deferred else workbook(),
     file_name=file_name(selection.region_name, period, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -117,7 +125,7 @@ downloads[0].download_button(
 )
 downloads[1].download_button(
     t("warn.download_csv"),
-    csv_bytes(view.display),
+    table if deferred else table(),
     file_name=file_name(selection.region_name, period, lang).removesuffix(".xlsx") + ".csv",
     mime="text/csv",
     icon=":material/download:",

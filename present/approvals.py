@@ -63,7 +63,13 @@ def township_status(
     month = subs[subs["period"] == period].sort_values("import_id", ascending=False)
     newest = month.drop_duplicates("region_code").set_index("region_code")
     lock = locks.get(period)
-    lineages = dict(zip(regions["code"], regions["lineage"]))
+    # Headers and words once, not twelve catalog look-ups per township (40,000 a rerun, issue 15).
+    col = {name: say(f"approve.col.{name}") for name in (
+        "code", "township", "county", "status", "import_id", "by", "submitted_at", "reviewer", "reviewed_at", "reason", "lock"
+    )}
+    status_words = {key: say(f"approve.status.{key}") for key in STATUS_ORDER}
+    lock_cell = say("approve.lock_cell", account=lock.account) if lock else ""
+    lineages = dict(zip(regions["code"], regions["lineage"])) if with_figures else {}
     covered = {code for held in with_figures for code in lineages.get(held, (held,))}  # a row counts for its ancestors
     rows = []
     for town in towns.itertuples():
@@ -76,23 +82,20 @@ def township_status(
         rows.append(
             {
                 "key": key,
-                say("approve.col.code"): town.code,
-                say("approve.col.township"): town.name,
-                say("approve.col.county"): names.get(town.parent_code, ""),
-                say("approve.col.status"): say(f"approve.status.{key}"),
-                say("approve.col.import_id"): None if record is None else int(record["import_id"]),
-                say("approve.col.by"): "" if record is None else record["by_account"],
-                say("approve.col.submitted_at"): "" if record is None else _moment(record["submitted_at"]),
-                say("approve.col.reviewer"): "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
-                say("approve.col.reviewed_at"): "" if record is None else _moment(record["reviewed_at"]),
-                say("approve.col.reason"): "" if record is None or pd.isna(record["reason"]) else record["reason"],
-                say("approve.col.lock"): say("approve.lock_cell", account=lock.account) if lock else "",
+                col["code"]: town.code,
+                col["township"]: town.name,
+                col["county"]: names.get(town.parent_code, ""),
+                col["status"]: status_words[key] if key in status_words else say(f"approve.status.{key}"),
+                col["import_id"]: None if record is None else int(record["import_id"]),
+                col["by"]: "" if record is None else record["by_account"],
+                col["submitted_at"]: "" if record is None else _moment(record["submitted_at"]),
+                col["reviewer"]: "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
+                col["reviewed_at"]: "" if record is None else _moment(record["reviewed_at"]),
+                col["reason"]: "" if record is None or pd.isna(record["reason"]) else record["reason"],
+                col["lock"]: lock_cell,
             }
         )
-    columns = [
-        say(f"approve.col.{name}")
-        for name in ("code", "township", "county", "status", "import_id", "by", "submitted_at", "reviewer", "reviewed_at", "reason", "lock")
-    ]
+    columns = list(col.values())
     table = pd.DataFrame(rows, columns=["key", *columns])
     table[say("approve.col.import_id")] = table[say("approve.col.import_id")].astype("Int64")  # blank, not NaN, where none
     if not table.empty:

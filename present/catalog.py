@@ -536,6 +536,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_auth",
     "present.catalog_assess",
     "present.catalog_scale",
+    "present.catalog_pages",
 )
 
 

@@ -55,14 +55,14 @@ def gaps_view(table: pd.DataFrame, rows: pd.DataFrame, metric: str, language: st
     }
     carried = rows.set_index("region_code")["carried"] if "carried" in rows else None
 
-    def note(row: pd.Series) -> str:
+    def note(row: dict) -> str:
         parts = [overdue_text(row, t) or "", implausible_text(row, t) or ""]
         if carried is not None and carried.get(row["region_code"], 0) > 0:
             parts.append(t("honest.estimated"))
         return " · ".join(p for p in parts if p)
 
     overdue_flag = t("gaps.flag_overdue")
-    display = table.assign(note=[note(row) for _, row in table.iterrows()])[list(headers)].copy()
+    display = table.assign(note=[note(row) for row in table.to_dict("records")])[list(headers)].copy()  # dicts, not pandas rows (issue 15)
     display["target_by"] = display["target_by"].map(format_month)
     display["short_of_pace"] = pace_flags(table).map(dict(zip(PACE_FLAGS, flag_names(language))))
     overdue_rows = table["overdue_months"].notna().to_numpy()

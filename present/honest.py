@@ -106,10 +106,9 @@ def not_comparable_notes(rows: pd.DataFrame, metric: str, t: Translate) -> list[
     if rows is None or rows.empty or "comparable" not in rows:
         return []
     mine = rows[(rows["metric"] == metric)]
+    mine = mine[[not is_comparable({"comparable": value}) for value in mine["comparable"]]]  # the few, before any row is read
     groups: dict[tuple, int] = {}
-    for _, row in mine.iterrows():
-        if is_comparable(row):
-            continue
+    for row in mine.to_dict("records"):
         for ancestor_code, ancestor_name, schemes in _above(row) or (("", "", ()),):
             key = (str(ancestor_code), str(ancestor_name), tuple(schemes))
             groups[key] = groups.get(key, 0) + 1
@@ -219,7 +218,7 @@ def attach_reported_above(report: pd.DataFrame, above: pd.DataFrame, metric_sche
     for _, row in above.iterrows():
         by_code.setdefault(str(row["region_code"]), []).append((str(row["ancestor_code"]), str(row["ancestor_name"]), tuple(row["schemes"])))
 
-    def notes(row: pd.Series) -> tuple:
+    def notes(row: dict) -> tuple:
         if is_comparable(row):
             return ()
         summed = metric_schemes.get(str(row["metric"]))
@@ -231,7 +230,13 @@ def attach_reported_above(report: pd.DataFrame, above: pd.DataFrame, metric_sche
         return tuple(found)
 
     report = report.copy()
-    report["reported_above"] = pd.Series([notes(row) for _, row in report.iterrows()], index=report.index, dtype=object)
+    # Only the rows that are not comparable are read, as dicts (40,000 townships: 120,000 pandas rows
+    # cost seconds on each first read, issue 15); every other row is ().
+    values: list[tuple] = [()] * len(report)
+    apart = [position for position, value in enumerate(report["comparable"]) if not is_comparable({"comparable": value})]
+    for position, row in zip(apart, report.iloc[apart][["comparable", "metric", "region_code"]].to_dict("records")):
+        values[position] = notes(row)
+    report["reported_above"] = pd.Series(values, index=report.index, dtype=object)
     return report
 
 

@@ -28,8 +28,9 @@ def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> pd.DataFra
     return frame.iloc[(page - 1) * size : page * size]
 
 
-def page_caption(rows: int, page: int, language: str, size: int = PAGE_SIZE) -> str:
-    """共 40000 个地区，每页 100 个，当前第 3/400 页."""
+def page_caption(rows: int, page: int, language: str, size: int = PAGE_SIZE, key: str = "scale.page_caption") -> str:
+    """共 40000 个地区，每页 100 个，当前第 3/400 页 (``key``: the catalog's wording, with ``total``,
+    ``size``, ``page`` and ``pages``; e.g. ``pages.warnings_caption`` for warnings)."""
     pages = page_count(rows, size)
     page = min(max(1, int(page)), pages)
-    return text("scale.page_caption", language, total=rows, size=size, page=page, pages=pages)
+    return text(key, language, total=rows, size=size, page=page, pages=pages)

@@ -86,25 +86,33 @@ def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
     if units.empty:
         return pd.DataFrame()
     now = units[units["period"] == period].set_index("region_code")
-    cells = units.assign(cell=[status_text(s, d, language) for s, d in zip(units["status"], units["days_late"])])
+    words: dict[tuple, str] = {}  # one wording per (status, days late): 240,000 cells share a few dozen
+    cell = []
+    for status, days in zip(units["status"], units["days_late"]):
+        key = (status, None if is_missing(days) else int(days))
+        if key not in words:
+            words[key] = status_text(status, days, language)
+        cell.append(words[key])
+    cells = units.assign(cell=cell)
     wide = cells.pivot(index="region_code", columns="period", values="cell").sort_index(axis=1)
     # Units with a late or missing report among the months shown come first (most first), then by code.
-    troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size()
+    troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size().to_dict()
     codes = sorted(set(now.index) | set(wide.index), key=lambda c: (-int(troubled.get(c, 0)), c))
     names = units.drop_duplicates("region_code", keep="last").set_index("region_code")
+    # Whole columns, not a lookup per cell: 40,000 units x 6 months were 160,000 pandas lookups on
+    # every rerun of the data page (issue 15).
+    arrived = now["arrived_at"].reindex(codes) if len(now) else pd.Series(pd.NaT, index=codes)
     frame = pd.DataFrame(
         {
             t("word.region_code"): codes,
-            t("word.region"): [names.at[c, "name"] for c in codes],
-            t("timely.col.parent"): [names.at[c, "parent_name"] for c in codes],
-            t("timely.col.arrived"): [
-                "—" if c not in now.index or pd.isna(now.at[c, "arrived_at"]) else pd.Timestamp(now.at[c, "arrived_at"]).strftime("%Y-%m-%d %H:%M")
-                for c in codes
-            ],
+            t("word.region"): names["name"].reindex(codes).tolist(),
+            t("timely.col.parent"): names["parent_name"].reindex(codes).tolist(),
+            t("timely.col.arrived"): ["—" if pd.isna(a) else pd.Timestamp(a).strftime("%Y-%m-%d %H:%M") for a in arrived.tolist()],
         }
     )
+    wide = wide.reindex(codes)
     for month in wide.columns:
-        frame[period_label(int(month))] = [wide.at[c, month] if c in wide.index and isinstance(wide.at[c, month], str) else "—" for c in codes]
+        frame[period_label(int(month))] = [v if isinstance(v, str) else "—" for v in wide[month].tolist()]
     return frame
 
 
@@ -114,9 +122,17 @@ class UnreportedView:
     count: int
     message: str  # the text ready to send ("" when everyone has reported)
     table: pd.DataFrame  # code, name, parent, status; headers in the language
-    csv: bytes
-    xlsx: bytes
     file_stem: str
+    sheet: str = ""  # the workbook's sheet name
+
+    # The files are built when asked for (a national list is written on click, issue 15).
+    @property
+    def csv(self) -> bytes:
+        return csv_bytes(self.table)
+
+    @property
+    def xlsx(self) -> bytes:
+        return xlsx_bytes(self.table, sheet=self.sheet, title=self.message or None)
 
 
 def unreported_view(units: pd.DataFrame, root_name: str, period: int, due_day: int, language: str, today: dt.date) -> UnreportedView:
@@ -158,6 +174,4 @@ def unreported_view(units: pd.DataFrame, root_name: str, period: int, due_day: i
             overdue=t("timely.unreported_overdue") if today > due else "",
         )
     stem = file_stem(root_name, t("timely.file_kind"), period_label(period))
-    return UnreportedView(
-        period, len(month), message, table, csv_bytes(table), xlsx_bytes(table, sheet=t("timely.sheet"), title=message or None), stem
-    )
+    return UnreportedView(period, len(month), message, table, stem, t("timely.sheet"))

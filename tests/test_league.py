@@ -242,3 +242,14 @@ def test_among_siblings_the_selected_region_can_be_named():
     praised, named = bulletin(league_table(LEAGUE, LEAGUE, "coverage_rate", "530103"), BulletinRules())
     assert named["region_code"].tolist() == ["530103"]
     assert praised["region_code"].tolist() == ["530102", "530101"]
+
+
+
+def test_the_league_helpers_load_the_pinyin_dictionaries_only_when_names_are_sorted():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, metrics.league as l; a = 'pypinyin' in sys.modules; l.pinyin_key('葵山镇'); print(a, 'pypinyin' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.split() == ["False", "True"]

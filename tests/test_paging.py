@@ -28,3 +28,8 @@ def test_forty_thousand_rows_are_shown_five_hundred_at_a_time():
 def test_the_page_caption_says_how_many_regions_and_which_page_in_both_languages():
     assert page_caption(40_000, 3, "zh") == "共 40000 个地区，每页 500 个，当前第 3/80 页"
     assert page_caption(250, 5, "en", size=100) == "250 regions, 100 a page, page 3 of 3"
+
+
+def test_a_warnings_list_says_warnings_not_regions_in_its_caption():
+    assert page_caption(30_000, 2, "zh", size=1_000, key="pages.warnings_caption") == "共 30000 条预警，每页 1000 条，当前第 2/30 页"
+    assert page_caption(30_000, 2, "en", size=1_000, key="pages.warnings_caption") == "30000 warnings, 1000 a page, page 2 of 30"

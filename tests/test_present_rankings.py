@@ -52,3 +52,12 @@ def test_the_league_view_greys_a_region_that_is_not_comparable_and_says_its_own_
     assert list(view.exported.columns) == ["排名", "名次变化", "区划代码", "地区", "参保率", "目标", "目标期限", "差距（百分点）", "差距（人）", "状态"]
     assert view.status_fills["≠ 不可比"] == STATUS_COLORS["not_comparable"]
     assert view.status_fills["已达标"] == STATUS_COLORS["achieved"]
+
+
+def test_the_rows_drawn_are_the_pinned_reference_then_one_page_of_the_league():
+    from present.rankings import visible_rows
+
+    shown = pd.DataFrame({"region_code": ["ref", *[f"t{i}" for i in range(7)]], "pinned": [True] + [False] * 7})
+    assert visible_rows(shown, 1, size=3)["region_code"].tolist() == ["ref", "t0", "t1", "t2"]
+    assert visible_rows(shown, 3, size=3)["region_code"].tolist() == ["ref", "t6"]
+    assert visible_rows(shown, 9, size=3)["region_code"].tolist() == ["ref", "t6"]  # past the end: the last page

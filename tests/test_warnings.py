@@ -353,3 +353,24 @@ def test_the_shipped_targets_file_holds_the_default_warnings_section():
 
     shipped = parse_targets((Path(__file__).resolve().parent.parent / "config" / "targets.yaml").read_text(encoding="utf-8"))
     assert shipped.warnings == WarningRules()
+
+
+def _late_facts(count: int) -> pd.DataFrame:
+    """``count`` late_report warnings of townships t0000, t0001, ... (every fact column, severity low)."""
+    rows = [
+        {column: None for column in FACT_COLUMNS}
+        | {"period": month_index("2026-08"), "region_code": f"t{i:04d}", "region_name": f"镇{i}", "level": "township",
+           "county_code": "c1", "county_name": "县一", "metric": "", "trigger": "late_report", "severity": "low", "days_late": 3}
+        for i in range(count)
+    ]
+    return pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+
+
+def test_a_long_warnings_list_is_worded_one_page_at_a_time_and_counted_whole():
+    from present.warnings import warnings_view
+
+    view = warnings_view(_late_facts(7), "zh", page=2, size=3)
+    assert view.display["区划代码"].tolist() == ["t0003", "t0004", "t0005"]
+    assert view.display["原因"].tolist() == ["本月报表迟报 3 天"] * 3
+    assert (view.rows, view.total, view.counts["low"]) == (7, 7, 7)
+    assert len(warnings_view(_late_facts(7), "zh").display) == 7  # no page asked: every row

@@ -16,13 +16,25 @@ from data.store import RollbackLocked, RollbackRefused
 from present.approvals import pending_options, status_counts, township_status
 from present.formatting import format_month
 from ui import loaders
+from present.paging import page_of
 from ui.busy import show_busy
+from ui.pager import current_page, pager
 from ui.i18n import language, t
-from ui.session import current_actor
+from ui.session import current_actor, scope_root
 
 DONE_KEY = "approve_done"  # the last action's sentence, shown once after the rerun
 ROUND_KEY = "approve_round"  # part of the reason boxes' keys: a new value empties them
 ACCOUNT_WIDTH = 130  # px of the 提交人 and 审核人 columns: Streamlit's own sizing cut "xuanwei-town" to "xuanwei-t"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _township_status(
+    path: str, version: tuple[int, int], scope: str | None, root: str, period: int, lang: str, _subs, _locks, _with_figures
+) -> pd.DataFrame:
+    # Once per database version (every submission, review and lock writes the file, so changes it), scope,
+    # region, month and language: 40,000 townships' rows were built on every rerun of the data page (issue 15).
+    # A resource: the page only slices it.
+    return township_status(loaders.regions(), _subs, _locks, root, period, lang, _with_figures)
 
 
 def show(selection) -> None:
@@ -36,6 +48,7 @@ def show(selection) -> None:
         st.info(t("approve.no_database"))
         return
     period = selection.period
+    version = loaders.db_version()  # before the read: a write in between makes the next rerun read afresh
     try:
         with connect(loaders.db_path(), wait_seconds=loaders.UI_WAIT_SECONDS) as con:
             subs = approval.submissions(con)
@@ -63,15 +76,17 @@ def show(selection) -> None:
         st.info(t("approve.unlocked", period=label), icon=":material/lock_open:")
 
     st.subheader(t("approve.title", period=label))
-    table = township_status(loaders.regions(), subs, locks, selection.region, period, language(), with_figures)
+    table = _township_status(str(loaders.db_path()), version, scope_root(), selection.region, period, language(), subs, locks, with_figures)
     if table.empty:
         st.caption(t("approve.no_townships"))
     else:
         st.caption(t("approve.counts", **status_counts(table)))
         widths = {"submitted_at": 130, "reviewed_at": 130, "by": ACCOUNT_WIDTH, "reviewer": ACCOUNT_WIDTH}  # px; an account shown whole
         moments = {t(f"approve.col.{name}"): st.column_config.TextColumn(width=width) for name, width in widths.items()}
+        page = current_page("approve_page", len(table))  # a national table: 500 townships a page (issue 15)
+        pager("approve_page", len(table), page, t("scale.page"), language())
         st.dataframe(
-            table.drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
+            page_of(table, page).drop(columns="key"), hide_index=True, width="stretch", placeholder="—", key="approve_status", column_config=moments
         )
 
     st.session_state.setdefault(ROUND_KEY, 0)

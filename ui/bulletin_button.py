@@ -15,7 +15,11 @@ from data.db import connect
 from data.timeliness import bulletin_timeliness
 from exports.bulletin import file_name, workbook_bytes
 from present.texts import Texts
-from metrics.bulletin import gather, latest_quarter_end, quarter_of
+from data import scope
+from metrics.bulletin import gather, latest_quarter_end, quarter_label, quarter_of
+from metrics.league import league_codes
+from present.charts import file_stem
+from present.paging import DEFERRED_DOWNLOAD_ROWS
 from metrics.periods import period_label
 from metrics.targets import Targets
 from ui import loaders, loaders_tasks
@@ -56,10 +60,18 @@ def bulletin_button(selection, *, level: str | None = None, key: str = "bulletin
     if end not in set(selection.periods):
         st.caption(t("briefing.no_quarter", quarter=label, period=period_label(end)))
         return
-    data, name, count = _workbook(
+    arguments = (
         str(loaders.db_path()), loaders.db_version(), loaders.targets_key(selection.targets), selection.targets,
         selection.region, year, quarter, level, language(), scope_root(),
     )
+    if loaders.subtree_size(selection.region) > DEFERRED_DOWNLOAD_ROWS:
+        # A national subtree: the workbook (every listed region's report, the timeliness of every unit)
+        # is built when clicked, not on the page's first draw (issue 15); its name and league from the tree.
+        codes = [c for c in scope.within(league_codes(loaders.regions(), selection.region, level)[0], loaders.allowed_codes()) if c != selection.region]
+        data, count = (lambda: _workbook(*arguments)[0]), len(codes)
+        name = file_stem(selection.region_name, Texts(language()).t("bulletin.file_kind"), quarter_label(year, quarter)) + ".xlsx"
+    else:
+        data, name, count = _workbook(*arguments)
     if count == 0:
         st.caption(t("briefing.no_league"))
         return

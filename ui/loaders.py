@@ -49,6 +49,18 @@ def targets_key(targets: Targets) -> str:
     return targets.model_dump_json()
 
 
+def codes_key(codes: tuple[str, ...] | list[str]) -> str:
+    """A cache key for a list of region codes: a digest of the codes in order (``"n:sha1"``).
+
+    Streamlit hashes a tuple argument item by item (40,000 codes: ~0.1 s per call, several calls per
+    rerun, issue 15); the loaders take this key instead and the codes themselves unhashed (``_codes``).
+    """
+    import hashlib
+
+    digest = hashlib.sha1("\n".join(codes).encode("utf-8")).hexdigest()
+    return f"{len(codes)}:{digest}"
+
+
 # --------------------------------------------------------------------------- targets
 
 
@@ -152,10 +164,23 @@ def _has_demo(path: str, version: tuple[int, int]) -> bool:
         return has_demo(con)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _regions(path: str, version: tuple[int, int]) -> pd.DataFrame:
+    # A resource, not data: st.cache_data unpickled a copy on every call (43,000 regions with their
+    # lineages: 0.15 s a call, several calls a rerun, issue 15); callers get a shallow copy (pandas
+    # copy-on-write: a change to it never reaches the cached frame).
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
         return queries.regions(con)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_regions(path: str, version: tuple[int, int], root: str | None) -> pd.DataFrame:
+    return scope.filter_regions(_regions(path, version), root)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scoped_codes(path: str, version: tuple[int, int], root: str) -> frozenset[str]:
+    return frozenset(_scoped_regions(path, version, root)["code"])
 
 
 @st.cache_data(show_spinner=False)
@@ -167,22 +192,50 @@ def _periods(path: str, version: tuple[int, int]) -> list[int]:
 def regions() -> pd.DataFrame:
     """``code, name, level, parent_code, lineage``: the regions in the logged-in account's scope (its
     subtree, its root shown as a root; everything for the office), issue 12 point 2 (``data.scope``)."""
-    return scope.filter_regions(_regions(str(db_path()), db_version()), scope_root())
+    return _scoped_regions(str(db_path()), db_version(), scope_root()).copy(deep=False)
 
 
 def allowed_codes() -> frozenset[str] | None:
     """The region codes the logged-in account may see; None: every one. Every loader that takes
     codes keeps only these, so no page or download can ask for a region outside the scope."""
-    if scope_root() is None:
+    root = scope_root()
+    if root is None:
         return None
-    return frozenset(regions()["code"])
+    return _scoped_codes(str(db_path()), db_version(), root)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _region_tree(path: str, version: tuple[int, int], root: str | None) -> RegionTree:
     # A resource, not data: read-only, shared, never copied on a rerun (issue 15); one per scope root,
     # so a reporter's picker holds its own subtree only (issue 12 point 2).
-    return build_region_tree(scope.filter_regions(_regions(path, version), root))
+    return build_region_tree(_scoped_regions(path, version, root))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _subtree_sizes(path: str, version: tuple[int, int], root: str | None) -> dict[str, int]:
+    frame = _scoped_regions(path, version, root)
+    return frame["lineage"].explode().value_counts().astype(int).to_dict()
+
+
+def subtree_size(code: str) -> int:
+    """How many regions lie in ``code``'s subtree, itself included (0: not in the scope), counted once per
+    database version: a page decides from it whether a file is built now or on click (issue 15)."""
+    return int(_subtree_sizes(str(db_path()), db_version(), scope_root()).get(code, 0))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _descendants(path: str, version: tuple[int, int], root: str | None, code: str, level: str | None) -> tuple[str, ...]:
+    frame = _scoped_regions(path, version, root)
+    inside = frame["lineage"].map(lambda lineage: code in tuple(lineage))
+    if level is not None:
+        inside &= frame["level"] == level
+    return tuple(sorted(frame.loc[inside, "code"].astype(str)))
+
+
+def descendants(code: str, level: str | None = None) -> tuple[str, ...]:
+    """Codes of ``code``'s subtree (itself included), of ``level`` only where given, by code; found once per
+    database version and scope, not by a walk over 43,000 lineages on every rerun (issue 15)."""
+    return _descendants(str(db_path()), db_version(), scope_root(), str(code), level)
 
 
 def region_tree() -> RegionTree:
@@ -203,35 +256,36 @@ def _report(
     targets_key: str,
     _targets: Targets,
     period: int,
-    codes: tuple[str, ...],
+    codes: str,
+    _codes: tuple[str, ...],
     compare_to: int | None,
 ) -> pd.DataFrame:
     from present.honest import report_with_notes
 
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        frame = metrics_report(con, _targets, period, codes=list(codes), compare_to=compare_to, metrics=METRIC_KEYS)
+        frame = metrics_report(con, _targets, period, codes=list(_codes), compare_to=compare_to, metrics=METRIC_KEYS)
         return report_with_notes(con, _targets, frame, period)
 
 
 def report(targets: Targets, period: int, codes: list[str] | tuple[str, ...], compare_to: int | None = None) -> pd.DataFrame:
     """The contract's report (every metric) for ``codes`` at ``period``, ranked together (codes outside the scope dropped)."""
-    codes = scope.within(codes, allowed_codes())
-    return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), tuple(codes), compare_to)
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _report(str(db_path()), db_version(), targets_key(targets), targets, int(period), codes_key(codes), codes, compare_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _series(
-    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, codes: tuple[str, ...], months: tuple[int, ...]
+    path: str, version: tuple[int, int], targets_key: str, _targets: Targets, codes: str, _codes: tuple[str, ...], months: tuple[int, ...]
 ) -> pd.DataFrame:
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return metric_series(con, _targets, list(codes), list(months))
+        return metric_series(con, _targets, list(_codes), list(months))
 
 
 def series(targets: Targets, codes: list[str] | tuple[str, ...], months: list[int] | tuple[int, ...]) -> pd.DataFrame:
     """Metric values of ``codes`` over ``months``: ``region_code, period, metric, numerator, denominator, value, completeness``
     (codes outside the scope dropped)."""
-    codes = scope.within(codes, allowed_codes())
-    return _series(str(db_path()), db_version(), targets_key(targets), targets, tuple(codes), tuple(int(m) for m in months))
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _series(str(db_path()), db_version(), targets_key(targets), targets, codes_key(codes), codes, tuple(int(m) for m in months))
 
 
 def children(code: str) -> pd.DataFrame:
@@ -263,17 +317,17 @@ __all__ = [
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reported_above(path: str, version: tuple[int, int], codes: tuple[str, ...], period: int) -> pd.DataFrame:
+def _reported_above(path: str, version: tuple[int, int], codes: str, _codes: tuple[str, ...], period: int) -> pd.DataFrame:
     from data.quality import schemes_reported_above
 
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return schemes_reported_above(con, list(codes), period)
+        return schemes_reported_above(con, list(_codes), period)
 
 
 def reported_above(codes: list[str] | tuple[str, ...], period: int) -> pd.DataFrame:
     """Listed regions whose ancestor reports some schemes itself (see ``data.quality.schemes_reported_above``)."""
-    codes = scope.within(codes, allowed_codes())
-    return _reported_above(str(db_path()), db_version(), tuple(codes), int(period))
+    codes = tuple(scope.within(codes, allowed_codes()))
+    return _reported_above(str(db_path()), db_version(), codes_key(codes), codes, int(period))
 
 
 @st.cache_data(show_spinner=False)

@@ -9,7 +9,7 @@ import streamlit as st
 from data import tasks
 from data.db import connect
 from metrics.targets import Targets
-from ui.loaders import UI_WAIT_SECONDS, db_path, db_version, targets_key
+from ui.loaders import UI_WAIT_SECONDS, codes_key, db_path, db_version, targets_key
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -20,10 +20,10 @@ def _region_tasks(path: str, version: tuple[int, int], key: str, _targets: Targe
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _completion(
-    path: str, version: tuple[int, int], key: str, _targets: Targets, year: int, codes: tuple[str, ...], period: int | None
+    path: str, version: tuple[int, int], key: str, _targets: Targets, year: int, codes: str, _codes: tuple[str, ...], period: int | None
 ) -> pd.DataFrame:
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        return tasks.completion_of(con, year, list(codes), period, _targets.carry_forward_months, _targets)
+        return tasks.completion_of(con, year, list(_codes), period, _targets.carry_forward_months, _targets)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -39,7 +39,8 @@ def region_tasks(targets: Targets, year: int, period: int | None, region: str) -
 
 def completion(targets: Targets, year: int, codes, period: int | None) -> pd.DataFrame:
     """``data.tasks.completion_of`` of ``codes`` (empty frame: no tasks table or no codes)."""
-    return _completion(str(db_path()), db_version(), targets_key(targets), targets, int(year), tuple(str(c) for c in codes), period)
+    codes = tuple(str(c) for c in codes)
+    return _completion(str(db_path()), db_version(), targets_key(targets), targets, int(year), codes_key(codes), codes, period)  # codes_key: issue 15
 
 
 def gap_proposal(targets: Targets, year: int, parent: str) -> pd.DataFrame:
