@@ -103,7 +103,7 @@ def achieved_since_december(monthly: pd.DataFrame, year: int, kind: str) -> pd.D
     start = 12 * (year - 1) + 12
     base = monthly[monthly["period"] == start].set_index("region_code")["insured"]
     later = monthly[(monthly["period"] > start) & monthly["insured"].notna()]
-    achieved = later["insured"] - later["region_code"].map(base)
+    achieved = later["insured"].astype("float64") - later["region_code"].map(base).astype("float64")  # no December: NaN, whatever dtype map guessed
     later = later[achieved.notna()]
     return pd.DataFrame(
         {"region_code": later["region_code"], "kind": kind, "period": later["period"].astype("int64"),

@@ -182,3 +182,10 @@ def test_achieved_is_insured_then_less_insured_the_december_before_and_nothing_w
     assert achieved.to_dict("records") == [
         {"region_code": "A", "kind": "new_insured", "period": month_index("2026-01"), "achieved": 30.0, "insured": 130.0}
     ]
+
+
+def test_nothing_is_achieved_where_no_region_has_a_figure_at_the_december_before():
+    from data.assessment import achieved_since_december
+
+    monthly = pd.DataFrame({"region_code": ["B"], "period": [month_index("2026-01")], "insured": [60.0], "required": [90.0]})
+    assert achieved_since_december(monthly, 2026, "coverage_gap").empty
