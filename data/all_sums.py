@@ -135,58 +135,59 @@ def subtree_sums(
         [lo, int(months[-1])],
     )
     row, col, k = got["idx"].astype("int64"), got["period"].astype("int64") - lo, got["k"].astype("int64")
-    present = np.zeros((count, carry + width, schemes), dtype=bool)
-    present[row, col, k] = True
-    values = np.zeros((count, carry + width, schemes, len(SUM_COLUMNS)), dtype="int64")
+    # Scheme (and sum) first, then region, then month: each matrix handed out is contiguous.
+    present = np.zeros((schemes, count, carry + width), dtype=bool)
+    present[k, row, col] = True
+    values = np.zeros((len(SUM_COLUMNS), schemes, count, carry + width), dtype="int64")
     insured, receiving, paid = (got[c].astype("int64") for c in ("insured", "receiving", "paid"))
-    values[row, col, k] = np.stack([insured, insured - receiving, paid], axis=1)
+    for j, column in enumerate((insured, insured - receiving, paid)):
+        values[j, k, row, col] = column
+    del got, row, col, k, insured, receiving, paid
     # Counted rows (metrics.md §3): the row at t, else the nearest of the ``carry`` months before t in t's year.
-    counted = np.zeros((count, width, schemes), dtype=bool)
+    counted = np.zeros((schemes, count, width), dtype=bool)
     carried = np.zeros_like(counted)
-    own = np.zeros((count, width, schemes, len(SUM_COLUMNS)), dtype="int64")
+    own = np.zeros((len(SUM_COLUMNS), schemes, count, width), dtype="int64")
     years = np.array([year_of(int(m)) for m in months])
     for back in range(carry + 1):
         same_year = np.array([year_of(int(m) - back) for m in months]) == years
         window = slice(carry - back, carry - back + width)
-        take = present[:, window] & ~counted & same_year[None, :, None]
+        take = present[:, :, window] & ~counted & same_year
         counted |= take
         if back:
             carried |= take
-        own[take] = values[:, window][take]
+        np.copyto(own, values[..., window], where=take)
+    del values, present
     # Regions abolished at or before t count nothing (cli.md, "Regions that change").
     alive = tree.abolished[:, None] > months[None, :]
-    counted &= alive[:, :, None]
-    carried &= alive[:, :, None]
-    own *= counted[..., None]
-    reported = (counted & ~carried).any(axis=2)
+    counted &= alive
+    carried &= alive
+    own *= counted
     required, with_population = _population(tree, months)
     with_population &= alive
-    required *= with_population
     names = ["rows", "carried", "with_population", "reported", "required"]
     names += [sum_column(name, scheme) for name in SUM_COLUMNS for scheme in SCHEMES]
-    stacked = np.empty((count, width, len(names)), dtype="int64")
-    stacked[..., 0] = counted.sum(axis=2)
-    stacked[..., 1] = carried.sum(axis=2)
-    stacked[..., 2] = with_population
-    stacked[..., 3] = reported & with_population
-    stacked[..., 4] = required
-    stacked[..., 5:] = own.transpose(0, 1, 3, 2).reshape(count, width, len(SUM_COLUMNS) * schemes)
-    del own, values, present
+    stacked = np.empty((len(names), count, width), dtype="int64")
+    stacked[0] = counted.sum(axis=0)
+    stacked[1] = carried.sum(axis=0)
+    stacked[2] = with_population
+    stacked[3] = (counted & ~carried).any(axis=0) & with_population  # reported, among those with population
+    stacked[4] = required * with_population
+    stacked[5:] = own.reshape(len(SUM_COLUMNS) * schemes, count, width)
+    del own, carried
     # The roll-up: running sums over the preorder; a subtree is the run [start, start + size).
-    running = np.zeros((count + 1, width, len(names)), dtype="int64")
-    np.cumsum(stacked[tree.order], axis=0, out=running[1:])
+    running = np.zeros((len(names), count + 1, width), dtype="int64")
+    np.cumsum(stacked[:, tree.order], axis=1, out=running[:, 1:])
     del stacked
-    summed = running[tree.start + tree.size] - running[tree.start]
+    summed = (running[:, tree.start + tree.size] - running[:, tree.start]).astype("float64")
     del running
-    out = {name: summed[..., j].astype("float64") for j, name in enumerate(names)}
+    out = dict(zip(names, summed))
     out["required"] = np.where(out["with_population"] > 0, out["required"], np.nan)
     # Above: how many strict ancestors hold a counted row of the scheme, top-down.
-    above = np.zeros((count, width, schemes), dtype="int64")
+    above = np.zeros((schemes, count, width), dtype="int64")
     for level in tree.levels[1:]:
         up = tree.parent[level]
-        above[level] = above[up] + counted[up]
-    for k, scheme in enumerate(SCHEMES):
-        out[f"above_{scheme}"] = above[..., k].astype("float64")
+        above[:, level] = above[:, up] + counted[:, up]
+    out |= dict(zip((f"above_{scheme}" for scheme in SCHEMES), above.astype("float64")))
     return out
 
 
