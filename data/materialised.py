@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from data import all_sums, queries
 from metrics import compute
@@ -278,7 +279,8 @@ def _write_chunk(
     take = np.asarray(columns)[cols]
     whole = at_month[cols]
     frame = {
-        "region_code": np.asarray(codes, dtype=object)[rows],
+        # The codes once, each row their number (an Arrow dictionary): no string per row.
+        "region_code": pa.DictionaryArray.from_arrays(pa.array(rows.astype("int32")), pa.array(codes, pa.string())),
         "period": np.asarray(months, dtype="int64")[cols],
         "completeness": grid.completeness[rows, take],
         "carried": grid.carried[rows, take].astype("int64"),
@@ -295,15 +297,14 @@ def _write_chunk(
         frame[f"{metric}_fit_n"] = n[rows, cols].astype("int64")
         frame[f"{metric}_slope"] = slope[rows, cols]
         frame[f"{metric}_at_period"] = at[rows, cols]
-    staged = pd.DataFrame(frame)
+    # NaN -> NULL (Arrow's from_pandas): DuckDB would keep NaN as a value; the table says none with NULL.
+    staged = pa.table(
+        {c: x if isinstance(x, pa.Array) else pa.array(x, from_pandas=x.dtype == np.float64) for c, x in frame.items()}
+    )
     con.register("metric_months_staged", staged)
     try:
-        names = ", ".join(staged.columns)
-        # NaN -> NULL: DuckDB keeps NaN as a value; the table says none with NULL.
-        select = ", ".join(
-            f"CASE WHEN isnan({c}) THEN NULL ELSE {c} END" if staged[c].dtype == "float64" else c for c in staged.columns
-        )
-        con.execute(f"INSERT INTO metric_months ({names}) SELECT {select} FROM metric_months_staged")
+        names = ", ".join(staged.column_names)
+        con.execute(f"INSERT INTO metric_months ({names}) SELECT {names} FROM metric_months_staged")
     finally:
         con.unregister("metric_months_staged")
     keep = slice(len(periods) - FIT_MONTHS, None)
