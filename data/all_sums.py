@@ -135,33 +135,27 @@ def subtree_sums(
         [lo, int(months[-1])],
     )
     row, col, k = got["idx"].astype("int64"), got["period"].astype("int64") - lo, got["k"].astype("int64")
-    # Scheme (and sum) first, then region, then month: each matrix handed out is contiguous.
-    present = np.zeros((schemes, count, carry + width), dtype=bool)
-    present[k, row, col] = True
-    values = np.zeros((len(SUM_COLUMNS), schemes, count, carry + width), dtype="int64")
-    insured, receiving, paid = (got[c].astype("int64") for c in ("insured", "receiving", "paid"))
-    for j, column in enumerate((insured, insured - receiving, paid)):
-        values[j, k, row, col] = column
-    del got, row, col, k, insured, receiving, paid
+    # Scheme first, then region, then month (each matrix handed out is contiguous): the number of the
+    # row read at each (scheme, region, month) of the window, -1: none.
+    slot = np.full((schemes, count, carry + width), -1, dtype="int64")
+    slot[k, row, col] = np.arange(len(row))
+    del row, col, k
     # Counted rows (metrics.md §3): the row at t, else the nearest of the ``carry`` months before t in t's year.
-    counted = np.zeros((schemes, count, width), dtype=bool)
-    carried = np.zeros_like(counted)
-    own = np.zeros((len(SUM_COLUMNS), schemes, count, width), dtype="int64")
+    chosen = np.full((schemes, count, width), -1, dtype="int64")
+    carried = np.zeros((schemes, count, width), dtype=bool)
     years = np.array([year_of(int(m)) for m in months])
     for back in range(carry + 1):
         same_year = np.array([year_of(int(m) - back) for m in months]) == years
-        window = slice(carry - back, carry - back + width)
-        take = present[:, :, window] & ~counted & same_year
-        counted |= take
+        source = slot[:, :, carry - back : carry - back + width]
+        take = (chosen < 0) & (source >= 0) & same_year
+        np.copyto(chosen, source, where=take)
         if back:
             carried |= take
-        np.copyto(own, values[..., window], where=take)
-    del values, present
+    del slot
     # Regions abolished at or before t count nothing (cli.md, "Regions that change").
     alive = tree.abolished[:, None] > months[None, :]
-    counted &= alive
+    counted = (chosen >= 0) & alive
     carried &= alive
-    own *= counted
     required, with_population = _population(tree, months)
     with_population &= alive
     names = ["rows", "carried", "with_population", "reported", "required"]
@@ -172,8 +166,11 @@ def subtree_sums(
     stacked[2] = with_population
     stacked[3] = (counted & ~carried).any(axis=0) & with_population  # reported, among those with population
     stacked[4] = required * with_population
-    stacked[5:] = own.reshape(len(SUM_COLUMNS) * schemes, count, width)
-    del own, carried
+    insured = got["insured"].astype("int64")
+    columns = (insured, insured - got["receiving"].astype("int64"), got["paid"].astype("int64"))
+    for j, column in enumerate(columns):  # SUM_COLUMNS: insured, phase, paid
+        stacked[5 + j * schemes : 5 + (j + 1) * schemes] = np.where(counted, column[chosen], 0) if len(column) else 0
+    del carried, chosen, got, columns, insured
     # The roll-up: running sums over the preorder; a subtree is the run [start, start + size).
     running = np.zeros((len(names), count + 1, width), dtype="int64")
     np.cumsum(stacked[:, tree.order], axis=1, out=running[:, 1:])
