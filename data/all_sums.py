@@ -11,7 +11,8 @@ region, so this module reads each region's own rows once and rolls them up in nu
    same calendar year; regions abolished at or before t count nothing and have no population, cli.md
    "Regions that change"), then each region's own sums;
 3. the roll-up to every ancestor: regions in preorder (each subtree a contiguous run), one running
-   sum over them, a subtree's sum the difference of two running sums;
+   sum over them, a subtree's sum the difference of two running sums (float64 where every partial
+   sum stays below 2**53, so exact; else int64);
 4. ``above_<scheme>`` top-down, depth by depth: how many strict ancestors hold a counted row of
    the scheme (a count, as ``SUBTREE_SUMS``; ``compute.grid_of_sums`` only tests > 0).
 
@@ -160,24 +161,30 @@ def subtree_sums(
     with_population &= alive
     names = ["rows", "carried", "with_population", "reported", "required"]
     names += [sum_column(name, scheme) for name in SUM_COLUMNS for scheme in SCHEMES]
-    stacked = np.empty((len(names), count, width), dtype="int64")
-    stacked[0] = counted.sum(axis=0)
-    stacked[1] = carried.sum(axis=0)
-    stacked[2] = with_population
-    stacked[3] = (counted & ~carried).any(axis=0) & with_population  # reported, among those with population
-    stacked[4] = required * with_population
     insured = got["insured"].astype("int64")
     columns = (insured, insured - got["receiving"].astype("int64"), got["paid"].astype("int64"))
+    # Whole numbers add up exactly in float64 while every partial sum stays below 2**53: the figures
+    # of a chunk, added up in absolute value, bound every partial sum (else int64, then rounded once).
+    bound = int(required.sum()) + sum(int(np.abs(column).sum()) for column in columns)
+    dtype = "float64" if bound < 2**53 else "int64"
+    # Each region's own figures in preorder (row 1 + its position; row 0 stays 0), then running sums
+    # in place: a subtree is the run [start, start + size), its sum running[start + size] - running[start].
+    running = np.zeros((len(names), count + 1, width), dtype=dtype)
+    at = 1 + tree.start
+    running[0, at] = counted.sum(axis=0)
+    running[1, at] = carried.sum(axis=0)
+    running[2, at] = with_population
+    running[3, at] = (counted & ~carried).any(axis=0) & with_population  # reported, among those with population
+    running[4, at] = required * with_population
     for j, column in enumerate(columns):  # SUM_COLUMNS: insured, phase, paid
-        stacked[5 + j * schemes : 5 + (j + 1) * schemes] = np.where(counted, column[chosen], 0) if len(column) else 0
+        for s in range(schemes):
+            running[5 + j * schemes + s, at] = np.where(counted[s], column[chosen[s]], 0) if len(column) else 0
     del carried, chosen, got, columns, insured
-    # The roll-up: running sums over the preorder; a subtree is the run [start, start + size).
-    running = np.zeros((len(names), count + 1, width), dtype="int64")
-    np.cumsum(stacked[:, tree.order], axis=1, out=running[:, 1:])
-    del stacked
-    summed = (running[:, tree.start + tree.size] - running[:, tree.start]).astype("float64")
+    np.cumsum(running, axis=1, out=running)
+    summed = running[:, tree.start + tree.size]
+    summed -= running[:, tree.start]
     del running
-    out = dict(zip(names, summed))
+    out = dict(zip(names, summed.astype("float64", copy=False)))
     out["required"] = np.where(out["with_population"] > 0, out["required"], np.nan)
     # Above: how many strict ancestors hold a counted row of the scheme, top-down.
     above = np.zeros((schemes, count, width), dtype="int64")

@@ -233,6 +233,14 @@ def test_huge_sums_are_exact_whatever_the_order(tmp_path):
     assert city["insured_resident"] == 40 * 2**45 + 7 * sum(range(40))
 
 
+def test_sums_beyond_2_53_are_added_in_int64_and_rounded_once(tmp_path):
+    towns = [(f"530102{i:03d}", f"镇{i}", "township", COUNTY, None) for i in range(1, 11)]
+    rows = [("2024-03", code, "resident", 2**50 + 2 * i + 1, 0, 0) for i, (code, *_) in enumerate(towns)]
+    db = _database(tmp_path / "a.duckdb", [*REGIONS[:2], *towns], rows)
+    city = _at(_equal(db, ["2024-03"]), CITY, "2024-03")
+    assert city["insured_resident"] == float(10 * 2**50 + 100)
+
+
 def test_months_that_are_not_consecutive_are_refused(tmp_path):
     db = _database(tmp_path / "a.duckdb", REGIONS)
     with connect(db) as con, pytest.raises(ValueError, match=r"must be consecutive, got \[24291, 24293\]"):
