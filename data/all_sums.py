@@ -16,8 +16,9 @@ region, so this module reads each region's own rows once and rolls them up in nu
 4. ``above_<scheme>`` top-down, depth by depth: how many strict ancestors hold a counted row of
    the scheme (a count, as ``SUBTREE_SUMS``; ``compute.grid_of_sums`` only tests > 0).
 
-Every sum is of whole numbers in int64 (persons, rows, regions), so it is exact whatever the
-order, and the float64 matrices equal the reference's values (tests/test_all_sums.py checks it).
+Every sum is of whole numbers (persons, rows, regions) and is exact whatever the order (float64
+while every partial sum stays below 2**53, else int64 rounded once at the end), so the float64
+matrices equal the reference's values (tests/test_all_sums.py checks it).
 """
 
 from __future__ import annotations
