@@ -117,7 +117,9 @@ def subtree_sums(
     above_<scheme>`` (0 where nothing counts) and ``required`` (NaN where no region of the subtree has
     a population figure). The input of ``compute.grid_of_sums``.
 
-    Raises ValueError where ``months`` are not consecutive.
+    Assumes what the imports guarantee (data/checks.py, data/store.py): one row per (month, region,
+    scheme) and schemes of ``SCHEMES`` only (rows of another scheme would be left out here, counted
+    in ``rows`` by the reference). Raises ValueError where ``months`` are not consecutive.
     """
     months = np.asarray(months, dtype="int64")
     if len(months) and not np.array_equal(months, np.arange(months[0], months[0] + len(months))):
