@@ -6,8 +6,10 @@ first month with a snapshot or population row; hi: the last snapshot month, exte
 and whether it is comparable, and the projection's fitted line at that month (metrics.md §5), plus
 the month's completeness and carried rows; rows with nothing in them are left out. ``metric_starts``
 holds each region's first value of a stock metric at or after the baseline (metrics.md §4,
-"Trajectory at t"). Both are computed by the same code as the slow path (``queries.SUBTREE_SUMS``,
-``compute.metric_grid``, ``compute.fit_line``), so the floats are the same bit for bit.
+"Trajectory at t"). Both are computed by the same code as the slow path (``compute.grid_of_sums``,
+``compute.fit_line``) from the same subtree sums, so the floats are the same bit for bit: the sums of
+every region at once come from ``data.all_sums`` (whole numbers summed in int64, equal to the slow
+path's ``queries.SUBTREE_SUMS``; tests/test_all_sums.py).
 
 They depend on the data and, of the targets file, only on ``carry_forward_months``, ``baseline``
 and the scheme masks (not on milestones): ``meta`` keeps a signature of those and the data stamp
@@ -29,8 +31,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from data import queries
+from data import all_sums, queries
 from metrics import compute
 from metrics.registry import METRIC_KEYS
 from metrics.targets import Targets
@@ -193,9 +196,10 @@ def build(con: duckdb.DuckDBPyConnection, targets: Targets, since: int | None = 
         # The 11 months before the first chunk: kept rows where the build is incremental (else read);
         # each chunk passes its last 11 months on to the next.
         before = _stored_before(con, regions["code"].tolist(), start) if start > lo else None
+        tree = all_sums.forest(con, regions)
         for first in range(start, hi + 1, step):
             months = list(range(first, min(first + step, hi + 1)))
-            before = _write_chunk(con, regions, targets, months, before)
+            before = _write_chunk(con, regions, tree, targets, months, before)
     _build_starts(con, targets)
     _set_meta(con, RANGE, None if lo is None else f"{lo},{hi}")
     _set_meta(con, SIGNATURE, signature(targets))
@@ -229,17 +233,24 @@ def _stored_before(con: duckdb.DuckDBPyConnection, codes: list[str], start: int)
 
 
 def _write_chunk(
-    con: duckdb.DuckDBPyConnection, regions: pd.DataFrame, targets: Targets, months: list[int], before: dict | None
+    con: duckdb.DuckDBPyConnection,
+    regions: pd.DataFrame,
+    tree: all_sums.Forest,
+    targets: Targets,
+    months: list[int],
+    before: dict | None,
 ) -> dict:
     """The rows of ``months`` for every region; returns what the next chunk's fits need.
 
-    ``before`` holds the values and comparable flags of the 11 months before ``months`` (from the
-    previous chunk: ``periods``, ``value`` and ``comparable`` per metric); None: they are read too.
+    ``tree`` is ``all_sums.forest`` of ``regions``. ``before`` holds the values and comparable flags
+    of the 11 months before ``months`` (from the previous chunk: ``periods``, ``value`` and
+    ``comparable`` per metric); None: they are read too. The subtree sums are ``all_sums``' (every
+    region at once; equal to ``queries.subtree_sums``, tests/test_all_sums.py).
     """
     read = months if before is not None else list(range(months[0] - FIT_MONTHS, months[-1] + 1))
     codes = regions["code"].tolist()
-    sums = queries.subtree_sums(con, codes, read, targets.carry_forward_months)
-    grid = compute.metric_grid(regions, sums, targets, read)
+    sums = all_sums.subtree_sums(con, tree, read, targets.carry_forward_months)
+    grid = compute.grid_of_sums(regions, sums, targets, np.asarray(read, dtype="int64"))
     if before is None:
         periods, value, comparable = grid.periods, grid.value, grid.comparable
     else:
@@ -250,12 +261,7 @@ def _write_chunk(
     at_month = np.array([position[m] for m in months])
     columns = [grid.index[m] for m in months]
     # Which (region, month) cells have anything: a subtree sums row, a fitted line or a value the month before.
-    has = np.zeros((len(codes), len(read)), dtype=bool)
-    row_of = pd.Index(codes).get_indexer(np.asarray(sums["region_code"], dtype=object))
-    col_of = pd.Index(read).get_indexer(np.asarray(sums["period"], dtype="int64"))
-    ok = (row_of >= 0) & (col_of >= 0)
-    has[row_of[ok], col_of[ok]] = True
-    has = has[:, columns]
+    has = all_sums.has_anything(sums)[:, columns]
     fits = {}
     for metric in METRIC_KEYS:
         n = np.empty((len(codes), len(months)))
@@ -273,7 +279,8 @@ def _write_chunk(
     take = np.asarray(columns)[cols]
     whole = at_month[cols]
     frame = {
-        "region_code": np.asarray(codes, dtype=object)[rows],
+        # The codes once, each row their number (an Arrow dictionary): no string per row.
+        "region_code": pa.DictionaryArray.from_arrays(pa.array(rows.astype("int32")), pa.array(codes, pa.string())),
         "period": np.asarray(months, dtype="int64")[cols],
         "completeness": grid.completeness[rows, take],
         "carried": grid.carried[rows, take].astype("int64"),
@@ -290,15 +297,14 @@ def _write_chunk(
         frame[f"{metric}_fit_n"] = n[rows, cols].astype("int64")
         frame[f"{metric}_slope"] = slope[rows, cols]
         frame[f"{metric}_at_period"] = at[rows, cols]
-    staged = pd.DataFrame(frame)
+    # NaN -> NULL (Arrow's from_pandas): DuckDB would keep NaN as a value; the table says none with NULL.
+    staged = pa.table(
+        {c: x if isinstance(x, pa.Array) else pa.array(x, from_pandas=x.dtype == np.float64) for c, x in frame.items()}
+    )
     con.register("metric_months_staged", staged)
     try:
-        names = ", ".join(staged.columns)
-        # NaN -> NULL: DuckDB keeps NaN as a value; the table says none with NULL.
-        select = ", ".join(
-            f"CASE WHEN isnan({c}) THEN NULL ELSE {c} END" if staged[c].dtype == "float64" else c for c in staged.columns
-        )
-        con.execute(f"INSERT INTO metric_months ({names}) SELECT {select} FROM metric_months_staged")
+        names = ", ".join(staged.column_names)
+        con.execute(f"INSERT INTO metric_months ({names}) SELECT {names} FROM metric_months_staged")
     finally:
         con.unregister("metric_months_staged")
     keep = slice(len(periods) - FIT_MONTHS, None)

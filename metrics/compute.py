@@ -233,19 +233,38 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
     """
     periods = np.array(sorted(set(int(p) for p in periods)), dtype="int64")
     codes = tuple(str(c) for c in regions["code"])
+    return grid_of_sums(regions, sum_matrices(sums, codes, periods), targets, periods)
+
+
+def sum_matrices(sums: pd.DataFrame, codes: Sequence[str], periods: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns of the subtree sums ``sums`` as region × month matrices (``codes`` × ``periods``,
+    sorted month indexes): NaN where ``sums`` has no row or a NULL; columns it lacks are left out."""
     n, p = len(codes), len(periods)
     rows = pd.Index(codes).get_indexer(np.asarray(sums["region_code"], dtype=object))
     cols = pd.Index(periods).get_indexer(np.asarray(sums["period"], dtype="int64"))
     keep = (rows >= 0) & (cols >= 0)
     rows, cols = rows[keep], cols[keep]
+    out = {}
+    for column in sums.columns:
+        if column in ("region_code", "period"):
+            continue
+        matrix = np.full((n, p), np.nan)
+        matrix[rows, cols] = sums[column].to_numpy(dtype="float64", na_value=np.nan)[keep]
+        out[column] = matrix
+    return out
+
+
+def grid_of_sums(regions: pd.DataFrame, sums: dict[str, np.ndarray], targets: Targets, periods: np.ndarray) -> MetricGrid:
+    """:func:`metric_grid` from the subtree sums as region × month matrices (``regions`` × ``periods``,
+    float64; see :func:`sum_matrices`). Every count and sum reads NaN as 0; ``required`` stays NaN
+    (no population: no denominator). The materialised build (issue 15) passes matrices it summed itself."""
+    codes = tuple(str(c) for c in regions["code"])
+    n, p = len(codes), len(periods)
 
     def matrix(column: str) -> np.ndarray:
-        out = np.full((n, p), np.nan)
-        out[rows, cols] = sums[column].to_numpy(dtype="float64", na_value=np.nan)[keep]
-        return out
+        return sums[column] if column in sums else np.full((n, p), np.nan)
 
-    reported_rows = np.nan_to_num(matrix("rows"))
-    has_rows = reported_rows > 0
+    has_rows = np.nan_to_num(matrix("rows")) > 0
     stacks = {
         name: np.stack([np.nan_to_num(matrix(sum_column(name, scheme))) for scheme in SCHEMES], axis=2)
         for name in SUM_COLUMNS
@@ -274,14 +293,14 @@ def metric_grid(regions: pd.DataFrame, sums: pd.DataFrame, targets: Targets, per
     # Comparable (metrics.md §3): no strict ancestor holds a row of a scheme the metric sums
     # (its target's schemes; employee_share: all three, whatever its numerator counts).
     above = np.stack(
-        [np.nan_to_num(matrix(f"above_{scheme}")) if f"above_{scheme}" in sums else np.zeros((n, p)) for scheme in SCHEMES],
+        [np.nan_to_num(matrix(f"above_{scheme}")) for scheme in SCHEMES],
         axis=2,
     ) > 0
     comparable = {}
     for metric in METRIC_KEYS:
         summed_schemes = np.ones((n, len(SCHEMES))) if metric == "employee_share" else masks[metric]
         comparable[metric] = np.where((above & (summed_schemes[:, None, :] > 0)).any(axis=2), 0.0, 1.0)
-    carried = np.nan_to_num(matrix("carried")) if "carried" in sums else np.zeros((n, p))
+    carried = np.nan_to_num(matrix("carried"))
     return MetricGrid(
         codes,
         periods,
