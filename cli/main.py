@@ -136,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     tcheck = targets_verbs.add_parser("check", help="validate a targets file; exit 1 with every problem and its line")
     tcheck.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: the configured targets file")
     _common(tcheck, top=False)
+    tapply = targets_verbs.add_parser(
+        "apply",
+        help="check a targets file, then rebuild the stored metrics with it",
+        description="After changing carry_forward_months, the baseline or the schemes a target sums, the "
+        "stored metrics (issue 15) no longer fit and the dashboard computes from the facts (slower, never "
+        "different) until the next import. `apply` checks the file and rebuilds them now, in one transaction.",
+    )
+    tapply.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: the configured targets file")
+    _common(tapply, top=False)
 
     hist = verbs.add_parser(
         "history",
@@ -205,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _metrics(db, targets_path, args)
         if args.verb == "demo":
             return _demo(db, args.seed)
+        if args.verb == "targets" and args.targets_verb == "apply":
+            return _targets_apply(db, args.file or targets_path)
         if args.verb == "targets":
             return _targets_check(args.file or targets_path)
         if args.verb == "history":
@@ -495,6 +506,20 @@ def _targets_check(path: Path) -> int:
     targets = load_targets(path)
     overrides = len(targets.overrides)
     print(f"{path}: valid ({', '.join(targets.metrics)}; {overrides} override(s))")
+    return EXIT_OK
+
+
+def _targets_apply(db: Path, path: Path) -> int:
+    """``kuomian targets apply``: a valid targets file (else refused like ``check``), then the stored
+    metrics rebuilt with it under the write lock (``data.materialised.rebuild``)."""
+    from data import materialised
+    from data.db import connect
+
+    targets = load_targets(path)
+    with connect(db, write=True) as con:
+        materialised.rebuild(con, targets)
+        rows = con.execute("SELECT COUNT(*) FROM metric_months").fetchone()[0]
+    print(f"{path}: valid; stored metrics rebuilt with it ({rows:,} region-months)")
     return EXIT_OK
 
 

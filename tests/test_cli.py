@@ -418,3 +418,30 @@ def test_metrics_table_never_shows_a_value_below_its_target_as_the_target():
     )
     line = to_table(pd.DataFrame([row])).splitlines()[1].split()
     assert line[3:7] == ["94.999%", "95.00%", "2035-12", "+0.001"]
+
+
+def test_targets_apply_rebuilds_the_stored_metrics_for_a_changed_carry_and_refuses_a_bad_file(db, tmp_path, capsys):
+    import duckdb
+
+    from data import materialised
+    from metrics.targets import parse_targets
+
+    text = SHIPPED_TARGETS.read_text(encoding="utf-8")
+    assert "carry_forward_months: 2" in text
+    changed = tmp_path / "targets-carry-1.yaml"
+    changed.write_text(text.replace("carry_forward_months: 2", "carry_forward_months: 1"), encoding="utf-8")
+    wanted = parse_targets(changed.read_text(encoding="utf-8"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert not materialised.is_fresh(con, wanted)  # built with the shipped carry: the report computes from the facts
+
+    status, out, _ = run(capsys, "--db", db, "targets", "apply", changed)
+    assert status == 0 and "stored metrics rebuilt" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert materialised.is_fresh(con, wanted)
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("carry_forward_months: 2", "carry_forward_months: 13"), encoding="utf-8")
+    status, _, err = run(capsys, "--db", db, "targets", "apply", broken)
+    assert status == 1 and "carry_forward_months" in err
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert materialised.is_fresh(con, wanted)  # a refused file changes nothing
