@@ -90,8 +90,10 @@ def signature(targets: Targets) -> str:
                 continue
             entry = targets.target_of(metric, code)
             schemes[f"{code or ''}|{metric}"] = list(entry.schemes) if entry is not None and entry.schemes else None
+    # "fit": the summation order of compute.fit_line (2: months added left to right); tables built by an
+    # earlier order are not read until rebuilt (`kuomian targets apply` or the next import).
     return json.dumps(
-        {"carry": targets.carry_forward_months, "baseline": targets.baseline, "schemes": schemes}, sort_keys=True
+        {"carry": targets.carry_forward_months, "baseline": targets.baseline, "fit": 2, "schemes": schemes}, sort_keys=True
     )
 
 

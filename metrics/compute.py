@@ -462,6 +462,20 @@ def _missing(value: object) -> bool:
 # --------------------------------------------------------------------------- projection
 
 
+def _month_sum(values: np.ndarray) -> np.ndarray:
+    """Each row's sum, adding the months left to right: region × month floats -> one float per region.
+
+    ``ndarray.sum(axis=1)`` adds in an order that depends on the array's memory layout and row count
+    (pairwise within a C-ordered row, column by column across a Fortran-ordered block), so one region
+    listed alone and the same region among others (or in the materialised build, issue 15) got fitted
+    lines differing in the last bits, and a published ``projected`` differed between the paths.
+    """
+    total = np.zeros(values.shape[0])
+    for column in range(values.shape[1]):
+        total += values[:, column]
+    return total
+
+
 def fit_line(months: np.ndarray, values: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least-squares lines through each region's values: ``(n, slope, at_period)`` per region.
 
@@ -476,8 +490,8 @@ def fit_line(months: np.ndarray, values: np.ndarray, period: int) -> tuple[np.nd
     x = np.broadcast_to((months - period).astype("float64"), values.shape)
     y = np.where(present, values, 0.0)
     xs = np.where(present, x, 0.0)
-    sx, sy = xs.sum(axis=1), y.sum(axis=1)
-    sxx, sxy = (xs * xs).sum(axis=1), (xs * y).sum(axis=1)
+    sx, sy = _month_sum(xs), _month_sum(y)
+    sxx, sxy = _month_sum(xs * xs), _month_sum(xs * y)
     enough = n >= PROJECTION_MIN_POINTS
     with np.errstate(invalid="ignore", divide="ignore"):
         slope = np.where(enough, (n * sxy - sx * sy) / (n * sxx - sx * sx), np.nan)
