@@ -125,21 +125,38 @@ def _version(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if version is None else json.dumps(list(version))
 
 
-def is_fresh(con: duckdb.DuckDBPyConnection, targets: Targets | None = None) -> bool:
-    """Whether the tables were built at the current data stamp (and, given ``targets``, with its signature)."""
-    meta = _meta(con)
+def _fresh(con: duckdb.DuckDBPyConnection, meta: dict[str, str], targets: Targets | None) -> bool:
     if STAMP not in meta or meta[STAMP] != _version(con):
         return False
     return targets is None or meta.get(SIGNATURE) == signature(targets)
 
 
-def covered(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
-    """The stored range [lo, hi] (month indexes); None where the tables cover no month."""
-    text = _meta(con).get(RANGE)
+def _range(meta: dict[str, str]) -> tuple[int, int] | None:
+    text = meta.get(RANGE)
     if not text:
         return None
     lo, hi = (int(x) for x in text.split(","))
     return lo, hi
+
+
+def is_fresh(con: duckdb.DuckDBPyConnection, targets: Targets | None = None) -> bool:
+    """Whether the tables were built at the current data stamp (and, given ``targets``, with its signature)."""
+    return _fresh(con, _meta(con), targets)
+
+
+def covered(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    """The stored range [lo, hi] (month indexes); None where the tables cover no month."""
+    return _range(_meta(con))
+
+
+def readable(con: duckdb.DuckDBPyConnection, targets: Targets) -> tuple[int, int] | None:
+    """The covered range [lo, hi] where the readers may answer for ``targets``: None where the path is
+    forced off (``KUOMIAN_MATERIALISED=slow``), the tables are stale or built for other targets, or
+    they cover no month. One meta read serves the stamp, the signature and the range."""
+    if os.environ.get(FORCE_ENV) == "slow":
+        return None
+    meta = _meta(con)  # a stamp is written only by build(): where there is one, so are the tables
+    return _range(meta) if _fresh(con, meta, targets) else None
 
 
 # --------------------------------------------------------------------------- writing
@@ -396,13 +413,8 @@ def report_inputs(
     (use the slow path) where they are stale, built for other targets, forced off, or where
     ``period`` or ``compare_to`` lies outside the covered range. Regions abolished at or before
     ``period`` are not listed (as ``report.in_force``); listed by code."""
-    if os.environ.get(FORCE_ENV) == "slow":
-        return None
-    meta = _meta(con)  # a stamp is written only by build(): where there is one, so are the tables
-    if meta.get(STAMP) != _version(con) or meta.get(SIGNATURE) != signature(targets) or not meta.get(RANGE):
-        return None
-    lo, hi = (int(x) for x in meta[RANGE].split(","))
-    if not (lo <= period <= hi and lo <= compare_to <= hi):
+    span = readable(con, targets)
+    if span is None or not (span[0] <= period <= span[1] and span[0] <= compare_to <= span[1]):
         return None
     listed, params = _listed_sql(level, root, codes)
     now = [f"n.{m}_{part}" for m in metrics for part in ("numerator", "denominator", "value", "slope", "at_period")]
@@ -488,13 +500,9 @@ def metric_grid(
     many months); None (compute it from the facts) where the tables are stale, built for other targets,
     forced off, or a month lies after the covered range (population-only months have no rows there).
     A (region, month) without a row is what the grid holds for one with nothing in its subtree."""
-    if os.environ.get(FORCE_ENV) == "slow":
-        return None
-    meta = _meta(con)
-    if meta.get(STAMP) != _version(con) or meta.get(SIGNATURE) != signature(targets) or not meta.get(RANGE):
-        return None
+    span = readable(con, targets)
     months = np.array(sorted({int(p) for p in periods}), dtype="int64")
-    if len(months) and months[-1] > int(meta[RANGE].split(",")[1]):
+    if span is None or (len(months) and months[-1] > span[1]):
         return None
     codes = tuple(str(c) for c in codes)
     wanted = ", ".join(
