@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from config.allocator import keep_freed_memory
 from metrics.periods import period_label
 from ui import loaders
 from ui.busy import show_busy
@@ -23,6 +24,7 @@ from ui.selection import language_switch, sidebar
 FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
 st.set_page_config(page_title="扩面 kuomian", page_icon=str(FAVICON), layout="wide", initial_sidebar_state="auto")  # auto: collapsed at phone width (issue 11)
 
+keep_freed_memory()  # once per server process: large reports reuse freed memory (issue 15)
 language_switch()
 
 try:

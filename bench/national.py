@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from config.allocator import keep_freed_memory
 from bench import province
 
 COUNTRY_CODE, COUNTRY_NAME = "000000", "全国"
@@ -232,6 +233,7 @@ def render(results: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # as `kuomian` and the dashboard run (config/allocator.py)
     parser = argparse.ArgumentParser(prog="python -m bench.national", description=__doc__.split("\n\n")[0])
     parser.add_argument("--townships", type=int, nargs="+", default=list(SIZES[:2]), help="sizes to measure (default 5000 10000)")
     parser.add_argument("--months", type=int, default=120, help="months of history, ending 2026-12 (default 120)")

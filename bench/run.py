@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from config.allocator import keep_freed_memory
 from bench import baseline, province
 from data.db import connect
 from data.importer import KINDS, check, read_table
@@ -269,6 +270,7 @@ def write_doc(text: str, path: Path = DOC) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # as `kuomian` and the dashboard run (config/allocator.py)
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small province (150 townships, 24 months): a smoke test")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per report, after a warm-up (default 7)")

@@ -191,6 +191,9 @@ def _extensions():
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from config.allocator import keep_freed_memory
+
+    keep_freed_memory()  # large reports reuse freed memory rather than fault it in anew (issue 15)
     from config.settings import get_settings  # after parsing: ``--help`` never loads pydantic
 
     settings = get_settings()

@@ -290,3 +290,33 @@ def test_the_demo_load_leaves_the_tables_fresh_and_equal_to_a_rebuild(demo_copy)
         rebuilt = _table(con)
         con.execute("ROLLBACK")
     pd.testing.assert_frame_equal(kept, rebuilt, check_exact=True)
+
+
+def test_the_fast_descending_sort_lists_equal_values_in_index_order():
+    from metrics.compute import _descending_stable
+
+    rng = np.random.default_rng(51)
+    for _ in range(200):
+        size = int(rng.integers(0, 80))
+        values = np.round(rng.random(size), int(rng.integers(0, 3)))  # none, some or many ties
+        values[rng.random(size) < 0.2] = -0.0  # equal to 0.0, as a stable sort treats it
+        np.testing.assert_array_equal(_descending_stable(values), np.argsort(-values, kind="stable"))
+
+
+def test_the_report_reads_strings_from_arrow_as_the_facts_path_makes_them(demo_copy):
+    from config.settings import PROJECT_ROOT
+    from data.report import metrics_report
+
+    targets = parse_targets((PROJECT_ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))
+    with connect(demo_copy("materialised-texts")) as con:
+        period = materialised.readable(con, targets)[1]
+        inputs = materialised.report_inputs(con, targets, period, period - 1, ["coverage_rate"], level="township")
+        assert inputs.by_code and list(inputs.codes) == sorted(inputs.codes)
+        fast = metrics_report(con, targets, period, level="township")
+        os.environ[materialised.FORCE_ENV] = "slow"
+        try:
+            slow = metrics_report(con, targets, period, level="township")
+        finally:
+            del os.environ[materialised.FORCE_ENV]
+    assert fast["region_code"].dtype == slow["region_code"].dtype == "str"
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
