@@ -146,6 +146,14 @@ def is_fresh(con: duckdb.DuckDBPyConnection, targets: Targets | None = None) -> 
     return _fresh(con, _meta(con), targets)
 
 
+def built_for_other_targets(con: duckdb.DuckDBPyConnection, targets: Targets) -> bool:
+    """Whether the tables hold metrics built at the current data but with another targets file's
+    carry, baseline or schemes (a file edited by hand since): the pages then compute from the facts,
+    the same figures but slower at national scale, until `kuomian targets apply` or the next import."""
+    meta = _meta(con)
+    return _fresh(con, meta, None) and meta.get(SIGNATURE) != signature(targets)
+
+
 def covered(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     """The stored range [lo, hi] (month indexes); None where the tables cover no month."""
     return _range(_meta(con))

@@ -47,6 +47,10 @@ def milestones_text(entry) -> str:
     return t("targets.list_sep").join(f"{period_label(m.by)} {exact_percent(m.value)}" for m in entry.milestones)
 
 
+# ---- stored metrics built with another file's carry, baseline or schemes (issue 15): same figures, slower
+if loaders.stored_for_other_targets(targets):
+    st.info(t("targets.stored_other"), icon=":material/update:")
+
 # ---- how the status is judged
 st.subheader(t("targets.rules_header"))
 band_points = f"{targets.warning_band * 100:g}"

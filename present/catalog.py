@@ -242,6 +242,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "targets.file": ("目标文件：`{path}`", "Targets file: `{path}`"),
     "targets.check_hint": ("修改后可运行 `kuomian targets check` 检查文件；保存后刷新页面即生效，无需重启看板。", "After editing, run `kuomian targets check` to validate the file; saved changes take effect on the next refresh, no restart needed."),
     "targets.problems": ("目标文件有 {count} 处问题：", "The targets file has {count} problem(s):"),
+    "targets.stored_other": (
+        "已存储的指标是按修改前的目标文件（数据顺延月数、基期或险种范围）计算的。在下次导入或运行 `kuomian targets apply` 重建之前，各页面改为从源数据直接计算：数字相同，数据量大时较慢。",
+        "The stored metrics were built with the targets file as it was before (carry-forward months, baseline or schemes). Until the next import or `kuomian targets apply` rebuilds them, pages compute from the source data: the same figures, slower on large databases.",
+    ),
     "targets.kept": ("修正之前，看板继续使用上一次有效的目标（即下文所列）。", "Until it is fixed, the dashboard keeps using the last valid targets (listed below)."),
     "targets.none_valid": ("还没有任何有效的目标，请先修正目标文件。", "There are no valid targets yet: fix the targets file first."),
     "targets.file_text": ("文件内容（带行号）", "File contents (with line numbers)"),

@@ -180,3 +180,20 @@ def test_english_switch_changes_the_pages_words(targets_file):
     assert "Up to 2 points below the trajectory is “Behind”" in rules
     table = [frame.value for frame in at.dataframe if "Regions reached" in frame.value.columns][0]
     assert table.loc[table["Code"] == "539999", "Region"].item() == "unknown region"
+
+
+def test_metrics_stored_with_another_carry_are_noted(targets_file):
+    from data import materialised
+    from metrics.targets import parse_targets
+
+    shipped = (ROOT / "config" / "targets.yaml").read_text(encoding="utf-8")
+    with connect(os.environ["KUOMIAN_DB"]) as con:  # the demo's tables were built with the shipped file
+        assert materialised.readable(con, parse_targets(shipped)) is not None
+    write(targets_file, shipped, stamp=3)
+    notes = [info.value for info in open_targets().info]
+    assert not any("已存储的指标" in note for note in notes)
+
+    assert "carry_forward_months: 2" in shipped
+    write(targets_file, shipped.replace("carry_forward_months: 2", "carry_forward_months: 0"), stamp=4)
+    notes = [info.value for info in open_targets().info]
+    assert any("已存储的指标是按修改前的目标文件" in note and "kuomian targets apply" in note for note in notes)

@@ -64,6 +64,19 @@ def codes_key(codes: tuple[str, ...] | list[str]) -> str:
 # --------------------------------------------------------------------------- targets
 
 
+@st.cache_data(show_spinner=False)
+def _stored_for_other_targets(path: str, version: tuple[int, int], key: str, _targets: Targets) -> bool:
+    from data import materialised
+
+    with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
+        return materialised.built_for_other_targets(con, _targets)
+
+
+def stored_for_other_targets(targets: Targets) -> bool:
+    """Whether the stored metrics were built with another carry, baseline or schemes than ``targets``."""
+    return _stored_for_other_targets(str(db_path()), db_version(), targets_key(targets), targets)
+
+
 @st.cache_resource
 def _last_valid_targets() -> dict[str, Targets]:
     """The last targets that parsed, per file: kept while the file is broken."""
