@@ -17,10 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from data import population_checks
+from data import population_checks, upload
+from data.db import connect
 from data.store import import_file
+from metrics.periods import month_index
+from metrics.targets import parse_targets
 from tests.fixtures_data import run
-from tests.world import World, pinned_today
+from tests.world import TARGETS, World, both_paths
 
 TODAY = "2026-12-01"
 HEADER = ["period", "region_code", "required"]
@@ -198,3 +201,31 @@ def test_a_hostile_file_of_100k_two_level_rows_gives_a_bounded_message(capsys, t
         f"warning: {file}:326: region_code: … and 21 more region(s) whose population row counts beside a descendant's"
         " (the first 20 are listed); accepted, check the file for total rows carrying a region's own code"
     )
+
+
+def test_the_adversarys_county_total_on_the_demo_warns_in_the_upload_preview_and_halves_the_coverage_as_the_spec_says(demo_copy):
+    """麒麟区's townships are in the database for 2025-12; a population file holding only a 合计 row with 530302
+    (their sum) is previewed on the data page with the warning in Chinese, lands, and 麒麟区's coverage at
+    2025-12 halves (metrics.md §3 sums both levels): the import said so."""
+    db, period, targets = demo_copy("two-levels"), month_index("2025-12"), parse_targets(TARGETS)
+    with connect(db) as con:
+        townships = con.execute(
+            "SELECT p.region_code, r.name, p.required FROM population p JOIN regions r ON r.code = p.region_code"
+            " WHERE r.parent_code = '530302' AND p.period = ? ORDER BY p.region_code",
+            [period],
+        ).fetchall()
+        before = both_paths(con, targets, period, root="5303", level="county").set_index(["region_code", "metric"])
+    data = f"统计期,区划代码,应参保人数\n2025-12,530302,{sum(r for _, _, r in townships)}\n".encode("utf-8")
+    preview = upload.preview(data, "麒麟区.csv", "population", db)
+    named = "、".join(f"{code} {name}（已入库 2025-12）" for code, name, _ in townships[:5])
+    assert [w.render("麒麟区.csv", "zh") for w in preview.warnings] == [
+        f"麒麟区.csv:2: 区划代码: 530302 麒麟区（第 2 行）与其下级 {named}等共 {len(townships)} 行的应参保人数自 2025-12 起"
+        "同时计入：两者都加总进 530302 麒麟区及其上级的应参保人数，同一批人重复计算；已接收，请只保留一个层级（删去合计行，或删去下级的行）"
+    ]
+    assert upload.commit(data, "麒麟区.csv", "population", db).ok
+    with connect(db) as con:
+        after = both_paths(con, targets, period, root="5303", level="county").set_index(["region_code", "metric"])
+    coverage = ("530302", "coverage_rate")
+    assert 0.9 < before.loc[coverage, "value"] < 1  # 95.3% -> 47.6%, as the adversary found
+    assert after.loc[coverage, "value"] == before.loc[coverage, "value"] / 2
+    assert after.loc[("530381", "coverage_rate"), "value"] == before.loc[("530381", "coverage_rate"), "value"]
