@@ -20,7 +20,7 @@ What is clean (each rule is tested in ``tests/test_import_fast.py``):
   check uses (:func:`data.checks.parse_period`, :func:`~data.checks.parse_code` with
   :func:`~data.checks.resolve_code`, :func:`~data.checks.parse_scheme`), so the month, code and scheme
   stored are theirs; a text with a space at either end, refused, a month after the current one or before
-  the campaign (a warning), a region unknown or abolished by the row's month falls back;
+  the campaign (a warning), a region unknown, or abolished by the row's month (snapshots), falls back;
 - counts written ``[0-9]{1,15}``; receiving not above insured; no key twice;
 - a ``region_name`` cell, where filled, naming the region as the database does (NFKC, spaces removed);
 - the database checks: one scheme one level (the same SQL as the existing check), the importer's area
@@ -28,7 +28,9 @@ What is clean (each rule is tested in ``tests/test_import_fast.py``):
 
 The implausible-input warnings (paid above the contribution phase; a subtree insured above its required
 persons; population below insured) are computed by the existing SQL over the staged rows and worded by
-the existing functions of :mod:`data.importer`.
+the existing functions of :mod:`data.importer`; a population file's rows at two levels or after their
+region's abolition by :func:`data.population_checks.warnings`, which the existing path calls too (so a
+population row of an abolished region stays on this path: it is warned, not refused).
 
 Memory: the file is scanned in 1 MB chunks (line ends, blank lines), DuckDB reads it twice (the distinct
 texts of the coded columns, then the typed rows) and the typed rows are the one copy held: an Arrow table
@@ -49,7 +51,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data import approval, checks, scope
+from data import approval, checks, population_checks, scope
 from data.access import Actor
 from data.importer import (
     KINDS,
@@ -269,7 +271,9 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
     rows = pa.table(typed)
     staged = Staged(kind, source, rows, sorted(set(resolved.values())), sorted(set(mapped["period"].values())))
     ended = {c: known[c][1] for c in staged.codes if known[c][1] is not None}
-    if ended and _abolished_rows(con, staged, ended):
+    # A snapshot row after its region's abolition is refused (the existing path words it); a population row
+    # is accepted with a warning, found in SQL by data.population_checks like the existing path's.
+    if kind.name == "snapshots" and ended and _abolished_rows(con, staged, ended):
         raise NotFast("a row of a region abolished by its month")
     return staged
 
@@ -377,7 +381,7 @@ def _warnings(con: duckdb.DuckDBPyConnection, kind: Kind) -> list:
             " _row::BIGINT AS _row FROM fast_staged"
         )
         try:
-            return below_insured_warnings(con.execute(_BELOW_INSURED_SQL).df())
+            return below_insured_warnings(con.execute(_BELOW_INSURED_SQL).df()) + population_checks.warnings(con)
         finally:
             con.execute("DROP VIEW IF EXISTS staged_required")
     return []

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data import checks
+from data import checks, population_checks
 from data.problems import ImportRefused, Problem
 from data.readers import notes_of, read_table, read_upload
 from metrics.periods import period_label
@@ -989,7 +989,9 @@ GROUP BY ALL ORDER BY file_row
 def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame) -> list[Problem]:
     """A population file's rows under which, once it lands, the subtree's insured (all schemes) exceed the
     required persons in some month the row serves (metrics.md §2 "implausible input"; issue 9 point 1, per
-    subtree): accepted with a warning naming the first such month and how many there are."""
+    subtree): accepted with a warning naming the first such month and how many there are. With them the
+    warnings of :func:`data.population_checks.warnings` (a region and a descendant both counting a
+    population row at a month; a row after its region's abolition; trust brief 5)."""
     if out.empty:
         return []
     staged = pd.DataFrame(
@@ -1000,7 +1002,11 @@ def _population_below_insured(con: duckdb.DuckDBPyConnection, out: pd.DataFrame)
             "_row": out["_row"].astype("int64"),
         }
     )
-    return below_insured_warnings(_query_staged(con, "staged_required", staged, _BELOW_INSURED_SQL))
+    con.register("staged_required", staged)
+    try:  # the file's rows staged once for both: below insured; two levels, after abolition (data/population_checks.py)
+        return below_insured_warnings(con.execute(_BELOW_INSURED_SQL).df()) + population_checks.warnings(con)
+    finally:
+        con.unregister("staged_required")
 
 
 def below_insured_warnings(found: pd.DataFrame) -> list[Problem]:

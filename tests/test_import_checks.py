@@ -517,7 +517,11 @@ def test_population_below_the_insured_of_its_subtree_is_warned_after_the_import_
     imported(capsys, db, "snapshots", file)
     population = csv_file(tmp_path / "population.csv", POPULATION_HEADER, ["2026", "530102", "4000"], ["2026-10", "530102001", "1400"])
     _, err = imported(capsys, db, "population", population)
-    assert err == (
+    assert err == (  # the county's row beside its townships' also warns (two levels: tests/test_population_warnings.py)
+        f"warning: {population}:2: region_code: 530102 (五华区) row 2 and 2 population row(s) of its descendants"
+        " (530102001 (华山街道) row 3, 530102002 (护国街道) in the database (2025-12)) both count from 2026-12: the"
+        " required persons of 530102 and of every region above it add both, counting the same persons twice;"
+        " accepted, keep one level (remove the total row, or the rows below it)\n"
         f"warning: {population}:3: required: 530102001 (华山街道): 1400 required is less than the 1500 insured in all"
         " schemes in its subtree at 2026-10; accepted, check the figure\n"
     )

@@ -301,6 +301,28 @@ def test_population_files_give_the_existing_paths_outcome(template, tmp_path):
     assert same_both_ways(template, tmp_path, year, kind="population")[0] == "imported"
 
 
+POPULATION_WARNED = {  # population files accepted with the warnings of data/population_checks.py
+    "county_total_beside_its_townships": "2025-12,530102001,41000\n2025-12,530102002,2600\n2025-12,530102,43600\n",
+    "county_row_beside_the_databases_townships": "2025,530103,80000\n",
+    "townships_beside_the_databases_county": "2025-12,530102,43600\n",
+    "three_levels": "2025-12,53,1\n2025-12,5301,1\n2025-12,530102,1\n2025-12,530103001,40000\n",
+    "row_after_abolition": "2025-06,530103009,100\n2025-12,530103009,100\n2026-01,530103009,100\n",
+    "abolished_beside_its_county": "2025-12,530103009,100\n2025-12,530103,80000\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(POPULATION_WARNED))
+def test_population_files_at_two_levels_or_after_abolition_warn_the_same_both_ways(template, tmp_path, case):
+    path = write(tmp_path, f"{case}.csv", b"period,region_code,required\n" + POPULATION_WARNED[case].encode())
+    before = None
+    if case == "townships_beside_the_databases_county":  # the county's row lands first, then the townships'
+        before, path = path, write(tmp_path, "townships.csv", b"period,region_code,required\n2026-12,530102001,41000\n")
+    result = same_both_ways(template, tmp_path, path, kind="population", before=before)
+    assert result[0] == "imported" and any(w.field == "region_code" for w in result[1].warnings)
+    if before is None:
+        assert takes_fast_path(template, tmp_path, path, kind="population")
+
+
 def test_a_reporter_outside_its_area_is_refused_as_before(template, tmp_path):
     path = write(tmp_path, "reporter.csv", render(HEADER, clean_rows(random.Random(5), months=1)))
     actor = Actor("county-a", "reporter", "530102")
