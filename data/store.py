@@ -121,8 +121,6 @@ def write(
             [len(staged) - replaced, replaced, import_id],
         )
         months = _months_written(con, kind, import_id, checked.frame if checked.arrow is not None else staged)
-        if landing is not None:  # an approved submission: marked approved in this transaction (data/pending.py)
-            landing(con, import_id)
         audit.record(
             con,
             actor,
@@ -130,6 +128,8 @@ def write(
             {"import_id": import_id, "kind": kind, "source": checked.source, "rows": len(staged), "replaced": int(replaced)},
             actor.region_code,
         )
+        if landing is not None:  # an approved submission: marked approved in this transaction (data/pending.py)
+            landing(con, import_id)
         # The first month the file touched (staged may be the fast path's Arrow table: ask the rows landed).
         since = con.execute(f"SELECT MIN(period) FROM {kind} WHERE import_id = ?", [import_id]).fetchone()[0] if "period" in columns else None
         materialised.after_write(con, kind, since, was_fresh)  # issue 15: in the import's transaction
