@@ -90,11 +90,14 @@ def test_approval_lands_the_figures_exactly_as_the_offices_import_of_the_same_fi
     twin = tmp_path / "twin.duckdb"
     shutil.copyfile(db, twin)
     import_file(db, "snapshots", town_file(tmp_path), actor=TOWN)
+    held = tables(db)
     with connect(db, write=True) as con:
         said = approval.approve(con, 1, COUNTY)
     assert said == "approved submission 1 (530102001 2025-11, 2025-12): landed as import 4, 2 row(s), 1 added, 1 replaced"
     import_file(twin, "snapshots", town_file(tmp_path), actor=OFFICE)  # the same file, imported directly
-    assert tables(db) == tables(twin)  # the same rows, replaced rows, history entry and materialised tables
+    landed = tables(db)
+    assert landed == tables(twin)  # the same rows, replaced rows, history entry and materialised tables
+    assert landed["metric_months"] != held["metric_months"]  # the stored figures moved, as the import moved them
     assert same_figures(figures(db), figures(twin))
     assert status(db) == [(1, 4, "approved", "wh:chen", None)]
 
