@@ -333,12 +333,14 @@ def approve(con: duckdb.DuckDBPyConnection, number: int, actor: Actor) -> str:
     import (:func:`data.pending.land`): ``approved submission 5 (530102001 2025-12): landed as import 7,
     2 row(s), 2 added, 0 replaced``. An old-rule submission (landed at once, numbered by its import) is only
     marked approved, as before. Raises :class:`ApprovalRefused`: no such submission, already reviewed, rolled
-    back, wrong level, and (held) every problem of the re-check, the submission then staying submitted.
+    back, wrong level, (held) an approved newer submission of the same month and region (landing the older one
+    would overwrite newer figures), and every problem of the re-check, the submission then staying submitted.
     """
     from data import pending  # data.pending lands through data.store, which imports this module
 
     rows = _pending(con, number, actor)
     if bool(rows["held"].iloc[0]):
+        _refuse_stale(con, number, rows)
         result = pending.land(con, pending.load(con, number), actor)
         return (
             f"approved submission {number} ({_covers(rows)}): landed as import {result.import_id},"
@@ -356,6 +358,23 @@ def approve(con: duckdb.DuckDBPyConnection, number: int, actor: Actor) -> str:
         con.execute("ROLLBACK")
         raise
     return f"approved import {number} ({_covers(rows)})"
+
+
+def _refuse_stale(con: duckdb.DuckDBPyConnection, number: int, rows: pd.DataFrame) -> None:
+    """A held submission older than an approved one of the same month and region would, landing now,
+    overwrite the newer figures with older ones: refused (return it instead)."""
+    newer = submissions(con)
+    newer = newer[(newer["submission_id"] > number) & (newer["status"] == "approved") & newer["import_id"].notna()]
+    newer = newer.merge(rows[["period", "region_code"]], on=["period", "region_code"])
+    newer = newer[newer["rolled_back_at"].isna()]
+    if not newer.empty:
+        first = newer.sort_values("submission_id").iloc[0]
+        label = period_label(int(first["period"]))
+        raise ApprovalRefused(
+            f"submission {number} is older than submission {int(first['submission_id'])} of {first['region_code']} {label},"
+            " approved already: landing it now would replace the newer figures with older ones; return it instead",
+            f"填报 {number} 早于已审核通过的填报 {int(first['submission_id'])}（{first['region_code']} {label}）：现在计入会用旧数据覆盖新数据，请退回",
+        )
 
 
 def return_submission(con: duckdb.DuckDBPyConnection, number: int, actor: Actor, reason: str) -> str:

@@ -248,3 +248,19 @@ def test_a_database_older_than_held_uploads_still_lists_its_submissions(db, tmp_
     assert listed[["submission_id", "import_id", "status", "held"]].values.tolist() == [[4, 4, "submitted", False]]
     with connect(db, write=True) as con:  # a write adds the column and the table; the old submission reviews as before
         assert approval.approve(con, 4, COUNTY) == "approved import 4 (530102001 2025-12)"
+
+
+def test_an_older_submission_is_not_landed_over_a_newer_approved_one(db, tmp_path):
+    import_file(db, "snapshots", town_file(tmp_path), actor=TOWN)  # submission 1
+    newer = [SNAPSHOTS_HEADER, ["2025-12", "530102001", "resident", "910", "300", "510"]]
+    import_file(db, "snapshots", write_csv(tmp_path / "newer.csv", newer), actor=TOWN)  # submission 2, a correction
+    with connect(db, write=True) as con:
+        approval.approve(con, 2, COUNTY)
+        with pytest.raises(approval.ApprovalRefused) as refused:
+            approval.approve(con, 1, COUNTY)
+        approval.return_submission(con, 1, COUNTY, "已由填报 2 更正")
+    assert str(refused.value) == (
+        "submission 1 is older than submission 2 of 530102001 2025-12, approved already: landing it now would replace"
+        " the newer figures with older ones; return it instead"
+    )
+    assert rows_of(db, "SELECT insured FROM snapshots WHERE period = ? AND region_code = '530102001'", [DEC]) == [(910,)]
