@@ -1,8 +1,8 @@
 """``kuomian submissions|approve|return|lock|unlock|locks``: the approval flow and period locks (issue 12, point 3).
 
     kuomian submissions [--period 2026-10]          # reporters' uploads and their status, newest first
-    kuomian approve 12                              # approve import 12 (every month and region it covers)
-    kuomian return 12 --reason "参保人数与台账不符"     # return it: rolled back, the reason kept
+    kuomian approve 12                              # approve submission 12: its held figures land (checked again)
+    kuomian return 12 --reason "参保人数与台账不符"     # return it: nothing lands, the reason kept
     kuomian lock 2026-10 --reason "10月已关账"          # imports and rollbacks touching 2026-10 refused
     kuomian unlock 2026-10 --reason "更正五华区数据"
     kuomian locks [--period 2026-10]                # every lock and unlock, newest first
@@ -23,21 +23,23 @@ def register(verbs, add_common) -> None:
     listing = verbs.add_parser(
         "submissions",
         help="list reporters' uploads awaiting or past approval",
-        description="Every (import, month, region) a reporter's upload covers, newest import first: submitted, "
-        "approved or returned, by whom, and the reason of a return.",
+        description="Every (submission, month, region) a reporter's upload covers, newest first: submitted (held, "
+        "counted nowhere), approved (landed as the import shown) or returned, by whom, and the reason of a return.",
     )
     listing.add_argument("--period", type=_period, metavar="YYYY-MM", help="one month only")
     add_common(listing)
     listing.set_defaults(handler=_submissions)
 
-    for verb, what in (("approve", "approve"), ("return", "return (and roll back)")):
+    for verb, what in (("approve", "approve (and land)"), ("return", "return")):
         sub = verbs.add_parser(
             verb,
             help=f"{what} a reporter's upload",
-            description=f"{what.capitalize()} every month and region import IMPORT_ID covers (see `kuomian submissions`). "
-            "A returned upload is rolled back as `kuomian rollback` does; its reason is kept.",
+            description=f"{what.capitalize()} every month and region submission NUMBER covers (see `kuomian submissions`). "
+            "An approved upload is checked again against the data as it is now and lands as an import; a returned "
+            "one lands nothing, its reason is kept. (A submission recorded before uploads were held is numbered by "
+            "its import: approving it records the approval, returning it rolls the import back.)",
         )
-        sub.add_argument("import_id", type=int, metavar="IMPORT_ID")
+        sub.add_argument("import_id", type=int, metavar="NUMBER")
         sub.add_argument("--reason", required=verb == "return", metavar="TEXT", help="why (required to return)")
         add_common(sub)
         sub.set_defaults(handler=_review)
@@ -68,13 +70,14 @@ def _submissions(args: argparse.Namespace, db, targets_path) -> int:
     if frame.empty:
         print("no submissions" + (f" for {period_label(args.period)}" if args.period is not None else ""))
         return EXIT_OK
-    print(f"{'import':>6}  {'period':<7}  {'region':<10}  {'status':<9}  {'by':<20}  {'reviewer':<20}  reason")
+    print(f"{'number':>6}  {'import':>6}  {'period':<7}  {'region':<10}  {'status':<9}  {'by':<20}  {'reviewer':<20}  reason")
     for row in frame.itertuples():
         status = row.status if _missing(row.rolled_back_at) or row.status == "returned" else f"{row.status}, rolled back"
         reviewer = "" if _missing(row.reviewer) else row.reviewer
         reason = "" if _missing(row.reason) else row.reason
+        landed = "-" if _missing(row.import_id) else str(row.import_id)  # held, or returned before landing
         print(
-            f"{row.import_id:>6}  {period_label(row.period):<7}  {row.region_code:<10}  {status:<9}  "
+            f"{row.submission_id:>6}  {landed:>6}  {period_label(row.period):<7}  {row.region_code:<10}  {status:<9}  "
             f"{row.by_account:<20}  {reviewer:<20}  {reason}".rstrip()
         )
     return EXIT_OK

@@ -1,18 +1,26 @@
 """Self-reporting, approval and period locks (issue 12, point 3): the SQL and the rules.
 
-**Submissions.** An upload by a ``reporter`` (see :mod:`data.access`) lands exactly like any other
-import (one transaction; its figures count in the metrics at once) and is recorded, in the same
-transaction, as ``submitted`` for each (period, region) it covers: the region is the reporter's own
-region (its township, or its county), one row per month the file holds. The level above reviews it:
+**Submissions.** A ``reporter``'s upload of month figures (see :mod:`data.access`) is read and checked in
+full like any import, then **held** (:mod:`data.pending`): its checked rows wait in ``pending_uploads``
+and it is recorded as ``submitted`` for each (period, region) it covers (the reporter's own region: its
+township, or its county; one row per month the file holds) under its own number, ``submission_id``. A
+held upload counts nowhere: no fact table, materialised table or import history changes, so every
+metric, ranking, warning, bulletin, export and the CLI show landed figures only. The level above reviews it:
 
 - a township's submission: the reporter account of its county, or the office (admin/office);
 - a county's (or any other level's) submission: the office only.
 
-Approving changes no figure, it only records who vouched for it. Returning it needs a reason and
-rolls the import back through :func:`data.store.rollback` (the same path as ``kuomian rollback``,
-so the rollback is itself in the history and nothing is lost); the reason stays on the submission.
-Only a ``submitted`` submission can be reviewed, once. Approval and return act on a whole import:
-all the (period, region) rows it covers move together.
+**Approving lands it**: the rows are checked again against the database as it is then and written
+through the one import path (:func:`data.store.write`: one transaction, the history, the materialised
+tables), recorded with the submitter (the import's author in the audit log) and the approver (the
+submission's reviewer); a refused re-check refuses the approval, naming every problem, and the
+submission stays ``submitted``. **Returning it** needs a reason and only marks it returned: nothing had
+landed. Only a ``submitted`` submission can be reviewed, once. Approval and return act on a whole upload:
+all the (period, region) rows it covers move together. A landed import is rolled back like any import.
+
+Submissions recorded before this rule (their upload landed at once; ``submission_id`` NULL, numbered by
+their import) stay as they are: approving one only records who vouched for it, returning it rolls the
+import back through :func:`data.store.rollback` (the same path as ``kuomian rollback``), the reason kept.
 
 **Period locks.** The office locks a month once it is closed. Every lock and unlock is an entry of
 ``period_locks`` (account, time, reason), never rewritten; a month is locked while its newest entry
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from data import audit_hook, quality
+from data import audit_hook, checks, quality
 from data.access import Actor
 from data.problems import Problem
 from metrics.periods import period_label
@@ -73,7 +81,8 @@ class Lock:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """When a submission, review or lock is recorded: :func:`data.checks.now` (``KUOMIAN_NOW`` pins it)."""
+    return checks.now()
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
@@ -214,30 +223,9 @@ def locks_touching(con: duckdb.DuckDBPyConnection, periods: list[int]) -> list[L
 # --------------------------------------------------------------------------- submissions
 
 
-def record_submissions(con: duckdb.DuckDBPyConnection, import_id: int, kind: str, frame: pd.DataFrame, actor: Actor | None) -> int:
-    """Inside an import's transaction: record a reporter's upload as ``submitted``; returns the rows written.
-
-    One row per (month, region): the region is the reporter's own (``actor.region_code``; a reporter
-    without one: each region the file names). Uploads by other roles, and regions files, are not
-    submissions (0).
-    """
-    if actor is None or actor.role != "reporter" or kind not in FACT_KINDS or frame.empty:
-        return 0
-    periods = sorted({int(p) for p in frame["period"]})
-    regions = [actor.region_code] if actor.region_code else sorted(set(frame["region_code"].astype(str)))
-    at = _now()
-    con.executemany(
-        "INSERT INTO submissions (import_id, period, region_code, status, by_account, submitted_at) VALUES (?, ?, ?, 'submitted', ?, ?)",
-        [[import_id, period, region, actor.account, at] for period in periods for region in regions],
-    )
-    labels = ", ".join(period_label(p) for p in periods)
-    audit_hook.record(con, actor, "submission", f"import {import_id} submitted for {labels}", region_code=actor.region_code)
-    return len(periods) * len(regions)
-
-
 SUBMISSION_COLUMNS = [
-    "import_id", "period", "region_code", "region_name", "level", "status", "by_account", "submitted_at",
-    "reviewer", "reviewed_at", "reason", "source", "rolled_back_at",
+    "submission_id", "import_id", "period", "region_code", "region_name", "level", "status", "by_account", "submitted_at",
+    "reviewer", "reviewed_at", "reason", "source", "rolled_back_at", "held",
 ]  # fmt: skip
 
 
@@ -247,22 +235,45 @@ def codes_with_figures(con: duckdb.DuckDBPyConnection, period: int) -> frozenset
     return frozenset(row[0] for row in con.execute("SELECT DISTINCT region_code FROM snapshots WHERE period = ?", [int(period)]).fetchall())
 
 
-def submissions(con: duckdb.DuckDBPyConnection, period: int | None = None) -> pd.DataFrame:
-    """Every submission (of ``period`` only, a month index, if given), newest import first.
+def _has_numbers(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``submissions`` has its ``submission_id`` column (a database not written since has not)."""
+    return bool(
+        con.execute(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'submissions' AND column_name = 'submission_id'"
+        ).fetchone()[0]
+    )
 
-    Columns :data:`SUBMISSION_COLUMNS`: the region's name and level, the import's file name and
-    ``rolled_back_at`` (set when the import was rolled back, by a return or otherwise).
+
+def submissions(con: duckdb.DuckDBPyConnection, period: int | None = None) -> pd.DataFrame:
+    """Every submission (of ``period`` only, a month index, if given), newest first.
+
+    Columns :data:`SUBMISSION_COLUMNS`: ``submission_id`` the number a review names (an old-rule
+    submission's is its import's); ``import_id`` the import holding its figures (NA while held or once
+    returned unlanded); the region's name and level; the file name (``source``); ``rolled_back_at`` (set
+    when its import was rolled back, by an old-rule return or otherwise); ``held`` (True: held until
+    approved, :mod:`data.pending`; False: recorded under the old rule, landed at once).
     """
     if not _has_tables(con):
         return pd.DataFrame(columns=SUBMISSION_COLUMNS)
     where, params = ("WHERE s.period = ?", [period]) if period is not None else ("", [])
+    if _has_numbers(con) and quality.has_schema(con, "pending_uploads"):
+        number, held = "COALESCE(s.submission_id, s.import_id)", "s.submission_id IS NOT NULL"
+        source = "COALESCE(i.source, p.source)"
+        joined = " LEFT JOIN pending_uploads p ON p.submission_id = s.submission_id"
+    else:
+        number, held, source, joined = "s.import_id", "FALSE", "i.source", ""
     return con.execute(
-        "SELECT s.import_id, s.period, s.region_code, r.name AS region_name, r.level, s.status, s.by_account, s.submitted_at,"
-        " s.reviewer, s.reviewed_at, s.reason, i.source, i.rolled_back_at"
+        f"SELECT {number} AS submission_id, s.import_id, s.period, s.region_code, r.name AS region_name, r.level, s.status,"
+        f" s.by_account, s.submitted_at, s.reviewer, s.reviewed_at, s.reason, {source} AS source, i.rolled_back_at, {held} AS held"
         " FROM submissions s LEFT JOIN regions r ON r.code = s.region_code LEFT JOIN imports i ON i.import_id = s.import_id"
-        f" {where} ORDER BY s.import_id DESC, s.period, s.region_code",
+        f"{joined} {where} ORDER BY {number} DESC, s.period, s.region_code",
         params,
-    ).df()
+    ).df().astype({"import_id": "Int64"})
+
+
+def _name(number: int, held: bool) -> tuple[str, str]:
+    """How a message names a submission: ``submission 5`` / ``填报 5``; an old-rule one by its import."""
+    return (f"submission {number}", f"填报 {number}") if held else (f"import {number}", f"导入 {number}")
 
 
 def may_review(con: duckdb.DuckDBPyConnection, actor: Actor, region_code: str) -> bool:
@@ -282,31 +293,29 @@ def may_review(con: duckdb.DuckDBPyConnection, actor: Actor, region_code: str) -
     return row is not None and row[0] == "township" and row[1] == actor.region_code and row[2] == "county"
 
 
-def _pending(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor) -> pd.DataFrame:
-    """The import's submissions, once every rule of a review holds; ApprovalRefused naming the first that fails."""
+def _pending(con: duckdb.DuckDBPyConnection, number: int, actor: Actor) -> pd.DataFrame:
+    """Submission ``number``'s rows, once every rule of a review holds; ApprovalRefused naming the first that fails."""
     rows = submissions(con)
-    rows = rows[rows["import_id"] == import_id]
+    rows = rows[rows["submission_id"] == number]
     if rows.empty:
         raise ApprovalRefused(
-            f"import {import_id} is not a submission (only reporters' uploads are reviewed; see `kuomian submissions`)",
-            f"导入 {import_id} 不是填报提交（只审核填报账号上传的数据；见 kuomian submissions）",
+            f"there is no submission {number} (only reporters' uploads are reviewed; see `kuomian submissions`)",
+            f"没有填报 {number}（只审核填报账号上传的数据；见 kuomian submissions）",
         )
+    en, zh = _name(number, bool(rows["held"].iloc[0]))
     done = rows[rows["status"] != "submitted"]
     if not done.empty:
         first = done.iloc[0]
         at = pd.Timestamp(first["reviewed_at"]).strftime("%Y-%m-%d %H:%M")
         status_zh = {"approved": "审核通过", "returned": "退回"}[first["status"]]
         raise ApprovalRefused(
-            f"import {import_id} was already {first['status']} by {first['reviewer']} at {at}",
-            f"导入 {import_id} 已由 {first['reviewer']} 于 {at} {status_zh}",
+            f"{en} was already {first['status']} by {first['reviewer']} at {at}",
+            f"{zh} 已由 {first['reviewer']} 于 {at} {status_zh}",
         )
     rolled = rows["rolled_back_at"].dropna()
     if not rolled.empty:
         at = pd.Timestamp(rolled.iloc[0]).strftime("%Y-%m-%d %H:%M")
-        raise ApprovalRefused(
-            f"import {import_id} was rolled back at {at}; there is nothing to review",
-            f"导入 {import_id} 已于 {at} 撤销，无需审核",
-        )
+        raise ApprovalRefused(f"{en} was rolled back at {at}; there is nothing to review", f"{zh} 已于 {at} 撤销，无需审核")
     for region in sorted(set(rows["region_code"])):
         if not may_review(con, actor, region):
             raise ApprovalRefused(
@@ -317,50 +326,87 @@ def _pending(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor) -> pd
     return rows
 
 
-def approve(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor) -> str:
-    """Approve every (month, region) of submitted import ``import_id``; returns the sentence to show.
+def approve(con: duckdb.DuckDBPyConnection, number: int, actor: Actor) -> str:
+    """Approve submission ``number`` (every month and region it covers); returns the sentence to show.
 
-    Raises :class:`ApprovalRefused` (not a submission, already reviewed, rolled back, wrong level).
+    A held upload (:mod:`data.pending`) is checked again against the data as it is now and **lands** as an
+    import (:func:`data.pending.land`): ``approved submission 5 (530102001 2025-12): landed as import 7,
+    2 row(s), 2 added, 0 replaced``. An old-rule submission (landed at once, numbered by its import) is only
+    marked approved, as before. Raises :class:`ApprovalRefused`: no such submission, already reviewed, rolled
+    back, wrong level, (held) an approved newer submission of the same month and region (landing the older one
+    would overwrite newer figures), and every problem of the re-check, the submission then staying submitted.
     """
-    rows = _pending(con, import_id, actor)
+    from data import pending  # data.pending lands through data.store, which imports this module
+
+    rows = _pending(con, number, actor)
+    if bool(rows["held"].iloc[0]):
+        _refuse_stale(con, number, rows)
+        result = pending.land(con, pending.load(con, number), actor)
+        return (
+            f"approved submission {number} ({_covers(rows)}): landed as import {result.import_id},"
+            f" {result.row_count} row(s), {result.added} added, {result.replaced} replaced"
+        )
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "UPDATE submissions SET status = 'approved', reviewer = ?, reviewed_at = ? WHERE import_id = ?",
-            [actor.account, _now(), import_id],
+            "UPDATE submissions SET status = 'approved', reviewer = ?, reviewed_at = ? WHERE import_id = ? AND submission_id IS NULL",
+            [actor.account, _now(), number],
         )
-        audit_hook.record(con, actor, "submission.approve", f"import {import_id} approved", region_code=rows["region_code"].iloc[0])
+        audit_hook.record(con, actor, "submission.approve", f"import {number} approved", region_code=rows["region_code"].iloc[0])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return f"approved import {import_id} ({_covers(rows)})"
+    return f"approved import {number} ({_covers(rows)})"
 
 
-def return_submission(con: duckdb.DuckDBPyConnection, import_id: int, actor: Actor, reason: str) -> str:
-    """Return submitted import ``import_id`` with ``reason``: roll it back, then record the return.
+def _refuse_stale(con: duckdb.DuckDBPyConnection, number: int, rows: pd.DataFrame) -> None:
+    """A held submission older than an approved one of the same month and region would, landing now,
+    overwrite the newer figures with older ones: refused (return it instead)."""
+    newer = submissions(con)
+    newer = newer[(newer["submission_id"] > number) & (newer["status"] == "approved") & newer["import_id"].notna()]
+    newer = newer.merge(rows[["period", "region_code"]], on=["period", "region_code"])
+    newer = newer[newer["rolled_back_at"].isna()]
+    if not newer.empty:
+        first = newer.sort_values("submission_id").iloc[0]
+        label = period_label(int(first["period"]))
+        raise ApprovalRefused(
+            f"submission {number} is older than submission {int(first['submission_id'])} of {first['region_code']} {label},"
+            " approved already: landing it now would replace the newer figures with older ones; return it instead",
+            f"填报 {number} 早于已审核通过的填报 {int(first['submission_id'])}（{first['region_code']} {label}）：现在计入会用旧数据覆盖新数据，请退回",
+        )
 
-    The rollback is :func:`data.store.rollback` itself (refused, and nothing recorded, when a locked
-    month or a later import stands in the way: :class:`data.store.RollbackRefused`). Raises
-    :class:`ApprovalRefused` as :func:`approve` does, and for an empty reason.
+
+def return_submission(con: duckdb.DuckDBPyConnection, number: int, actor: Actor, reason: str) -> str:
+    """Return submission ``number`` with ``reason``; returns the sentence to show.
+
+    A held upload is only marked returned: nothing had landed, so nothing is rolled back
+    (:func:`data.pending.discard`). An old-rule submission (landed at once) is rolled back through
+    :func:`data.store.rollback` as before (refused, and nothing recorded, when a locked month or a later
+    import stands in the way: :class:`data.store.RollbackRefused`). Raises :class:`ApprovalRefused` as
+    :func:`approve` does, and for an empty reason.
     """
+    from data import pending
     from data.store import rollback  # data.store imports this module
 
     reason = _need_reason(reason, "a return", "退回")
-    rows = _pending(con, import_id, actor)
-    undone = rollback(con, import_id, actor=actor)
+    rows = _pending(con, number, actor)
+    if bool(rows["held"].iloc[0]):
+        pending.discard(con, pending.load(con, number), actor, reason)
+        return f"returned submission {number} ({_covers(rows)}): nothing was landed"
+    undone = rollback(con, number, actor=actor)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "UPDATE submissions SET status = 'returned', reviewer = ?, reviewed_at = ?, reason = ? WHERE import_id = ?",
-            [actor.account, _now(), reason, import_id],
+            "UPDATE submissions SET status = 'returned', reviewer = ?, reviewed_at = ?, reason = ? WHERE import_id = ? AND submission_id IS NULL",
+            [actor.account, _now(), reason, number],
         )
-        audit_hook.record(con, actor, "submission.return", f"import {import_id} returned: {reason}", region_code=rows["region_code"].iloc[0])
+        audit_hook.record(con, actor, "submission.return", f"import {number} returned: {reason}", region_code=rows["region_code"].iloc[0])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return f"returned import {import_id} ({_covers(rows)}): {undone}"
+    return f"returned import {number} ({_covers(rows)}): {undone}"
 
 
 def _covers(rows: pd.DataFrame) -> str:

@@ -203,3 +203,25 @@ CREATE TABLE IF NOT EXISTS metric_months (
     payment_rate_numerator DOUBLE, payment_rate_denominator DOUBLE, payment_rate_value DOUBLE, payment_rate_comparable BOOLEAN, payment_rate_value_prev DOUBLE, payment_rate_comparable_prev BOOLEAN, payment_rate_fit_n INTEGER, payment_rate_slope DOUBLE, payment_rate_at_period DOUBLE
 );
 CREATE TABLE IF NOT EXISTS metric_starts (region_code VARCHAR NOT NULL, coverage_rate_month INTEGER, coverage_rate_value DOUBLE, employee_share_month INTEGER, employee_share_value DOUBLE);
+
+-- A reporter's upload is held until the level above approves it (issue 12 point 3, brief pend5): the
+-- checked rows wait here, counted nowhere; approval lands them through data.store.write (import_id then
+-- names the import), a return only marks the submission. ``rows_json``: the rows as checked, ``_row``
+-- (the file's row) and the kind's table columns, JSON records. Who submitted: account, role, region, address.
+CREATE TABLE IF NOT EXISTS pending_uploads (
+    submission_id INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL,
+    source        VARCHAR NOT NULL,
+    row_count     INTEGER NOT NULL,
+    rows_json     VARCHAR NOT NULL,
+    account       VARCHAR NOT NULL,
+    role          VARCHAR NOT NULL,
+    region_code   VARCHAR,
+    address       VARCHAR,
+    submitted_at  TIMESTAMP NOT NULL,
+    import_id     INTEGER
+);
+-- A held submission has no import until approved: its (period, region) rows carry the submission's own
+-- number; rows recorded under the old rule (landed at once) keep submission_id NULL and read it as import_id.
+ALTER TABLE submissions ADD COLUMN IF NOT EXISTS submission_id INTEGER;
+ALTER TABLE submissions ALTER COLUMN import_id DROP NOT NULL;

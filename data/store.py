@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import approval, audit, checks, fast_csv, materialised, quality, queries, scope
+from data import approval, audit, checks, fast_csv, materialised, pending, quality, queries, scope
 from data.access import Actor, cli_actor
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
@@ -57,20 +57,34 @@ def _staged(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=dict(zip(columns, KINDS[kind].db_columns)))
 
 
-def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = False, actor: Actor | None = None) -> ImportResult:
+def write(
+    con: duckdb.DuckDBPyConnection,
+    checked: Checked,
+    *,
+    is_demo: bool = False,
+    actor: Actor | None = None,
+    landing: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
+    arrived_at: dt.datetime | None = None,
+) -> ImportResult:
     """Land a checked file in one transaction; existing keys are replaced and remembered.
 
     ``actor`` (None: the CLI, :func:`data.access.cli_actor`) is who imports and must be allowed every row
-    (``data.scope``, issue 12): a reporter's rows outside its area are refused by row. A reporter's upload
-    is recorded as submitted for approval (:mod:`data.approval`) and every import in the audit log, both
-    in the same transaction. A file holding rows of a locked month is refused (:class:`ImportRefused`,
-    one problem per locked month; issue 12, point 3).
+    (``data.scope``, issue 12): a reporter's rows outside its area are refused by row. A reporter's
+    month figures are **held**, not landed (:func:`data.pending.hold`: a :class:`data.pending.HeldResult`,
+    no fact table touched) until the level above approves them; the approval lands them here with
+    ``landing`` (called with the new import id inside this transaction: the submission marked approved)
+    and ``arrived_at`` (the submission's time, the import's ``imported_at``: reporting timeliness credits
+    the submission, not the approval). Every import is in the audit log in the same transaction. A file
+    holding rows of a locked month is refused (:class:`ImportRefused`, one problem per locked month;
+    issue 12, point 3).
     """
     if not checked.ok:
         raise ImportRefused(checked.source, checked.problems)
     outside = scope.import_problems(con, actor, checked.kind.name, checked.frame)
     if outside:
         raise ImportRefused(checked.source, outside)
+    if landing is None and pending.holds(actor, checked.kind.name):  # counted nowhere until approved (pend5)
+        return pending.hold(con, checked, actor)
     actor = actor or cli_actor()
     kind = checked.kind.name
     columns = KINDS[kind].db_columns
@@ -82,7 +96,7 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         locked = approval.locked_problems(con, checked.frame)
         if locked:
             raise ImportRefused(checked.source, locked)
-        import_id = _new_import(con, kind, checked.source, len(staged), is_demo)
+        import_id = _new_import(con, kind, checked.source, len(staged), is_demo, at=arrived_at)
         con.register("staged", staged)
         match = _key_match(kind, "live", "staged")
         if "period" in KINDS[kind].key and len(staged):
@@ -107,7 +121,6 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             [len(staged) - replaced, replaced, import_id],
         )
         months = _months_written(con, kind, import_id, checked.frame if checked.arrow is not None else staged)
-        approval.record_submissions(con, import_id, kind, checked.frame if checked.arrow is not None else staged, actor)
         audit.record(
             con,
             actor,
@@ -115,6 +128,8 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
             {"import_id": import_id, "kind": kind, "source": checked.source, "rows": len(staged), "replaced": int(replaced)},
             actor.region_code,
         )
+        if landing is not None:  # an approved submission: marked approved in this transaction (data/pending.py)
+            landing(con, import_id)
         # The first month the file touched (staged may be the fast path's Arrow table: ask the rows landed).
         since = con.execute(f"SELECT MIN(period) FROM {kind} WHERE import_id = ?", [import_id]).fetchone()[0] if "period" in columns else None
         materialised.after_write(con, kind, since, was_fresh)  # issue 15: in the import's transaction

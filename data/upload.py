@@ -134,7 +134,7 @@ def commit(
 ) -> Committed:
     """Read, check again, and write if still accepted; ``wait_seconds`` defaults to the CLI's
     (``data.db.DEFAULT_WAIT_SECONDS``, read at call time). ``actor``: who uploads (None: the CLI's
-    actor); a reporter's upload is recorded as submitted for approval (``data.approval``).
+    actor); a reporter's month figures are held for approval (``data.pending``: the result is a ``HeldResult``, nothing imported).
 
     Raises :class:`data.db.DatabaseBusy` when another process holds the database past the wait.
     """

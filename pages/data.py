@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data import quality, upload
+from data import pending, quality, upload
 from data.access import Actor
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.importer import KINDS, months_summary
@@ -133,7 +133,9 @@ def upload_tab() -> None:
         help=t("data.file_help"),
     )
     last = st.session_state.get(LAST_IMPORT_KEY)
-    if uploaded is None and last is not None:
+    if uploaded is None and last is not None and last.get("held"):  # a reporter's upload: submitted, counted once approved
+        st.success(view.held_sentence(last, language()), icon=":material/outbox:")
+    elif uploaded is None and last is not None:
         shown = {key: value for key, value in last.items() if key != "months"}
         st.success(t("data.imported", **{**shown, "kind": kind_label(last["kind"])}), icon=":material/check_circle:")
         if last.get("months"):
@@ -171,6 +173,8 @@ def upload_tab() -> None:
     if not preview.table.empty:
         st.markdown(f"**{t('data.first_rows', shown=min(view.PREVIEW_ROWS, preview.rows), total=preview.rows)}**")
         st.dataframe(view.file_rows(preview.kind, preview.table, language()), hide_index=True, width="stretch", placeholder="—")
+    if preview.ok and pending.holds(actor, kind):  # said before the commit: the figures wait for the level above
+        st.info(t("pending.before_commit"), icon=":material/outbox:")
     if preview.ok and st.button(t("data.commit"), type="primary", icon=":material/upload:", key="data_commit"):
         try:
             with st.spinner(t("data.writing")):

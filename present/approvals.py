@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.approval import Lock
-from present.catalog import text
+from present.catalog import CATALOG, text
 from metrics.periods import period_label
 
 STATUS_ORDER: tuple[str, ...] = ("submitted", "restored", "returned", "approved", "rolled_back", "imported", "none")
@@ -21,13 +21,16 @@ def _moment(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
-def status_of(status: str | None, rolled_back_at) -> str:
+def status_of(status: str | None, rolled_back_at, held: bool = False) -> str:
     """A submission's shown status key: ``none`` without one; ``rolled_back`` when its import was rolled back
-    other than by a return (an office rollback); ``restored`` when it was returned but the office has since
-    undone that rollback (its figures are back); else its stored status."""
+    other than by a return (an office rollback); ``restored`` when an old-rule submission was returned but the
+    office has since undone that rollback (its figures are back); else its stored status. A ``held`` upload
+    (data/pending.py) returned never landed: it reads ``returned``."""
     if status is None or (isinstance(status, float) and pd.isna(status)):
         return "none"
     rolled = rolled_back_at is not None and not pd.isna(rolled_back_at)
+    if status == "returned" and held is True:
+        return "returned"
     if status == "returned":
         return "returned" if rolled else "restored"
     return "rolled_back" if rolled else str(status)
@@ -60,7 +63,8 @@ def township_status(
     inside = regions[regions["lineage"].map(lambda lineage: root in list(lineage))]
     towns = inside[inside["level"] == "township"].sort_values("code")
     names = dict(zip(regions["code"], regions["name"]))
-    month = subs[subs["period"] == period].sort_values("import_id", ascending=False)
+    number = "submission_id" if "submission_id" in subs.columns else "import_id"  # the review's number (data.approval)
+    month = subs[subs["period"] == period].sort_values(number, ascending=False)
     newest = month.drop_duplicates("region_code").set_index("region_code")
     lock = locks.get(period)
     # Headers and words once, not twelve catalog look-ups per township (40,000 a rerun, issue 15).
@@ -76,7 +80,11 @@ def township_status(
         record = newest.loc[town.code] if town.code in newest.index else None
         if record is None and town.parent_code in newest.index:
             record = newest.loc[town.parent_code]
-        key = status_of(None if record is None else record["status"], None if record is None else record["rolled_back_at"])
+        key = status_of(
+            None if record is None else record["status"],
+            None if record is None else record["rolled_back_at"],
+            record is not None and bool(record.get("held", False)),
+        )
         if key == "none" and town.code in covered:
             key = "imported"
         rows.append(
@@ -86,7 +94,7 @@ def township_status(
                 col["township"]: town.name,
                 col["county"]: names.get(town.parent_code, ""),
                 col["status"]: status_words[key] if key in status_words else say(f"approve.status.{key}"),
-                col["import_id"]: None if record is None else int(record["import_id"]),
+                col["import_id"]: None if record is None else int(record[number]),
                 col["by"]: "" if record is None else record["by_account"],
                 col["submitted_at"]: "" if record is None else _moment(record["submitted_at"]),
                 col["reviewer"]: "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
@@ -112,10 +120,11 @@ def status_counts(table: pd.DataFrame) -> dict[str, int]:
 
 
 def pending_options(subs: pd.DataFrame, reviewable: set[int], language: str) -> dict[int, str]:
-    """The submitted, not rolled back imports among ``reviewable`` (import ids), newest first, with their labels."""
-    waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna() & subs["import_id"].isin(reviewable)]
+    """The submitted, not rolled back submissions among ``reviewable`` (submission numbers), newest first, with their labels."""
+    number = "submission_id" if "submission_id" in subs.columns else "import_id"
+    waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna() & subs[number].isin(reviewable)]
     options = {}
-    for import_id, rows in waiting.groupby("import_id", sort=False):
+    for import_id, rows in waiting.groupby(number, sort=False):
         first = rows.iloc[0]
         options[int(import_id)] = text(
             "approve.option",
@@ -127,3 +136,33 @@ def pending_options(subs: pd.DataFrame, reviewable: set[int], language: str) -> 
             source=first["source"],
         )
     return dict(sorted(options.items(), reverse=True))
+
+
+HELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "population": ("required",),
+    "snapshots": ("scheme", "insured", "receiving", "paid"),
+    "pool": ("group_id", "identified", "enrolled_employee", "enrolled_resident"),
+    "actions": ("action_id", "enrolled"),
+}
+"""Per held kind, the columns its reviewer reads after region and period (the table's own names)."""
+
+
+def held_table(kind: str, rows: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A held upload's rows for its reviewer (``data.pending.held_rows``: ``_row``, ``region_code``,
+    ``region_name``, ``period`` as a month index, the kind's columns): the file's row, region code and name,
+    period ``YYYY-MM``, scheme in words, then the figures in persons, under headers in ``language``."""
+    figures = HELD_COLUMNS.get(kind, ())
+    out = pd.DataFrame(
+        {
+            text("pending.col.row", language): rows["_row"].astype("int64"),
+            text("pending.col.region_code", language): rows["region_code"].astype(str),
+            text("pending.col.region_name", language): rows["region_name"].astype(str),
+            text("pending.col.period", language): rows["period"].map(lambda p: period_label(int(p))),
+        }
+    )
+    for column in figures:
+        values = rows[column]
+        if column == "scheme":
+            values = values.map(lambda s: text(f"scheme.{s}", language) if f"scheme.{s}" in CATALOG else s)
+        out[text(f"pending.col.{column}", language)] = values
+    return out.reset_index(drop=True)

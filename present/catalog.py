@@ -541,6 +541,7 @@ SECTION_MODULES: tuple[str, ...] = (
     "present.catalog_assess",
     "present.catalog_scale",
     "present.catalog_pages",
+    "present.catalog_pending",
 )
 
 

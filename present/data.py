@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from data.importer import KINDS, Problem, field_zh
 from data.readers import MAX_FILE_BYTES
+from metrics.periods import period_label
 from present.catalog import level_label, text
 from present.charts import file_stem
 from present.charts_data import completeness_figure
@@ -90,7 +91,24 @@ def import_summary(result) -> dict:
         "replaced": result.replaced,
         "warnings": len(result.warnings),
         "months": result.months,
+        # A reporter's upload held for approval (data.pending.HeldResult): nothing imported yet.
+        **({"held": {"number": result.submission_id, "rows": result.row_count, "periods": list(result.periods),
+                     "reviewer": result.reviewer_name}} if getattr(result, "submission_id", None) else {}),
     }
+
+
+def held_sentence(summary: dict, language: str) -> str:
+    """What a reporter is told after a held upload (:func:`import_summary` with ``held``): submitted, its number,
+    rows and months, and who must approve it before the figures count (brief pend5, issue 12 point 3)."""
+    held = summary["held"]
+    who = (
+        text("pending.who_county", language, county=held["reviewer"]) if held["reviewer"] else text("pending.who_office", language)
+    )
+    months = "、".join(period_label(p) for p in held["periods"]) if language == "zh" else ", ".join(period_label(p) for p in held["periods"])
+    return text(
+        "pending.submitted", language, number=held["number"], kind=kind_label(summary["kind"], language), source=summary["source"],
+        rows=held["rows"], months=months, who=who,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- history and rollback

@@ -193,13 +193,22 @@ def test_a_reporters_rows_outside_its_area_are_refused_by_row_and_nothing_is_wri
     assert rows_of(db, "SELECT COUNT(*) FROM snapshots") == before
 
 
-def test_a_reporters_import_inside_its_area_lands_and_the_log_names_the_reporter(db, tmp_path, clock):
+def test_a_reporters_upload_inside_its_area_is_held_and_once_approved_the_log_names_the_reporter(db, tmp_path, clock):
+    """Held until approved (brief pend5): the log says the reporter submitted it, then that it imported it
+    (the figures' author) and the office approved it, in that order."""
+    from data import approval
+
     upload = tmp_path / "own.csv"
     upload.write_text(SNAPSHOTS + "2026-11,530381001,城乡居民,100,10,50\n", encoding="utf-8")
     result = import_file(db, "snapshots", upload, actor=Actor("xuanwei", "reporter", XUANWEI, "10.0.0.8"))
-    account, role, address, action, region, _ = log(db)[-1]
+    assert log(db)[-1][:5] == ("xuanwei", "reporter", "10.0.0.8", "submission", XUANWEI)
+    with connect(db, write=True) as con:
+        approval.approve(con, result.submission_id, Actor("office", "office"))
+        landed = int(approval.submissions(con)["import_id"].iloc[0])
+    (account, role, address, action, region, detail), approved = log(db)[-2:]
     assert (account, role, address, action, region) == ("xuanwei", "reporter", "10.0.0.8", "import", XUANWEI)
-    assert f'"import_id": {result.import_id}' in log(db)[-1][5]
+    assert f'"import_id": {landed}' in detail
+    assert approved[:4] == ("office", "office", None, "submission.approve")
 
 
 def test_a_viewer_may_not_import_anything(db, tmp_path, clock):
@@ -222,10 +231,11 @@ def test_a_reporter_cannot_roll_back_an_import_with_rows_outside_its_area(db, tm
 
 
 def test_a_reporter_rolls_back_its_own_import_and_the_log_says_so(db, tmp_path, clock):
-    upload = tmp_path / "own.csv"
-    upload.write_text(SNAPSHOTS + "2026-11,530381001,城乡居民,100,10,50\n", encoding="utf-8")
+    """Its tasks for its townships land at once (only month figures are held), so they are its own import."""
+    upload = tmp_path / "tasks.csv"
+    upload.write_text("year,region_code,task_kind,task\n2026,530381001,new_insured,120\n", encoding="utf-8")
     reporter = Actor("xuanwei", "reporter", XUANWEI, "10.0.0.8")
-    result = import_file(db, "snapshots", upload, actor=reporter)
+    result = import_file(db, "tasks", upload, actor=reporter)
     with connect(db, write=True) as con:
         rollback(con, result.import_id, actor=reporter)
     assert log(db)[-1][:5] == ("xuanwei", "reporter", "10.0.0.8", "rollback", XUANWEI)
@@ -251,10 +261,11 @@ def test_a_reporter_cannot_roll_back_its_submission_once_approved(db, tmp_path, 
     town = Actor("wanshui", "reporter", "530381001")
     result = import_file(db, "snapshots", upload, actor=town)
     with connect(db, write=True) as con:
-        approval.approve(con, result.import_id, Actor("xuanwei", "reporter", XUANWEI))
+        approval.approve(con, result.submission_id, Actor("xuanwei", "reporter", XUANWEI))
+        landed = int(approval.submissions(con)["import_id"].iloc[0])
         with pytest.raises(RollbackRefused) as refused:
-            rollback(con, result.import_id, actor=town)
-    assert str(refused.value) == f"import {result.import_id} was approved by xuanwei; the office may roll it back"
+            rollback(con, landed, actor=town)
+    assert str(refused.value) == f"import {landed} was approved by xuanwei; the office may roll it back"
 
 
 def test_a_reporter_cannot_roll_back_the_task_ledger_and_gets_a_sentence_not_a_database_error(db, clock):

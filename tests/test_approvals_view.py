@@ -11,7 +11,7 @@ import pandas as pd
 
 from data.approval import SUBMISSION_COLUMNS, Lock
 from metrics.periods import month_index
-from present.approvals import pending_options, status_counts, township_status
+from present.approvals import held_table, pending_options, status_counts, township_status
 
 DEC, NOV = month_index("2025-12"), month_index("2025-11")
 T = pd.Timestamp("2026-01-05 09:00")
@@ -30,12 +30,15 @@ REGIONS = pd.DataFrame(
 )  # fmt: skip
 
 
-def submission(import_id, period, region, status, by, reviewer=None, reason=None, rolled_back=None):
+def submission(import_id, period, region, status, by, reviewer=None, reason=None, rolled_back=None, held=False):
+    """One row of ``data.approval.submissions``: an old-rule submission (numbered by its import) unless ``held``
+    (then ``import_id`` is the submission's number and no import holds it unless approved)."""
+    landed = None if held and status != "approved" else import_id
     return dict(
         zip(
             SUBMISSION_COLUMNS,
-            [import_id, period, region, REGIONS.set_index("code").at[region, "name"], "township", status, by, T,
-             reviewer, T if reviewer else None, reason, f"{region}.xlsx", rolled_back],
+            [import_id, landed, period, region, REGIONS.set_index("code").at[region, "name"], "township", status, by, T,
+             reviewer, T if reviewer else None, reason, f"{region}.xlsx", rolled_back, held],
         )
     )  # fmt: skip
 
@@ -65,7 +68,7 @@ def test_each_township_has_its_newest_submission_status_and_who_by_sorted_by_wha
         ["530102001", "华山街道", "五华区", "已通过", 9, "hs:li", "2026-01-05 09:00", "wh:chen", "2026-01-05 09:00", "", "已锁定（office:wang）"],
         ["530102003", "大观街道", "五华区", "未提交", None, "", "", "", "", "", "已锁定（office:wang）"],
     ]
-    assert list(table.columns)[1:] == ["区划代码", "乡镇（街道）", "所属县区", "状态", "填报导入编号", "提交人", "提交时间", "审核人", "审核时间", "退回原因", "锁定"]
+    assert list(table.columns)[1:] == ["区划代码", "乡镇（街道）", "所属县区", "状态", "填报编号", "提交人", "提交时间", "审核人", "审核时间", "退回原因", "锁定"]
 
 
 def test_the_table_keeps_to_the_selected_region_and_month_in_english():
@@ -94,11 +97,30 @@ def test_the_counts_say_how_many_townships_are_in_each_state():
     assert status_counts(table) == {"submitted": 1, "approved": 1, "returned": 1, "imported": 0, "none": 1}
 
 
-def test_the_review_choices_are_the_pending_imports_the_account_may_review():
+def test_the_review_choices_are_the_pending_submissions_the_account_may_review():
     assert pending_options(SUBS, {5, 6, 9}, "zh") == {
-        6: "导入 6：530103 盘龙区 2025-12（pl:sun，530103.xlsx）",
-        5: "导入 5：530102003 大观街道 2025-11（dg:wu，530102003.xlsx）",
+        6: "填报 6：530103 盘龙区 2025-12（pl:sun，530103.xlsx）",
+        5: "填报 5：530102003 大观街道 2025-11（dg:wu，530102003.xlsx）",
     }
+
+
+def test_a_held_submission_returned_reads_returned_not_restored():
+    """A held upload never landed, so no rollback exists to be undone: returned is returned (brief pend5)."""
+    held = pd.DataFrame([submission(4, DEC, "530102001", "returned", "hs:li", "wh:chen", "有误", held=True)])
+    table = township_status(REGIONS, held, {}, "530102001", DEC, "zh")
+    assert table[["状态", "填报编号", "退回原因"]].values.tolist() == [["已退回", 4, "有误"]]
+
+
+def test_a_held_uploads_rows_are_shown_to_its_reviewer_with_periods_and_schemes_in_words():
+    rows = pd.DataFrame(
+        {"_row": [2, 3], "period": [NOV, DEC], "region_code": ["530102001"] * 2, "region_name": ["华山街道"] * 2,
+         "scheme": ["resident", "employee"], "insured": [880, 120], "receiving": [300, 10], "paid": [450, 100]}
+    )  # fmt: skip
+    assert held_table("snapshots", rows, "zh").values.tolist() == [
+        [2, "530102001", "华山街道", "2025-11", "城乡居民", 880, 300, 450],
+        [3, "530102001", "华山街道", "2025-12", "企业职工", 120, 10, 100],
+    ]
+    assert list(held_table("snapshots", rows, "en").columns) == ["Row", "Code", "Region", "Period", "Scheme", "Insured", "Receiving", "Paid"]
 
 
 def test_a_township_without_a_submission_whose_figures_the_office_imported_reads_imported_not_missing():

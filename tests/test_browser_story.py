@@ -4,9 +4,10 @@ On a real ``streamlit run`` over a copy of the demo database with the demo accou
 
 1. 宛水街道's reporter (``xuanwei-town``, 530381001) logs in, opens 数据, uploads its own figures for the
    demo's latest month (a CSV built here, a little above the demo's own, so no warning), previews,
-   commits, reads the success line, logs out;
-2. 宣威市's reporter (``xuanwei``) logs in, opens 审核与锁定, sees the township's submission waiting,
-   approves it; the table then reads 已通过 with both accounts; logs out;
+   commits, reads that they are submitted and count once 宣威市 or the office approves them (held: the
+   database still holds the demo's figures), logs out;
+2. 宣威市's reporter (``xuanwei``) logs in, opens 审核与锁定, sees the township's submission waiting with
+   its rows, approves it (the figures land now); the table then reads 已通过 with both accounts; logs out;
 3. the office logs in, locks the month with a reason; the lock shows with its account and reason; a
    new upload for that month is refused with the lock named.
 
@@ -100,12 +101,18 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
     shoot_whole(page, "story-2-town-preview")
     main(page).get_by_role("button", name="确认导入").click()
     settle(page)
-    done = main(page).locator('[data-testid="stAlertContentSuccess"]').filter(has_text="已导入 #")
+    done = main(page).locator('[data-testid="stAlertContentSuccess"]').filter(has_text="已提交 填报 #")
     expect(done).to_contain_text("wanshui.csv", timeout=WAIT)
-    shoot_whole(page, "story-3-town-imported")
+    shoot_whole(page, "story-3-town-submitted")
     with connect(demo_db) as con:  # read-only
-        import_id = con.execute("SELECT max(import_id) FROM imports WHERE source = 'wanshui.csv'").fetchone()[0]
-    expect(done).to_contain_text(f"已导入 #{import_id}（参保缴费快照，wanshui.csv）")
+        number = con.execute("SELECT max(submission_id) FROM pending_uploads WHERE source = 'wanshui.csv'").fetchone()[0]
+        held = con.execute(
+            "SELECT scheme, insured, receiving, paid FROM snapshots WHERE region_code = ? AND period = ? ORDER BY scheme",
+            [TOWN_CODE, latest],
+        ).fetchall()
+    assert held != sent  # held, not landed: the demo's figures still count
+    expect(done).to_contain_text(f"已提交 填报 #{number}（参保缴费快照，wanshui.csv）")
+    expect(done).to_contain_text("数据须经 宣威市（县级填报账号）或领导小组办公室 审核通过后才计入各项指标")
     open_tab(page, "审核与锁定")
     expect(main(page)).to_contain_text("已提交待审核 1 个", timeout=WAIT)
     shoot_whole(page, "story-4-town-status-submitted")
@@ -117,11 +124,12 @@ def test_a_township_reports_its_county_approves_and_the_office_locks_the_month(s
     open_tab(page, "审核与锁定")
     waiting = 'input[role="combobox"][aria-label="待审核的填报"]'
     expect(main(page).locator(waiting)).to_be_visible(timeout=WAIT)
-    expect(main(page).locator(waiting)).to_have_value(f"导入 {import_id}：{TOWN_CODE} 宛水街道 {month}（{TOWN}，wanshui.csv）")
+    expect(main(page).locator(waiting)).to_have_value(f"填报 {number}：{TOWN_CODE} 宛水街道 {month}（{TOWN}，wanshui.csv）")
+    expect(main(page)).to_contain_text(f"填报 #{number} 的数据（{len(sent)} 行，审核通过前不计入）")
     shoot_whole(page, "story-5-county-waiting")
     main(page).get_by_role("button", name="审核通过").click()
     settle(page)
-    expect(main(page).locator('[data-testid="stAlertContentSuccess"] p')).to_have_text(f"已审核通过导入 {import_id}", timeout=WAIT)
+    expect(main(page).locator('[data-testid="stAlertContentSuccess"] p')).to_have_text(f"已审核通过填报 {number}：数据已计入", timeout=WAIT)
     expect(main(page)).to_contain_text("没有待您审核的填报")
     expect(main(page)).to_contain_text("已通过 1 个")
     shoot_whole(page, "story-6-county-approved")

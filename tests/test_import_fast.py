@@ -31,7 +31,7 @@ NAMES = {"530102001": "华山街道", "530102002": "护国街道", "530103001": 
 HEADER = ["period", "region_code", "scheme", "insured", "receiving", "paid"]
 ZH_HEADER = ["统计期", "区划代码", "险种", "参保人数", "领取待遇人数", "实际缴费人数"]
 ALIAS_HEADER = ["统计月份", "行政区划代码", "险种名称", "参保人数（人）", "待遇领取人数", "缴费人数"]
-TABLES = ("snapshots", "population", "imports", "replaced_snapshots", "replaced_population", "submissions")
+TABLES = ("snapshots", "population", "imports", "replaced_snapshots", "replaced_population", "submissions", "pending_uploads")
 
 REGIONS = """code,name,level,parent_code,abolished,successor
 53,云南省,province,,,
@@ -193,7 +193,7 @@ def outcome(db: Path, path: Path, kind: str = "snapshots", **options):
         return ("refused", [p.render(source) for p in refused.problems], [p.render(source, "zh") for p in refused.problems])
     with duckdb.connect(str(db), read_only=True) as con:
         # submitted_at is the wall clock (data.approval does not read KUOMIAN_NOW): left out.
-        tables = {t: con.execute(f"SELECT * EXCLUDE (submitted_at) FROM {t} ORDER BY ALL" if t == "submissions" else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+        tables = {t: con.execute(f"SELECT * EXCLUDE (submitted_at) FROM {t} ORDER BY ALL" if t in ("submissions", "pending_uploads") else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
     zh = [w.render(source, "zh") for w in result.warnings]
     return ("imported", result, zh, tables)
 
@@ -331,10 +331,13 @@ def test_a_reporter_outside_its_area_is_refused_as_before(template, tmp_path):
     assert result[1][0] == f"{path}:8: region_code: 530103001 is outside your area 530102"
 
 
-def test_a_reporter_inside_its_area_lands_the_same_submissions(template, tmp_path):
+def test_a_reporter_inside_its_area_holds_the_same_rows_and_submissions(template, tmp_path):
+    """Held for approval (brief pend5) either way: the same held rows (pending_uploads) and submissions."""
     rows = [r for r in clean_rows(random.Random(6), months=2) if r[1].startswith("530102")]
     path = write(tmp_path, "inside.csv", render(HEADER, rows))
-    assert same_both_ways(template, tmp_path, path, actor=Actor("county-a", "reporter", "530102"))[0] == "imported"
+    result = same_both_ways(template, tmp_path, path, actor=Actor("county-a", "reporter", "530102"))
+    assert result[0] == "imported"
+    assert (result[1].submission_id, len(result[3]["pending_uploads"]), len(result[3]["submissions"])) == (1, 1, 2)
 
 
 def test_a_locked_month_is_refused_as_before(tmp_path, template):

@@ -55,29 +55,47 @@ def texts(at: AppTest) -> str:
     return "\n".join([e.value for e in at.error] + [s.value for s in at.success] + [w.value for w in at.warning] + [i.value for i in at.info] + [c.value for c in at.caption])
 
 
+def town_insured(db: Path) -> int:
+    with connect(db) as con:
+        return con.execute(
+            "SELECT insured FROM snapshots WHERE region_code = '530302001' AND period = ? AND scheme = 'resident'", [OCT]
+        ).fetchone()[0]
+
+
 def upload_as_town(db: Path, monkeypatch) -> int:
     at = open_page(db, monkeypatch, TOWN)
     at.radio(key="data_kind__zh").set_value("snapshots").run()
     at.file_uploader(key="data_upload_0").set_value(("nn.csv", (SNAPSHOTS_ZH + TOWN_ROWS).encode(), "text/csv")).run()
+    assert "您是填报账号：确认导入后数据记为“已提交”" in "\n".join(i.value for i in at.info)  # said before the commit
     at.button(key="data_commit").click().run()
     assert not at.exception
     row = status_row(at, "530302001")
     assert (row["状态"], row["提交人"]) == ("已提交，待审核", "nn:li")
+    number = int(row["填报编号"])
+    assert (
+        f"已提交 填报 #{number}（参保缴费快照，nn.csv）：1 行，2026-10。数据须经 麒麟区（县级填报账号）或领导小组办公室"
+        " 审核通过后才计入各项指标、排名、预警和报表；审核前不计入。"
+    ) in texts(at)
     assert "approve_go" not in [b.key for b in at.button]  # a township does not review
     assert "approve_lock" not in [b.key for b in at.button]  # nor lock
-    return int(row["填报导入编号"])
+    return number
 
 
-def test_a_township_uploads_through_the_page_and_its_county_approves_it(db, monkeypatch):
-    import_id = upload_as_town(db, monkeypatch)
+def test_a_township_uploads_through_the_page_and_its_figures_count_once_its_county_approves_them(db, monkeypatch):
+    before = town_insured(db)
+    number = upload_as_town(db, monkeypatch)
+    assert town_insured(db) == before != 24930  # held: the demo's figure still stands
     at = open_page(db, monkeypatch, COUNTY)
-    assert at.selectbox(key="approve_choice").value == import_id
+    assert at.selectbox(key="approve_choice").value == number
+    held = next(df.value for df in at.dataframe if "行号" in df.value.columns)  # what the county reads before it decides
+    assert held.values.tolist() == [[2, "530302001", "南宁街道", "2026-10", "城乡居民", 24930, 7653, 17500]]
     at.button(key="approve_go").click().run()
     assert not at.exception
-    assert f"已审核通过导入 {import_id}" in texts(at)
+    assert f"已审核通过填报 {number}：数据已计入" in texts(at)
     row = status_row(at, "530302001")
     assert (row["状态"], row["提交人"], row["审核人"]) == ("已通过", "nn:li", "ql:chen")
     assert "没有待您审核的填报" in texts(at)
+    assert town_insured(db) == 24930
 
 
 def test_another_countys_account_is_offered_nothing_to_review(db, monkeypatch):
@@ -87,8 +105,9 @@ def test_another_countys_account_is_offered_nothing_to_review(db, monkeypatch):
     assert "approve_go" not in [b.key for b in at.button]
 
 
-def test_the_county_returns_an_upload_with_its_reason_and_the_figures_go(db, monkeypatch):
-    import_id = upload_as_town(db, monkeypatch)
+def test_the_county_returns_an_upload_with_its_reason_and_nothing_lands(db, monkeypatch):
+    before = town_insured(db)
+    upload_as_town(db, monkeypatch)
     at = open_page(db, monkeypatch, COUNTY)
     at.button(key="approve_return").click().run()
     assert "退回须写明原因（--reason 原因）" in texts(at)  # nothing happens without a reason
@@ -97,8 +116,9 @@ def test_the_county_returns_an_upload_with_its_reason_and_the_figures_go(db, mon
     assert not at.exception
     row = status_row(at, "530302001")
     assert (row["状态"], row["退回原因"]) == ("已退回", "参保人数与台账不符")
+    assert town_insured(db) == before
     with connect(db) as con:
-        assert con.execute("SELECT rolled_back_at IS NOT NULL FROM imports WHERE import_id = ?", [import_id]).fetchone() == (True,)
+        assert con.execute("SELECT COUNT(*) FROM imports WHERE source = 'nn.csv'").fetchone() == (0,)
 
 
 def test_the_office_locks_october_and_the_page_says_who_locked_it(db, monkeypatch):

@@ -416,16 +416,17 @@ def test_the_import_summary_shows_the_months_added_and_replaced(fresh_db, monkey
 
 
 def test_a_reporter_is_offered_for_rollback_only_the_imports_it_may_roll_back(fresh_db, monkeypatch, tmp_path):
-    """宣威市's reporter: its own import is offered; the office's import of its own township, another county's
-    import and the demo's imports are not (data.scope.rollback_problem, the rule the server applies)."""
+    """宣威市's reporter: its own import is offered (its townships' tasks: a reporter's month figures are held
+    for approval, brief pend5, and once approved no longer its to undo); the office's import of its own township,
+    another county's import and the demo's imports are not (data.scope.rollback_problem, the rule the server applies)."""
     from data.access import Actor
 
-    def land(name: str, rows: str, actor: Actor) -> int:
+    def land(name: str, rows: str, actor: Actor, kind: str = "snapshots", header: str = SNAPSHOTS_ZH) -> int:
         source = tmp_path / name
-        source.write_text(SNAPSHOTS_ZH + rows, encoding="utf-8")
-        return import_file(fresh_db, "snapshots", source, actor=actor).import_id
+        source.write_text(header + rows, encoding="utf-8")
+        return import_file(fresh_db, kind, source, actor=actor).import_id
 
-    own = land("own.csv", "2026-11,530381001,城乡居民,100,10,50\n", Actor("xuanwei", "reporter", "530381", "test"))
+    own = land("own.csv", "2026,530381001,new_insured,120\n", Actor("xuanwei", "reporter", "530381", "test"), "tasks", "year,region_code,task_kind,task\n")
     land("office.csv", "2026-11,530381002,城乡居民,100,10,50\n", Actor("office", "office", None, "test"))
     land("other.csv", GOOD_ROWS, Actor("office", "office", None, "test"))
     monkeypatch.setenv("KUOMIAN_DB", str(fresh_db))
@@ -434,5 +435,5 @@ def test_a_reporter_is_offered_for_rollback_only_the_imports_it_may_roll_back(fr
     at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="data_rollback_id__zh").options == [f"#{own} · 参保缴费快照 · {tmp_path / 'own.csv'} · 1 行"]
+    assert at.selectbox(key="data_rollback_id__zh").options == [f"#{own} · 任务下达 · {tmp_path / 'own.csv'} · 1 行"]
     assert frame(at, "导入编号")["导入编号"].tolist() == [own]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data import approval
+from data import approval, pending
 from data.db import DatabaseBusy, DatabaseMissing, connect
 from data.store import RollbackLocked, RollbackRefused
-from present.approvals import pending_options, status_counts, township_status
+from present.approvals import HELD_COLUMNS, held_table, pending_options, status_counts, township_status
 from present.formatting import format_month
 from ui import loaders
 from present.paging import page_of
@@ -57,10 +57,11 @@ def show(selection) -> None:
             history = approval.lock_history(con, period)
             waiting = subs[(subs["status"] == "submitted") & subs["rolled_back_at"].isna()]
             reviewable = {
-                int(import_id)
-                for import_id, rows in waiting.groupby("import_id")
+                int(number)
+                for number, rows in waiting.groupby("submission_id")
                 if all(approval.may_review(con, actor, code) for code in set(rows["region_code"]))
             }
+            held = {int(number): pending.held_rows(con, int(number)) for number in reviewable}  # what the reviewer reads first
     except DatabaseMissing:
         st.info(t("approve.no_database"))
         return
@@ -96,12 +97,16 @@ def show(selection) -> None:
         st.caption(t("approve.nothing_to_review"))
     else:
         chosen = st.selectbox(t("approve.choose"), list(options), format_func=options.get, key="approve_choice")
+        _held_rows(subs, held, int(chosen))
         reason = st.text_input(t("approve.reason"), key=f"approve_reason_{st.session_state[ROUND_KEY]}")
         left, right = st.columns(2)
+        is_held = bool(subs.loc[subs["submission_id"] == int(chosen), "held"].any())
+        approved = t("pending.done.approved", number=chosen) if is_held else t("approve.done.approved", import_id=chosen)
+        returned = t("pending.done.returned", number=chosen) if is_held else t("approve.done.returned", import_id=chosen)
         if left.button(t("approve.approve"), type="primary", icon=":material/task_alt:", key="approve_go"):
-            _write(lambda con: approval.approve(con, int(chosen), actor), t("approve.done.approved", import_id=chosen))
+            _write(lambda con: approval.approve(con, int(chosen), actor), approved)
         if right.button(t("approve.return"), icon=":material/undo:", key="approve_return"):
-            _write(lambda con: approval.return_submission(con, int(chosen), actor, reason), t("approve.done.returned", import_id=chosen))
+            _write(lambda con: approval.return_submission(con, int(chosen), actor, reason), returned)
 
     if actor.is_office:
         st.subheader(t("approve.lock_title"))
@@ -126,6 +131,29 @@ def show(selection) -> None:
                 width="stretch",
                 key="approve_lock_history",
             )
+
+
+def _held_rows(subs: pd.DataFrame, held: dict[int, pd.DataFrame], number: int) -> None:
+    """The chosen submission's rows before the reviewer decides (paged: a county's upload may be long)."""
+    rows = held.get(number)
+    if rows is None or rows.empty:
+        landed = subs.loc[subs["submission_id"] == number, "import_id"].dropna()
+        if not landed.empty:
+            st.caption(t("pending.rows_landed", number=number, import_id=int(landed.iloc[0])))
+        return
+    st.markdown(f"**{t('pending.rows_title', number=number, rows=len(rows))}**")
+    table = held_table(_kind_of(rows), rows, language())
+    page = current_page("approve_rows_page", len(table))
+    pager("approve_rows_page", len(table), page, t("scale.page"), language())
+    st.dataframe(page_of(table, page), hide_index=True, width="stretch", placeholder="—", key="approve_held_rows")
+
+
+def _kind_of(rows: pd.DataFrame) -> str:
+    """Which kind held rows are, from their columns (data.pending.held_rows keeps the table's column names)."""
+    for kind, columns in HELD_COLUMNS.items():
+        if set(columns) <= set(rows.columns):
+            return kind
+    return ""
 
 
 def _write(act, done: str) -> None:
