@@ -1,0 +1,80 @@
+"""The national-scale fast paths (issue 15 point 5) give exactly what the slow paths they replaced gave.
+
+Each test runs both on a small world: the fast path in the project, the slow one kept verbatim in
+``tests/slow_paths.py``; frames are compared in every column, dtype and row order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.db import connect
+from metrics.periods import month_index
+from metrics.rewards import rewards
+from metrics.targets import parse_targets
+from tests import slow_paths
+
+TARGETS_FILE = Path(__file__).resolve().parent.parent / "config" / "targets.yaml"
+
+
+def _same_rewards(fast, slow) -> None:
+    for part in ("paid", "never", "without_task"):
+        pd.testing.assert_frame_equal(getattr(fast, part), getattr(slow, part), check_exact=True)
+    assert (fast.total, fast.stand_in) == (slow.total, slow.stand_in)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_copy):
+    return demo_copy("fast-paths"), parse_targets(TARGETS_FILE.read_text(encoding="utf-8"))
+
+
+CODES = st.sampled_from(["A", "B", "C", "D", "E"])
+TASK = st.one_of(st.none(), st.integers(-5, 120), st.floats(0, 120), st.just(float("nan")))
+ACHIEVED = st.one_of(st.just(float("nan")), st.integers(-10, 150), st.floats(-10, 150))
+MONTHS = st.sampled_from([month_index(m) for m in ("2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12")])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tasks=st.lists(st.tuples(CODES, TASK), max_size=6),
+    months=st.lists(st.tuples(CODES, MONTHS, ACHIEVED, st.integers(0, 50_000)), max_size=14, unique_by=lambda r: (r[0], r[1])),
+)
+def test_rewards_in_one_pass_equal_the_loop_over_regions(tasks, months):
+    scheme = parse_targets(TARGETS_FILE.read_text(encoding="utf-8")).rewards
+    task_frame = pd.DataFrame(
+        [{"region_code": code, "year": 2026, "kind": "new_insured", "task": task} for code, task in tasks],
+        columns=["region_code", "year", "kind", "task"],
+    )
+    achieved = pd.DataFrame(
+        [{"region_code": c, "kind": "new_insured", "period": p, "achieved": a, "insured": i} for c, p, a, i in months],
+        columns=["region_code", "kind", "period", "achieved", "insured"],
+    )
+    _same_rewards(rewards(task_frame, achieved, scheme), slow_paths.rewards_by_region(task_frame, achieved, scheme))
+
+
+@pytest.mark.parametrize("upto", ["2026-11", "2026-06", "2026-01"])
+@pytest.mark.parametrize("level", ["county", "township"])
+def test_stand_in_tasks_over_all_regions_at_once_equal_the_loop_over_regions(demo, level, upto):
+    from data.assessment import monthly_achieved, stand_in_tasks
+
+    db, targets = demo
+    with connect(db) as con:
+        fast_tasks, fast_achieved = stand_in_tasks(con, targets, 2026, month_index(upto), level, "5303")
+        slow_tasks, slow_achieved = slow_paths.stand_in_tasks(con, targets, 2026, month_index(upto), level, "5303")
+        codes = fast_tasks["region_code"].tolist()
+        fast_monthly = monthly_achieved(con, targets, codes, 2026, month_index(upto))
+        slow_monthly = slow_paths.monthly_achieved(con, targets, codes, 2026, month_index(upto))
+    assert fast_tasks["task"].notna().sum() > 0  # the world has tasks to compare
+    pd.testing.assert_frame_equal(fast_tasks, slow_tasks, check_exact=True)
+    pd.testing.assert_frame_equal(fast_achieved, slow_achieved, check_exact=True)
+    pd.testing.assert_frame_equal(fast_monthly, slow_monthly, check_exact=True)
+    scheme = targets.rewards
+    _same_rewards(
+        rewards(fast_tasks, fast_achieved, scheme, stand_in=True),
+        slow_paths.rewards_by_region(slow_tasks, slow_achieved, scheme, stand_in=True),
+    )
