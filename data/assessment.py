@@ -166,7 +166,7 @@ def reporting_and_task_indicators(
       "Reporting timeliness").
     """
     from data.tasks import completion_of
-    from data.timeliness import timeliness_rates
+    from data.timeliness import timeliness_totals
 
     codes: list[str] = []
     for level in levels:
@@ -181,15 +181,13 @@ def reporting_and_task_indicators(
     mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
     out["task_completion"] = out["region_code"].map(mean).astype("float64")
     months = list(range(12 * year + 1, int(period) + 1))
-    counts = []
-    for one in queries.roots(con, root):
-        _, rates = timeliness_rates(con, months, one, due_day=targets.due_day)
-        counts.append(rates)
-    rates = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
-    if rates.empty:
+    counts = [timeliness_totals(con, months, one, due_day=targets.due_day) for one in queries.roots(con, root)]
+    counts = [frame for frame in counts if not frame.empty]
+    if not counts:
         out["timeliness"] = float("nan")
         return out
-    totals = rates.groupby(rates["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
+    found = pd.concat(counts, ignore_index=True)
+    totals = found.groupby(found["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
     due = totals["on_time"] + totals["late"] + totals["missing"]
     share = (totals["on_time"] / due.where(due > 0)).astype("float64")
     out["timeliness"] = out["region_code"].map(share).astype("float64")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import queries
@@ -18,6 +19,7 @@ from data.report import metric_series, metrics_report
 from metrics.rewards import RewardResult, month_end, tier_for
 from metrics.targets import Targets
 from metrics.targets_assessment import Rewards
+from metrics.timeliness import COUNTED, TIMELINESS_STATUSES, due_date, timeliness_of
 
 
 def rewards_by_region(tasks: pd.DataFrame, achieved: pd.DataFrame, scheme: Rewards, *, stand_in: bool = False) -> RewardResult:
@@ -104,3 +106,92 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
         counted.add(code)
     tasks = pd.DataFrame(task_rows, columns=["region_code", "year", "kind", "task"])
     return tasks, achieved_since_december(monthly[monthly["region_code"].isin(counted)], year, "coverage_gap")
+
+
+def classify(units: pd.DataFrame, due_day: int, today: dt.date) -> pd.DataFrame:
+    """``units`` (``region_code, period, arrived_at``; ``arrived_at`` a timestamp or NaT) with ``due``
+    (date), ``status``, ``days_late`` (Int64, NA unless late) and ``missing`` (bool) added."""
+    out = units.copy()
+    arrived = pd.to_datetime(out["arrived_at"])
+    dues = [due_date(p, due_day) for p in out["period"]]
+    results = [
+        timeliness_of(None if pd.isna(a) else a.date(), d, today) for a, d in zip(arrived, dues)
+    ]
+    out["due"] = dues
+    out["status"] = pd.Series([r[0] for r in results], index=out.index, dtype="object")
+    out["days_late"] = pd.array([r[1] for r in results], dtype="Int64")
+    out["missing"] = out["status"] == "missing"
+    return out
+
+
+def rates(classified: pd.DataFrame, lineages: pd.Series) -> pd.DataFrame:
+    """Per region and month, over the units of its subtree: ``region_code, period, on_time, late, missing,
+    not_due`` (counts of units) and ``rate`` (on_time ÷ (on_time + late + missing), NaN where 0).
+
+    ``classified``: :func:`classify`'s frame. ``lineages``: unit code -> its lineage (the unit itself,
+    then its ancestors up to the root), as ``data.queries.regions`` gives it. Every region of a unit's
+    lineage gets a row.
+    """
+    columns = ["region_code", "period", *TIMELINESS_STATUSES, "rate"]
+    if classified.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "rate" else "int64") for c in columns}).astype(
+            {"region_code": "object"}
+        )
+    expanded = classified[["region_code", "period", "status"]].copy()
+    lookup = lineages.to_dict()  # a dict, not Series.get per unit and month (issue 15: 120,000 look-ups at 10k)
+    expanded["ancestor"] = expanded["region_code"].map(lambda code: list(lookup.get(code, [code])))
+    expanded = expanded.explode("ancestor")
+    counts = (  # a grouped count, not pd.crosstab's per-group Python aggregation (8 s at 10k townships)
+        expanded.groupby(["ancestor", "period", "status"]).size().unstack("status", fill_value=0)
+        .reindex(columns=list(TIMELINESS_STATUSES), fill_value=0)
+        .reset_index()
+        .rename(columns={"ancestor": "region_code"})
+    )
+    counted = counts[list(COUNTED)].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        counts["rate"] = np.where(counted > 0, counts["on_time"] / counted.where(counted > 0, 1), np.nan)
+    counts.columns.name = None
+    return counts[columns].astype({s: "int64" for s in TIMELINESS_STATUSES}).reset_index(drop=True)
+
+
+def reporting_and_task_indicators(
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None
+) -> pd.DataFrame:
+    """Issue 13's figures as assessment indicators, per region of ``levels`` under ``root``:
+    ``region_code, task_completion, timeliness`` (fractions; NaN: no data).
+
+    - ``task_completion``: the mean, over the task kinds the region holds a task of in ``year``, of its
+      completion at ``period`` (``data.tasks.completion_of``; docs/metrics.md "Tasks in persons");
+    - ``timeliness``: reports on time ÷ reports due (on time + late + missing) over the units of the
+      region's subtree and the months of ``year`` up to ``period`` (``data.timeliness``; docs/metrics.md
+      "Reporting timeliness").
+    """
+    from data.tasks import completion_of
+    from data.timeliness import timeliness_rates
+
+    codes: list[str] = []
+    for level in levels:
+        for one in queries.roots(con, root):
+            codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
+    codes = list(dict.fromkeys(codes))
+    out = pd.DataFrame({"region_code": codes})
+    if not codes:
+        return out.assign(task_completion=pd.Series(dtype="float64"), timeliness=pd.Series(dtype="float64"))
+    done = completion_of(con, year, codes, period, targets.carry_forward_months, targets)
+    held = done[done["task"].notna()]
+    mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
+    out["task_completion"] = out["region_code"].map(mean).astype("float64")
+    months = list(range(12 * year + 1, int(period) + 1))
+    counts = []
+    for one in queries.roots(con, root):
+        _, rates = timeliness_rates(con, months, one, due_day=targets.due_day)
+        counts.append(rates)
+    rates = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
+    if rates.empty:
+        out["timeliness"] = float("nan")
+        return out
+    totals = rates.groupby(rates["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
+    due = totals["on_time"] + totals["late"] + totals["missing"]
+    share = (totals["on_time"] / due.where(due > 0)).astype("float64")
+    out["timeliness"] = out["region_code"].map(share).astype("float64")
+    return out

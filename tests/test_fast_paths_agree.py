@@ -78,3 +78,45 @@ def test_stand_in_tasks_over_all_regions_at_once_equal_the_loop_over_regions(dem
         rewards(fast_tasks, fast_achieved, scheme, stand_in=True),
         slow_paths.rewards_by_region(slow_tasks, slow_achieved, scheme, stand_in=True),
     )
+
+
+def test_timeliness_classified_and_counted_by_column_equal_the_row_by_row_count(demo):
+    import datetime as dt
+
+    from data import queries
+    from data.timeliness import ARRIVALS
+    from metrics.timeliness import classify, rates
+
+    db, _ = demo
+    months = list(range(month_index("2025-11"), month_index("2026-12") + 1))
+    with connect(db) as con:
+        frame = con.execute(ARRIVALS, [months, "5303", "5303"]).df()
+        frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
+        frame["period"] = frame["period"].astype("int64")
+        lineages = queries.regions(con, sorted(set(frame["region_code"]))).set_index("code")["lineage"]
+    assert set(frame["arrived_at"].isna()) == {True, False}
+    seen = set()
+    for due_day, today in ((10, dt.date(2026, 11, 20)), (3, dt.date(2026, 12, 1)), (28, dt.date(2026, 10, 28))):
+        fast = classify(frame, due_day, today)
+        slow = slow_paths.classify(frame, due_day, today)
+        seen |= set(slow["status"])
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+        pd.testing.assert_frame_equal(rates(fast, lineages), slow_paths.rates(slow, lineages), check_exact=True)
+    assert seen == {"on_time", "late", "missing", "not_due"}  # every status compared
+    empty = frame.iloc[:0]
+    pd.testing.assert_frame_equal(classify(empty, 10, dt.date(2026, 11, 20)), slow_paths.classify(empty, 10, dt.date(2026, 11, 20)), check_exact=True)
+
+
+@pytest.mark.parametrize("upto", ["2026-11", "2026-03"])
+def test_assessment_timeliness_and_task_completion_read_lean_equal_the_full_read(demo, upto):
+    from data.assessment import reporting_and_task_indicators
+
+    db, targets = demo
+    with connect(db) as con:
+        fast = reporting_and_task_indicators(con, targets, 2026, month_index(upto), ["county", "township"], "5303")
+        slow = slow_paths.reporting_and_task_indicators(con, targets, 2026, month_index(upto), ["county", "township"], "5303")
+        whole = reporting_and_task_indicators(con, targets, 2026, month_index(upto), ["county"], None)
+        whole_slow = slow_paths.reporting_and_task_indicators(con, targets, 2026, month_index(upto), ["county"], None)
+    assert fast["timeliness"].between(0.5, 1).sum() > 100 and fast["task_completion"].notna().sum() > 100  # figures to compare
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    pd.testing.assert_frame_equal(whole, whole_slow, check_exact=True)
