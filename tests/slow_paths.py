@@ -19,6 +19,9 @@ from data.report import metric_series, metrics_report
 from metrics.rewards import RewardResult, month_end, tier_for
 from metrics.targets import Targets
 from metrics.targets_assessment import Rewards
+from metrics.registry import METRIC_KEYS, counts_year_to_date
+from metrics.targets_warnings import SEVERITIES, TRIGGERS, WarningRules
+from metrics.warnings import FACT_COLUMNS, TOLERANCE, _missing, _num, _region_base, county_of, plan_end
 from metrics.timeliness import COUNTED, TIMELINESS_STATUSES, due_date, timeliness_of
 
 
@@ -195,3 +198,159 @@ def reporting_and_task_indicators(
     share = (totals["on_time"] / due.where(due > 0)).astype("float64")
     out["timeliness"] = out["region_code"].map(share).astype("float64")
     return out
+
+
+def warning_facts(
+    report: pd.DataFrame,
+    targets: Targets,
+    regions: pd.DataFrame,
+    *,
+    previous: pd.DataFrame | None = None,
+    carried: pd.DataFrame | None = None,
+    overpaid: pd.DataFrame | None = None,
+    pool: pd.DataFrame | None = None,
+    timeliness: pd.DataFrame | None = None,
+    rules: WarningRules | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Every warning that fires for the regions of ``report``, one row per (region, metric, trigger),
+    columns :data:`FACT_COLUMNS`, ordered most severe first.
+
+    - ``report``: ``metrics_report`` rows at one period (``metrics.compute.REPORT_COLUMNS``).
+    - ``regions``: ``code, name, level, lineage`` for at least the report's regions and their ancestors.
+    - ``previous``: ``region_code, metric, value`` at period − 1 (None: no ``sudden_drop``).
+    - ``carried``: ``region_code, months, pairs`` — the longest carried streak in each subtree and how
+      many (region, scheme) pairs have it (``data.warnings.carried_streaks``).
+    - ``overpaid``: ``region_code, rows, persons`` (``data.warnings.overpaid``).
+    - ``pool``: ``region_code, pool_sufficiency, remaining`` — the pool's region totals
+      (``metrics.pool`` output, group empty).
+    - ``timeliness``: ``region_code, days_late``; None or without ``days_late``: no ``late_report``.
+    - ``rules``: the targets file's ``warnings:`` section (default: ``targets.warnings``).
+    - ``today``: the day the list is made; ``missing_report`` waits until the month's report is past due
+      (``metrics.timeliness.due_date`` with ``targets.due_day``). None: no due-day check.
+    """
+    rules = rules or targets.warnings
+    if report.empty:
+        return pd.DataFrame(columns=list(FACT_COLUMNS))
+    period = int(report["period"].iloc[0])
+    lineage = regions.set_index("code")["lineage"].to_dict()
+    counties = county_of(regions).set_index("code")
+    prev = {} if previous is None else {(str(r), str(m)): _num(v) for r, m, v in zip(previous["region_code"], previous["metric"], previous["value"])}
+    rows: list[dict] = []
+
+    def add(base: dict, trigger: str, **facts) -> None:
+        if not rules.is_on(trigger):
+            return
+        rows.append({**base, "trigger": trigger, "severity": rules.severity[trigger], **facts})
+
+    first_of_region: dict[str, dict] = {}
+    for row in report.to_dict("records"):  # dicts: a pandas row each cost seconds at 40,000 townships (issue 15)
+        code, metric = str(row["region_code"]), str(row["metric"])
+        first_of_region.setdefault(code, row)
+        value, target = _num(row["value"]), _num(row["target"])
+        gap = row.get("gap_persons")
+        base = {
+            "period": period,
+            "region_code": code,
+            "region_name": row["region_name"],
+            "level": row["level"],
+            "metric": metric,
+            "persons": None if _missing(gap) else int(gap),
+            "value": value,
+            "target": target,
+            "target_by": _num(row["target_by"]),
+            "trajectory": _num(row["trajectory"]),
+            "gap_pp": _num(row["gap_pp"]),
+            "status": None if _missing(row["status"]) else str(row["status"]),
+            "comparable": bool(row["comparable"]) if not _missing(row.get("comparable")) else True,
+            "carried": 0 if _missing(row.get("carried")) else int(row["carried"]),
+        }
+        if not _missing(row.get("overdue_months")):
+            add(base, "overdue", overdue_since=_num(row["overdue_since"]), overdue_months=_num(row["overdue_months"]))
+        if base["status"] == "off_track":
+            add(base, "off_track")
+        elif base["status"] == "behind":
+            add(base, "behind")
+        projected, eta, by = _num(row["projected"]), _num(row["eta"]), base["target_by"]
+        if (
+            target is not None and value is not None and by is not None and projected is not None
+            and value < target - TOLERANCE and (eta is None or eta > by)
+        ):
+            end = plan_end(targets, metric, lineage.get(code, [code]), period)
+            add(base, "projected_short", projected=projected, eta=eta, plan_end=end, beyond_plan=eta is None or (end is not None and eta > end))
+        before = prev.get((code, metric))
+        january = (period - 1) % 12 == 0
+        if value is not None and before is not None and not (january and counts_year_to_date(metric)):
+            if before - value > rules.drop_points + TOLERANCE:
+                add(base, "sudden_drop", previous=before, drop=before - value)
+        if value is not None and value > 1 + TOLERANCE:
+            add(base, "implausible")
+
+    facts_of = {}
+    if overpaid is not None:
+        facts_of = {str(r): (int(n), int(p)) for r, n, p in zip(overpaid["region_code"], overpaid["rows"], overpaid["persons"]) if int(n) > 0}
+    for code, (count, persons) in facts_of.items():
+        if code not in first_of_region or not rules.is_on("implausible"):
+            continue
+        existing = next((r for r in rows if r["region_code"] == code and r["metric"] == "payment_rate" and r["trigger"] == "implausible"), None)
+        if existing is not None:
+            existing.update(overpaid_rows=count, overpaid_persons=persons)
+            continue
+        rep = report[(report["region_code"].astype(str) == code) & (report["metric"] == "payment_rate")]
+        base = _region_base(first_of_region[code], period, metric="payment_rate")
+        if not rep.empty:
+            base.update(value=_num(rep["value"].iloc[0]), comparable=bool(rep["comparable"].iloc[0]) if "comparable" in rep else True)
+        add(base, "implausible", overpaid_rows=count, overpaid_persons=persons)
+
+    past_due = today is None or today > due_date(period, targets.due_day)
+    for code, row in first_of_region.items():
+        completeness = _num(row.get("completeness"))
+        if past_due and completeness is not None and completeness < 1 - TOLERANCE:
+            add(_region_base(row, period), "missing_report", completeness=completeness)
+
+    if carried is not None:
+        for code, months, pairs in zip(carried["region_code"], carried["months"], carried["pairs"]):
+            code = str(code)
+            if code in first_of_region and int(months) >= rules.carried_months:
+                add(_region_base(first_of_region[code], period), "carried_again", carried_months=int(months), carried_pairs=int(pairs))
+
+    if pool is not None and not pool.empty:
+        coverage = report[report["metric"] == "coverage_rate"].set_index("region_code")
+        for code, sufficiency, remaining in zip(pool["region_code"], pool["pool_sufficiency"], pool["remaining"]):
+            code, sufficiency = str(code), _num(sufficiency)
+            if code not in first_of_region or sufficiency is None or sufficiency >= rules.pool_sufficiency_below - TOLERANCE:
+                continue
+            base = _region_base(first_of_region[code], period, metric="coverage_rate")
+            if code in coverage.index:
+                item = coverage.loc[code]
+                gap = item.get("gap_persons")
+                base.update(
+                    persons=None if _missing(gap) else int(gap), value=_num(item["value"]), target=_num(item["target"]),
+                    target_by=_num(item["target_by"]), comparable=bool(item["comparable"]) if "comparable" in item else True,
+                )
+            add(base, "pool_short", pool_sufficiency=sufficiency, pool_remaining=_num(remaining))
+
+    if timeliness is not None and "days_late" in timeliness:
+        for code, days in zip(timeliness["region_code"], timeliness["days_late"]):
+            code, days = str(code), _num(days)
+            if code in first_of_region and days is not None and days > 0:
+                add(_region_base(first_of_region[code], period), "late_report", days_late=int(days))
+
+    frame = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    if frame.empty:
+        return frame
+    frame["county_code"] = frame["region_code"].map(counties["county_code"])
+    frame["county_name"] = frame["region_code"].map(counties["county_name"])
+    frame["persons"] = frame["persons"].astype("Int64")
+    order = pd.DataFrame(
+        {
+            "s": frame["severity"].map({s: i for i, s in enumerate(SEVERITIES)}),
+            "t": frame["trigger"].map({t: i for i, t in enumerate(TRIGGERS)}),
+            "n": ~frame["comparable"].astype(bool),  # a region not comparable after the others (its figures leave persons out)
+            "p": -frame["persons"].astype("float64").fillna(-1),
+            "c": frame["region_code"],
+            "m": frame["metric"].map({m: i for i, m in enumerate(("", *METRIC_KEYS))}),
+        }
+    )
+    index = order.sort_values(["s", "t", "n", "p", "c", "m"], kind="stable").index
+    return frame.loc[index].reset_index(drop=True)
