@@ -16,6 +16,7 @@ import pandas as pd
 from data import queries
 from data.assessment import achieved_since_december
 from data.report import metric_series, metrics_report
+from metrics.assessment import NO_DATA, NOT_COMPARABLE, Result, _missing as _missing_value, grade_of, score_points_by_status, score_share_of_target
 from metrics.rewards import RewardResult, month_end, tier_for
 from metrics.targets import Targets
 from metrics.targets_assessment import Rewards
@@ -354,3 +355,57 @@ def warning_facts(
     )
     index = order.sort_values(["s", "t", "n", "p", "c", "m"], kind="stable").index
     return frame.loc[index].reset_index(drop=True)
+
+
+def assess_by_region(values: pd.DataFrame, scheme: Assessment) -> Result:
+    """Score every comparable region of ``values`` (the module's input frame) by ``scheme``."""
+    full = scheme.full_marks
+    score_rows, part_rows, apart_rows = [], [], []
+    for row in values.to_dict("records"):
+        base = {"region_code": str(row["region_code"]), "region_name": row.get("region_name", ""), "level": row.get("level", "")}
+        comparable = row.get("comparable")
+        if not _missing_value(comparable) and not bool(comparable):
+            apart_rows.append({**base, "why": NOT_COMPARABLE, "reason": row.get("reason") or ""})
+            continue
+        parts, total, weight_with_data = [], 0.0, 0.0
+        for indicator in scheme.indicators:
+            key = indicator.key
+            value, status = row.get(key), row.get(f"{key}_status")
+            target = attainment = None
+            if indicator.rule == "share_of_target":
+                target, attainment, points = score_share_of_target(indicator, value, row.get(f"{key}_target"))
+            else:
+                points = score_points_by_status(indicator, status)
+            no_data = points is None
+            if not no_data:
+                total += points
+                weight_with_data += indicator.weight
+            parts.append(
+                {
+                    "region_code": base["region_code"], "indicator": key, "value": None if _missing_value(value) else float(value),
+                    "target": target, "status": None if _missing_value(status) else str(status), "attainment": attainment,
+                    "weight": indicator.weight, "points": 0.0 if no_data and scheme.no_data == "zero" else points, "no_data": no_data,
+                }
+            )  # fmt: skip
+        if weight_with_data == 0:
+            apart_rows.append({**base, "why": NO_DATA, "reason": ""})
+            continue
+        if scheme.no_data == "redistribute":
+            scale = full / weight_with_data
+            for part in parts:
+                if part["points"] is not None:
+                    part["points"] = part["points"] * scale
+            total *= scale
+        score = round(total + 0.0, 2)
+        score_rows.append({**base, "score": score, "grade": grade_of(score, scheme.grades), **{f"points_{p['indicator']}": p["points"] for p in parts}})
+        part_rows.extend(parts)
+    columns = ["region_code", "region_name", "level", "score", "grade", "rank", *(f"points_{i.key}" for i in scheme.indicators)]
+    scores = pd.DataFrame(score_rows, columns=[c for c in columns if c != "rank"])
+    if not scores.empty:
+        scores["rank"] = scores.groupby("level")["score"].rank(method="min", ascending=False).astype("int64")
+        scores = scores.sort_values(["level", "rank", "region_code"], kind="stable").reset_index(drop=True)[columns]
+    else:
+        scores = pd.DataFrame(columns=columns)
+    parts = pd.DataFrame(part_rows, columns=["region_code", "indicator", "value", "target", "status", "attainment", "weight", "points", "no_data"])
+    apart = pd.DataFrame(apart_rows, columns=["region_code", "region_name", "level", "why", "reason"])
+    return Result(scores, parts, apart)

@@ -135,3 +135,57 @@ def test_warnings_built_by_whole_columns_equal_the_row_by_row_list(demo, monkeyp
     assert len(set(fast[None]["trigger"])) >= 5  # most triggers fire in the demo
     for level in fast:
         pd.testing.assert_frame_equal(fast[level], slow[level], check_exact=True)
+
+
+def _same_assessment(fast, slow) -> None:
+    for part in ("scores", "parts", "apart"):
+        pd.testing.assert_frame_equal(getattr(fast, part), getattr(slow, part), check_exact=True)
+
+
+@pytest.mark.parametrize("upto", ["2026-11", "2026-02"])
+def test_assessment_scored_by_whole_columns_equals_the_region_by_region_score(demo, upto):
+    from data.assessment import indicator_values, reporting_and_task_indicators
+    from metrics.assessment import assess
+
+    db, targets = demo
+    with connect(db) as con:
+        extra = reporting_and_task_indicators(con, targets, 2026, month_index(upto), ["county", "township"], "5303")
+        values = indicator_values(con, targets, month_index(upto), ["county", "township"], "5303", extra)
+    fast, slow = assess(values, targets.assessment), slow_paths.assess_by_region(values, targets.assessment)
+    assert len(fast.scores) > 100
+    _same_assessment(fast, slow)
+    zero = targets.assessment.model_copy(update={"no_data": "zero"})
+    _same_assessment(assess(values, zero), slow_paths.assess_by_region(values, zero))
+
+
+MAYBE = st.one_of(st.none(), st.just(float("nan")), st.floats(-0.5, 2.0))
+STATUS = st.one_of(st.none(), st.sampled_from(["achieved", "on_track", "behind", "off_track", "", "none", "odd"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(MAYBE, MAYBE, STATUS, MAYBE, STATUS, st.sampled_from([True, False, None]), st.sampled_from(["county", "township"])),
+        max_size=8,
+    ),
+    zero=st.booleans(),
+)
+def test_assessment_by_columns_equals_by_region_on_any_input(rows, zero):
+    from metrics.assessment import assess
+
+    scheme = parse_targets(TARGETS_FILE.read_text(encoding="utf-8")).assessment
+    if zero:
+        scheme = scheme.model_copy(update={"no_data": "zero"})
+    keys = [i.key for i in scheme.indicators]
+    frame = pd.DataFrame(
+        [
+            {
+                "region_code": f"53{n:04d}", "region_name": f"R{n}", "level": level, "comparable": comparable,
+                "reason": None if comparable is not False else "上级代报",
+                keys[0]: a, f"{keys[0]}_target": t, f"{keys[0]}_status": s1,
+                **{k: b for k in keys[1:]}, **{f"{k}_status": s2 for k in keys[1:]},
+            }
+            for n, (a, t, s1, b, s2, comparable, level) in enumerate(rows)
+        ]
+    )  # fmt: skip
+    _same_assessment(assess(frame, scheme), slow_paths.assess_by_region(frame, scheme))
