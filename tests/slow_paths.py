@@ -23,6 +23,12 @@ from metrics.targets_assessment import Rewards
 from metrics.registry import METRIC_KEYS, counts_year_to_date
 from metrics.targets_warnings import SEVERITIES, TRIGGERS, WarningRules
 from metrics.warnings import FACT_COLUMNS, TOLERANCE, _missing, _num, _region_base, county_of, plan_end
+from functools import partial
+
+from metrics.periods import period_label
+from present.catalog import text
+from present.formatting import is_missing
+from present.timeliness import status_text
 from metrics.timeliness import COUNTED, TIMELINESS_STATUSES, due_date, timeliness_of
 
 
@@ -409,3 +415,38 @@ def assess_by_region(values: pd.DataFrame, scheme: Assessment) -> Result:
     parts = pd.DataFrame(part_rows, columns=["region_code", "indicator", "value", "target", "status", "attainment", "weight", "points", "no_data"])
     apart = pd.DataFrame(apart_rows, columns=["region_code", "region_name", "level", "why", "reason"])
     return Result(scores, parts, apart)
+
+
+def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
+    t = partial(text, language=language)
+    if units.empty:
+        return pd.DataFrame()
+    now = units[units["period"] == period].set_index("region_code")
+    words: dict[tuple, str] = {}  # one wording per (status, days late): 240,000 cells share a few dozen
+    cell = []
+    for status, days in zip(units["status"], units["days_late"]):
+        key = (status, None if is_missing(days) else int(days))
+        if key not in words:
+            words[key] = status_text(status, days, language)
+        cell.append(words[key])
+    cells = units.assign(cell=cell)
+    wide = cells.pivot(index="region_code", columns="period", values="cell").sort_index(axis=1)
+    # Units with a late or missing report among the months shown come first (most first), then by code.
+    troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size().to_dict()
+    codes = sorted(set(now.index) | set(wide.index), key=lambda c: (-int(troubled.get(c, 0)), c))
+    names = units.drop_duplicates("region_code", keep="last").set_index("region_code")
+    # Whole columns, not a lookup per cell: 40,000 units x 6 months were 160,000 pandas lookups on
+    # every rerun of the data page (issue 15).
+    arrived = now["arrived_at"].reindex(codes) if len(now) else pd.Series(pd.NaT, index=codes)
+    frame = pd.DataFrame(
+        {
+            t("word.region_code"): codes,
+            t("word.region"): names["name"].reindex(codes).tolist(),
+            t("timely.col.parent"): names["parent_name"].reindex(codes).tolist(),
+            t("timely.col.arrived"): ["—" if pd.isna(a) else pd.Timestamp(a).strftime("%Y-%m-%d %H:%M") for a in arrived.tolist()],
+        }
+    )
+    wide = wide.reindex(codes)
+    for month in wide.columns:
+        frame[period_label(int(month))] = [v if isinstance(v, str) else "—" for v in wide[month].tolist()]
+    return frame

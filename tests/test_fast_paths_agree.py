@@ -189,3 +189,19 @@ def test_assessment_by_columns_equals_by_region_on_any_input(rows, zero):
         ]
     )  # fmt: skip
     _same_assessment(assess(frame, scheme), slow_paths.assess_by_region(frame, scheme))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_timeliness_grid_worded_by_whole_columns_equals_the_cell_by_cell_grid(demo, language):
+    import datetime as dt
+
+    from data.timeliness import timeliness_rates
+    from present.timeliness import _grid
+
+    db, _ = demo
+    months = list(range(month_index("2026-06"), month_index("2026-12") + 1))
+    with connect(db) as con:
+        units, _ = timeliness_rates(con, months, "5303", due_day=3, today=dt.date(2026, 12, 1))
+    assert {"late", "missing", "on_time", "not_due"} <= set(units["status"])
+    for period in (month_index("2026-11"), month_index("2026-12")):
+        pd.testing.assert_frame_equal(_grid(units, period, language), slow_paths._grid(units, period, language), check_exact=True)
