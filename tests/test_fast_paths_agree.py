@@ -205,3 +205,20 @@ def test_timeliness_grid_worded_by_whole_columns_equals_the_cell_by_cell_grid(de
     assert {"late", "missing", "on_time", "not_due"} <= set(units["status"])
     for period in (month_index("2026-11"), month_index("2026-12")):
         pd.testing.assert_frame_equal(_grid(units, period, language), slow_paths._grid(units, period, language), check_exact=True)
+
+
+@pytest.mark.parametrize("upto", ["2026-11", "2026-01"])
+def test_task_completion_by_whole_columns_equals_the_region_by_region_table(demo, monkeypatch, upto):
+    import metrics.tasks
+    from data.queries import listed_regions
+    from data.tasks import completion_of
+
+    db, targets = demo
+    with connect(db) as con:
+        codes = ["5303", *listed_regions(con, "county", "5303")["code"], *listed_regions(con, "township", "5303")["code"], "5399"]
+        fast = completion_of(con, 2026, codes, month_index(upto), targets.carry_forward_months, targets)
+        for name in ("achieved", "_whole", "task_table", "withhold_not_comparable"):
+            monkeypatch.setattr(metrics.tasks, name, getattr(slow_paths, name))
+        slow = completion_of(con, 2026, codes, month_index(upto), targets.carry_forward_months, targets)
+    assert fast["completion"].notna().sum() > 100 and (~fast["comparable"]).any()  # figures and withheld rows to compare
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
