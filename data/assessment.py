@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import queries
-from data.report import metric_series, metrics_report, pool_report
+from data.report import metric_grid, metrics_report, pool_report
 from metrics.targets import Targets
 
 NOT_COMPARABLE_REASON = "上级代报其部分险种，与其他区划不可比（an ancestor reports some of its schemes）"
@@ -77,18 +78,23 @@ def indicator_values(
 def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Sequence[str], year: int, upto: int) -> pd.DataFrame:
     """Per region and month of ``year`` up to ``upto``: insured persons (coverage numerator, all schemes the
     target counts) and required persons (its denominator): columns region_code, period, insured, required.
-    The stand-in task (the coverage-target gap) is worked out from these (:mod:`metrics.rewards`)."""
+    The stand-in task (the coverage-target gap) is worked out from these (:mod:`metrics.rewards`).
+
+    Read from the coverage matrices of :func:`data.report.metric_grid` alone (issue 15: the other
+    metrics' rows of :func:`data.report.metric_series` were built, then dropped)."""
+    from metrics.compute import _integers
+
     months = list(range(12 * (year - 1) + 12, upto + 1))  # the December before: the year's starting point
-    series = metric_series(con, targets, list(codes), months)
-    coverage = series[series["metric"] == "coverage_rate"]
+    grid = metric_grid(con, targets, list(codes), months)
+    n, p = len(grid.codes), len(grid.periods)
     return pd.DataFrame(
         {
-            "region_code": coverage["region_code"].astype(str),
-            "period": coverage["period"].astype("int64"),
-            "insured": pd.to_numeric(coverage["numerator"], errors="coerce"),
-            "required": pd.to_numeric(coverage["denominator"], errors="coerce"),
+            "region_code": pd.Series(np.repeat(np.array(grid.codes, dtype=object), p)).astype(str),
+            "period": np.tile(grid.periods, n).astype("int64"),
+            "insured": _integers(grid.numerator["coverage_rate"].ravel()),
+            "required": _integers(grid.denominator["coverage_rate"].ravel()),
         }
-    ).reset_index(drop=True)
+    )
 
 
 ACHIEVED_COLUMNS = ["region_code", "kind", "period", "achieved", "insured"]
@@ -117,10 +123,11 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     result is labelled): per region of ``level`` under ``root``, task = the persons it lacked at the
     December before ``year`` to reach its coverage target in force at the year's December (rounded up,
     at least 0); achieved at each month = insured then − insured that December. Returns the
-    ``(tasks, achieved)`` frames of :mod:`metrics.rewards` (kind ``coverage_gap``)."""
-    import math
+    ``(tasks, achieved)`` frames of :mod:`metrics.rewards` (kind ``coverage_gap``), regions by code.
 
-    from metrics.compute import target_at
+    Worked out over all regions at once (issue 15: a Python loop per region took 55 s at 40,000
+    townships); each distinct target is resolved once (:func:`metrics.compute.targets_by_region`)."""
+    from metrics.compute import target_at, targets_by_region
 
     listed = queries.listed_regions(con, level, root)
     codes = listed["code"].astype(str).tolist()
@@ -129,19 +136,21 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     lineage = dict(zip(listed["code"].astype(str), listed["lineage"]))
     report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
     apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
-    task_rows, counted = [], set()
-    for code, frame in monthly.groupby("region_code"):
-        base = frame[frame["period"] == start]
-        if code in apart or base.empty or pd.isna(base["insured"].iloc[0]) or pd.isna(base["required"].iloc[0]):
-            task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": None})
-            continue
-        target, _ = target_at("coverage_rate", targets.for_region("coverage_rate", lineage[code]), 12 * year + 12)
-        insured0, required0 = float(base["insured"].iloc[0]), float(base["required"].iloc[0])
-        task = max(0, math.ceil(target * required0 - insured0 - 1e-9)) if target is not None else None
-        task_rows.append({"region_code": code, "year": year, "kind": "coverage_gap", "task": task})
-        counted.add(code)
-    tasks = pd.DataFrame(task_rows, columns=["region_code", "year", "kind", "task"])
-    return tasks, achieved_since_december(monthly[monthly["region_code"].isin(counted)], year, "coverage_gap")
+    if monthly.empty:
+        return pd.DataFrame([], columns=["region_code", "year", "kind", "task"]), achieved_since_december(monthly, year, "coverage_gap")
+    regions = sorted(set(monthly["region_code"]))
+    base = monthly[monthly["period"] == start].drop_duplicates("region_code").set_index("region_code")
+    insured0 = base["insured"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
+    required0 = base["required"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
+    entries, groups = targets_by_region(targets, "coverage_rate", [lineage[code] for code in regions])
+    goals = np.array([np.nan if goal is None else goal for goal in (target_at("coverage_rate", e, 12 * year + 12)[0] for e in entries)], dtype="float64")
+    target = goals[groups] if len(groups) else np.full(len(regions), np.nan)
+    counted = ~np.isnan(insured0) & ~np.isnan(required0) & ~np.isin(np.array(regions, dtype=object), list(apart))
+    lacking = np.maximum(0.0, np.ceil(target * required0 - insured0 - 1e-9))
+    task = [int(t) if ok and t == t else None for ok, t in zip(counted, lacking)]
+    tasks = pd.DataFrame({"region_code": regions, "year": year, "kind": "coverage_gap", "task": task}, columns=["region_code", "year", "kind", "task"])
+    kept = {code for code, ok in zip(regions, counted) if ok}
+    return tasks, achieved_since_december(monthly[monthly["region_code"].isin(kept)], year, "coverage_gap")
 
 
 def reporting_and_task_indicators(
@@ -157,7 +166,7 @@ def reporting_and_task_indicators(
       "Reporting timeliness").
     """
     from data.tasks import completion_of
-    from data.timeliness import timeliness_rates
+    from data.timeliness import timeliness_totals
 
     codes: list[str] = []
     for level in levels:
@@ -172,15 +181,13 @@ def reporting_and_task_indicators(
     mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
     out["task_completion"] = out["region_code"].map(mean).astype("float64")
     months = list(range(12 * year + 1, int(period) + 1))
-    counts = []
-    for one in queries.roots(con, root):
-        _, rates = timeliness_rates(con, months, one, due_day=targets.due_day)
-        counts.append(rates)
-    rates = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
-    if rates.empty:
+    counts = [timeliness_totals(con, months, one, due_day=targets.due_day) for one in queries.roots(con, root)]
+    counts = [frame for frame in counts if not frame.empty]
+    if not counts:
         out["timeliness"] = float("nan")
         return out
-    totals = rates.groupby(rates["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
+    found = pd.concat(counts, ignore_index=True)
+    totals = found.groupby(found["region_code"].astype(str))[["on_time", "late", "missing"]].sum()
     due = totals["on_time"] + totals["late"] + totals["missing"]
     share = (totals["on_time"] / due.where(due > 0)).astype("float64")
     out["timeliness"] = out["region_code"].map(share).astype("float64")

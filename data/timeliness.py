@@ -21,24 +21,30 @@ import datetime as dt
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import checks, queries
-from metrics.timeliness import DEFAULT_DUE_DAY, classify, rates
+from metrics.timeliness import DEFAULT_DUE_DAY, TIMELINESS_STATUSES, classify, rates
 
 # Per month and reporting unit of ``root``'s subtree (in force at the month, with a population row at
 # or before it: the units of completeness, metrics.md §3): the first arrival of its report and the
 # import that brought it. Parameters: months, root.
-ARRIVALS = """
+_UNITS_AND_ARRIVALS = """
 WITH months AS (SELECT unnest(?::INTEGER[]) AS period),
      sub AS (SELECT descendant AS code FROM region_closure WHERE ancestor = ?),
+     -- a population row at or before the month <=> the region's first population month is not after it
+     -- (issue 15: not an EXISTS per unit and month, 1.7 s of 2.4 at 40,000 townships)
+     since AS (SELECT region_code, MIN(period) AS first_period FROM population
+               WHERE region_code IN (SELECT code FROM sub) GROUP BY region_code),
      units AS (
          SELECT months.period, r.code, r.name, r.level, r.parent_code, pr.name AS parent_name
          FROM sub JOIN regions r ON r.code = sub.code
+         JOIN since ON since.region_code = r.code
          LEFT JOIN regions pr ON pr.code = r.parent_code
          CROSS JOIN months
          WHERE (r.abolished IS NULL OR r.abolished > months.period)
-           AND EXISTS (SELECT 1 FROM population p WHERE p.region_code = r.code AND p.period <= months.period)
+           AND since.first_period <= months.period
      ),
      writers AS (
          SELECT period, region_code, import_id FROM snapshots
@@ -54,6 +60,8 @@ WITH months AS (SELECT unnest(?::INTEGER[]) AS period),
          WHERE i.rolled_back_at IS NULL
          GROUP BY ALL
      )
+"""
+ARRIVALS = _UNITS_AND_ARRIVALS + """
 SELECT u.code AS region_code, u.name, u.level, u.parent_code, u.parent_name,
        COALESCE(g.code, u.code) AS group_code, COALESCE(g.name, u.name) AS group_name, u.period,
        a.arrived_at, a.arrival_import
@@ -63,6 +71,19 @@ LEFT JOIN (
     WHERE gr.parent_code = ?
 ) g ON g.descendant = u.code
 ORDER BY u.period, u.code
+"""
+
+# The same units and arrivals without the names (the counts need none: issue 15, 480,000 unit-months
+# of names took two seconds to fetch at 40,000 townships). Parameters: months, root.
+UNIT_ARRIVALS = _UNITS_AND_ARRIVALS + """
+SELECT u.code AS region_code, u.period, a.arrived_at
+FROM units u LEFT JOIN arrivals a ON a.region_code = u.code AND a.period = u.period
+"""
+
+# Every (ancestor, descendant) pair inside ``root``'s subtree: a unit's lineage cut at the root.
+SUBTREE_PAIRS = """
+SELECT c.ancestor, c.descendant FROM region_closure c
+JOIN region_closure s ON s.descendant = c.ancestor AND s.ancestor = ?
 """
 
 ARRIVAL_COLUMNS = [
@@ -128,6 +149,36 @@ def timeliness_rates(
         full = queries.regions(con, sorted(set(units["region_code"]))).set_index("code")["lineage"]
         lineages = full.map(lambda lineage: lineage[: lineage.index(str(root)) + 1])  # the root's subtree only
     return units, rates(units, lineages)
+
+
+def timeliness_totals(
+    con: duckdb.DuckDBPyConnection,
+    periods: Sequence[int],
+    root: str,
+    *,
+    due_day: int = DEFAULT_DUE_DAY,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Per region of ``root``'s subtree: ``region_code, on_time, late, missing, not_due``, the counts of
+    :func:`timeliness_rates` summed over ``periods`` (unit-months), by code; what the assessment's
+    timeliness indicator needs (issue 14), read without the units' names (issue 15)."""
+    frame = con.execute(UNIT_ARRIVALS, [[int(p) for p in periods], str(root)]).df()
+    columns = ["region_code", *TIMELINESS_STATUSES]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c == "region_code" else "int64") for c in columns})
+    frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
+    frame["period"] = frame["period"].astype("int64")
+    classified = classify(frame, due_day, today or checks.today())
+    # Each unit's counts, then added up the closure to every region of the root's subtree above it
+    # (the lineage cut at the root, as timeliness_rates cuts it).
+    unit, units = pd.factorize(classified["region_code"].to_numpy(dtype=object))
+    status = pd.Categorical(classified["status"], categories=list(TIMELINESS_STATUSES)).codes.astype("int64")
+    cells = np.bincount(unit * len(TIMELINESS_STATUSES) + status, minlength=len(units) * len(TIMELINESS_STATUSES))
+    per_unit = pd.DataFrame(cells.reshape(len(units), len(TIMELINESS_STATUSES)), index=pd.Index(units, dtype=object), columns=list(TIMELINESS_STATUSES))
+    pairs = con.execute(SUBTREE_PAIRS, [str(root)]).df()
+    joined = pairs.merge(per_unit, left_on="descendant", right_index=True, how="inner")
+    totals = joined.groupby("ancestor", sort=True)[list(TIMELINESS_STATUSES)].sum().astype("int64")
+    return totals.rename_axis("region_code").reset_index()
 
 
 def bulletin_timeliness(con: duckdb.DuckDBPyConnection, bulletin, due_day: int = DEFAULT_DUE_DAY, today: dt.date | None = None):

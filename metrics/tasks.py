@@ -128,23 +128,32 @@ def achieved(sums: pd.DataFrame, codes: list[str], year: int, period: int) -> pd
     if (int(period) - 1) // 12 != int(year):
         raise ValueError(f"period {period} does not lie in year {year}")
     figures = kind_figures(sums)
-    # Plain dicts keyed (code, month): a pandas MultiIndex look-up per region and kind cost 0.3 ms each, 15 s
-    # for 10,000 townships (issue 15).
-    keys = list(zip(figures["region_code"], figures["period"].astype("int64").tolist()))
-    lookup = {column: dict(zip(keys, figures[column].tolist())) for column in _COUNTED.values()}
     start, now = december_before(year), int(period)
-    rows = []
-    for code in codes:
-        for kind in TASK_KIND_KEYS:
-            column = _COUNTED[kind]
-            at_now = lookup[column].get((code, now), np.nan)
-            at_start = lookup[column].get((code, start), np.nan) if _SINCE_DECEMBER[kind] else np.nan
-            if _SINCE_DECEMBER[kind]:
-                value = at_now - at_start if not (pd.isna(at_now) or pd.isna(at_start)) else np.nan
-            else:
-                value = at_now
-            rows.append((code, kind, value, at_start, at_now))
-    frame = pd.DataFrame(rows, columns=list(ACHIEVED_COLUMNS))
+    months = figures["period"].astype("int64")
+    # Whole columns (issue 15): each kind's figure at both months read by code, not a look-up per region
+    # and kind (128,000 at 40,000 townships); a (code, month) given twice counts its last row, as before.
+    def at(month: int, column: str) -> np.ndarray:
+        rows = figures[months.to_numpy() == month].drop_duplicates("region_code", keep="last").set_index("region_code")[column]
+        return pd.to_numeric(rows, errors="coerce").astype("float64").reindex(codes).to_numpy()
+
+    kinds = len(TASK_KIND_KEYS)
+    value, at_start, at_now = (np.full((len(codes), kinds), np.nan) for _ in range(3))
+    for k, kind in enumerate(TASK_KIND_KEYS):
+        column = _COUNTED[kind]
+        at_now[:, k] = at(now, column)
+        if _SINCE_DECEMBER[kind]:
+            at_start[:, k] = at(start, column)
+            value[:, k] = at_now[:, k] - at_start[:, k]  # NaN where a side is missing
+        else:
+            value[:, k] = at_now[:, k]
+    frame = pd.DataFrame(
+        {
+            "region_code": np.repeat(np.array(codes, dtype=object), kinds).tolist(),
+            "task_kind": list(TASK_KIND_KEYS) * len(codes),
+            "achieved": value.ravel(), "at_start": at_start.ravel(), "at_period": at_now.ravel(),
+        },
+        columns=list(ACHIEVED_COLUMNS),
+    ) if len(codes) else pd.DataFrame([], columns=list(ACHIEVED_COLUMNS))
     for column in ("achieved", "at_start", "at_period"):
         frame[column] = _whole(frame[column])
     return frame
@@ -152,7 +161,9 @@ def achieved(sums: pd.DataFrame, codes: list[str], year: int, period: int) -> pd
 
 def _whole(values: pd.Series) -> pd.Series:
     values = pd.to_numeric(values, errors="coerce").astype("float64")
-    return pd.Series(pd.array([None if pd.isna(v) else int(round(v)) for v in values], dtype="Int64"), index=values.index)
+    missing = values.isna().to_numpy()
+    whole = np.where(missing, 0.0, np.round(values.to_numpy()))  # round half to even, as round() does
+    return pd.Series(pd.arrays.IntegerArray(whole.astype("int64"), missing), index=values.index)
 
 
 def completion(achieved_persons, task) -> float | None:
@@ -176,14 +187,18 @@ def task_table(tasks: pd.DataFrame, regions: pd.DataFrame, achieved_frame: pd.Da
     base["region_name"] = base["region_code"].map(names["name"])
     base["level"] = base["region_code"].map(names["level"])
     base["parent_code"] = base["region_code"].map(names["parent_code"])
-    base["task"] = pd.array([None if pd.isna(v) else int(v) for v in base["task"]], dtype="Int64")
-    base["completion"] = pd.array(
-        [completion(a, t) for a, t in zip(base["achieved"], base["task"])], dtype="Float64"
-    )
-    base["remaining"] = pd.array(
-        [None if pd.isna(a) or pd.isna(t) else max(int(t) - int(a), 0) for a, t in zip(base["achieved"], base["task"])],
-        dtype="Int64",
-    )
+    # :func:`completion` and the remainder over whole columns (issue 15: a Python call per region and kind).
+    task = pd.to_numeric(base["task"], errors="coerce").astype("float64").to_numpy()
+    no_task = np.isnan(task)
+    base["task"] = pd.arrays.IntegerArray(np.where(no_task, 0, np.trunc(np.where(no_task, 0.0, task))).astype("int64"), no_task)
+    done = pd.to_numeric(base["achieved"], errors="coerce").astype("float64").to_numpy()
+    whole_task = base["task"].to_numpy(dtype="float64", na_value=np.nan)
+    none = np.isnan(done) | np.isnan(whole_task) | (whole_task == 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        base["completion"] = pd.arrays.FloatingArray(np.where(none, 0.0, done / np.where(none, 1.0, whole_task)), none)
+    gone = np.isnan(done) | np.isnan(whole_task)
+    left = np.where(gone, 0, np.maximum(np.where(gone, 0, whole_task).astype("int64") - np.where(gone, 0, done).astype("int64"), 0))
+    base["remaining"] = pd.arrays.IntegerArray(left.astype("int64"), gone)
     order = {code: i for i, code in enumerate(regions["code"])}
     kinds = {key: i for i, key in enumerate(TASK_KIND_KEYS)}
     base = base.assign(_o=base["region_code"].map(order), _k=base["task_kind"].map(kinds)).sort_values(["_o", "_k"])
@@ -310,7 +325,7 @@ def withhold_not_comparable(
         return tuple(found)
 
     out = table.copy()
-    reported = [notes(c, k) for c, k in zip(out["region_code"], out["task_kind"])]
+    reported = [notes(c, k) if str(c) in by_code else () for c, k in zip(out["region_code"], out["task_kind"])]  # most have none
     out["reported_above"] = pd.Series(reported, index=out.index, dtype=object)
     out["comparable"] = [not r for r in reported]
     hidden = ~out["comparable"].astype(bool)

@@ -155,9 +155,11 @@ def warning_facts(
     if report.empty:
         return pd.DataFrame(columns=list(FACT_COLUMNS))
     period = int(report["period"].iloc[0])
-    lineage = regions.set_index("code")["lineage"].to_dict()
+    lineage = dict(zip(regions["code"].tolist(), regions["lineage"].tolist()))
     counties = county_of(regions).set_index("code")
-    prev = {} if previous is None else {(str(r), str(m)): _num(v) for r, m, v in zip(previous["region_code"], previous["metric"], previous["value"])}
+    prev = {} if previous is None else dict(zip(zip(previous["region_code"].astype(str).tolist(), previous["metric"].astype(str).tolist()), _optional(_nums(previous["value"]))))
+    first_of_region: dict[str, dict] = {}
+    blocks = _per_metric_blocks(report, targets, rules, period, lineage, prev, first_of_region)
     rows: list[dict] = []
 
     def add(base: dict, trigger: str, **facts) -> None:
@@ -165,58 +167,15 @@ def warning_facts(
             return
         rows.append({**base, "trigger": trigger, "severity": rules.severity[trigger], **facts})
 
-    first_of_region: dict[str, dict] = {}
-    for row in report.to_dict("records"):  # dicts: a pandas row each cost seconds at 40,000 townships (issue 15)
-        code, metric = str(row["region_code"]), str(row["metric"])
-        first_of_region.setdefault(code, row)
-        value, target = _num(row["value"]), _num(row["target"])
-        gap = row.get("gap_persons")
-        base = {
-            "period": period,
-            "region_code": code,
-            "region_name": row["region_name"],
-            "level": row["level"],
-            "metric": metric,
-            "persons": None if _missing(gap) else int(gap),
-            "value": value,
-            "target": target,
-            "target_by": _num(row["target_by"]),
-            "trajectory": _num(row["trajectory"]),
-            "gap_pp": _num(row["gap_pp"]),
-            "status": None if _missing(row["status"]) else str(row["status"]),
-            "comparable": bool(row["comparable"]) if not _missing(row.get("comparable")) else True,
-            "carried": 0 if _missing(row.get("carried")) else int(row["carried"]),
-        }
-        if not _missing(row.get("overdue_months")):
-            add(base, "overdue", overdue_since=_num(row["overdue_since"]), overdue_months=_num(row["overdue_months"]))
-        if base["status"] == "off_track":
-            add(base, "off_track")
-        elif base["status"] == "behind":
-            add(base, "behind")
-        projected, eta, by = _num(row["projected"]), _num(row["eta"]), base["target_by"]
-        if (
-            target is not None and value is not None and by is not None and projected is not None
-            and value < target - TOLERANCE and (eta is None or eta > by)
-        ):
-            end = plan_end(targets, metric, lineage.get(code, [code]), period)
-            add(base, "projected_short", projected=projected, eta=eta, plan_end=end, beyond_plan=eta is None or (end is not None and eta > end))
-        before = prev.get((code, metric))
-        january = (period - 1) % 12 == 0
-        if value is not None and before is not None and not (january and counts_year_to_date(metric)):
-            if before - value > rules.drop_points + TOLERANCE:
-                add(base, "sudden_drop", previous=before, drop=before - value)
-        if value is not None and value > 1 + TOLERANCE:
-            add(base, "implausible")
-
     facts_of = {}
     if overpaid is not None:
         facts_of = {str(r): (int(n), int(p)) for r, n, p in zip(overpaid["region_code"], overpaid["rows"], overpaid["persons"]) if int(n) > 0}
     for code, (count, persons) in facts_of.items():
         if code not in first_of_region or not rules.is_on("implausible"):
             continue
-        existing = next((r for r in rows if r["region_code"] == code and r["metric"] == "payment_rate" and r["trigger"] == "implausible"), None)
-        if existing is not None:
-            existing.update(overpaid_rows=count, overpaid_persons=persons)
+        at = blocks.implausible_payment.get(code)
+        if at is not None:  # the payment rate already fired implausible: the overpaid rows join that warning
+            blocks.set(at, overpaid_rows=count, overpaid_persons=persons)
             continue
         rep = report[(report["region_code"].astype(str) == code) & (report["metric"] == "payment_rate")]
         base = _region_base(first_of_region[code], period, metric="payment_rate")
@@ -258,7 +217,7 @@ def warning_facts(
             if code in first_of_region and days is not None and days > 0:
                 add(_region_base(first_of_region[code], period), "late_report", days_late=int(days))
 
-    frame = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    frame = blocks.frame(rows)
     if frame.empty:
         return frame
     frame["county_code"] = frame["region_code"].map(counties["county_code"])
@@ -276,6 +235,132 @@ def warning_facts(
     )
     index = order.sort_values(["s", "t", "n", "p", "c", "m"], kind="stable").index
     return frame.loc[index].reset_index(drop=True)
+
+
+class _Blocks:
+    """The warning rows under construction, column by column: the per-metric triggers as whole columns
+    (one block per trigger), the rest as row dicts; :meth:`frame` makes the frame a list of the same
+    row dicts would make (a key a row lacks reads NaN, as ``pd.DataFrame(rows)`` fills it)."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {}
+        self.size = 0
+        self.implausible_payment: dict[str, int] = {}  # region code -> its payment-rate implausible row
+
+    def append(self, count: int, values: dict[str, list | object]) -> None:
+        for name in FACT_COLUMNS:
+            if name in values:
+                value = values[name]
+                chunk = value if isinstance(value, list) else [value] * count
+            else:
+                chunk = [np.nan] * count
+            self.columns.setdefault(name, []).extend(chunk)
+        self.size += count
+
+    def set(self, at: int, **values) -> None:
+        for name, value in values.items():
+            self.columns[name][at] = value
+
+    def frame(self, rows: list[dict]) -> pd.DataFrame:
+        for row in rows:
+            self.append(1, {name: [row[name]] for name in FACT_COLUMNS if name in row})
+        if not self.size:
+            return pd.DataFrame([], columns=list(FACT_COLUMNS))
+        return pd.DataFrame({name: self.columns[name] for name in FACT_COLUMNS}, columns=list(FACT_COLUMNS))
+
+
+def _nums(values) -> np.ndarray:
+    """A column as float64 with NaN for none (``_num`` over the column)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _optional(values: np.ndarray) -> list:
+    """Floats with None where NaN: what ``_num`` gives each row."""
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return out.tolist()
+
+
+def _per_metric_blocks(report: pd.DataFrame, targets: Targets, rules: WarningRules, period: int, lineage: dict, prev: dict, first_of_region: dict) -> _Blocks:
+    """The triggers read off one report row each (overdue, off_track/behind, projected_short,
+    sudden_drop, implausible), over whole columns (issue 15: a dict per row and trigger took 3 s at
+    40,000 townships); fills ``first_of_region`` (code -> its first row's region fields)."""
+    blocks = _Blocks()
+    n = len(report)
+    codes = report["region_code"].astype(str).to_numpy(dtype=object)
+    metrics = report["metric"].astype(str).to_numpy(dtype=object)
+    names, levels = report["region_name"].tolist(), report["level"].tolist()
+    completeness = report["completeness"].tolist() if "completeness" in report else [None] * n
+    for i in pd.Series(codes).drop_duplicates().index:
+        first_of_region[codes[i]] = {"region_code": codes[i], "region_name": names[i], "level": levels[i], "completeness": completeness[i]}
+    value, target = _nums(report["value"]), _nums(report["target"])
+    by, trajectory, gap_pp = _nums(report["target_by"]), _nums(report["trajectory"]), _nums(report["gap_pp"])
+    gap = _nums(report["gap_persons"]) if "gap_persons" in report else np.full(n, np.nan)
+    persons = [None if g != g else int(g) for g in gap.tolist()]
+    status_raw = report["status"]
+    status = [None if _missing(v) or (v != v if isinstance(v, float) else False) else str(v) for v in status_raw.tolist()]
+    if "comparable" in report:
+        comparable = [True if _missing(v) else bool(v) for v in report["comparable"].tolist()]
+    else:
+        comparable = [True] * n
+    carried = [0 if _missing(v) else int(v) for v in report["carried"].tolist()] if "carried" in report else [0] * n
+    base_columns = {
+        "region_code": codes.tolist(), "region_name": names, "level": levels, "metric": metrics.tolist(), "persons": persons,
+        "value": _optional(value), "target": _optional(target), "target_by": _optional(by), "trajectory": _optional(trajectory),
+        "gap_pp": _optional(gap_pp), "status": status, "comparable": comparable, "carried": carried,
+    }  # fmt: skip
+
+    def add(trigger: str, mask: np.ndarray, **facts) -> None:
+        """The rows of ``mask`` fire ``trigger``; ``facts``: lists of the fired rows' values, in order."""
+        if not rules.is_on(trigger):
+            return
+        at = np.flatnonzero(mask)
+        if not len(at):
+            return
+        values = {name: [column[i] for i in at] for name, column in base_columns.items()}
+        values.update(facts)
+        values.update(period=period, trigger=trigger, severity=rules.severity[trigger])
+        if trigger == "implausible":
+            for k, i in enumerate(at):
+                if metrics[i] == "payment_rate":
+                    blocks.implausible_payment.setdefault(codes[i], blocks.size + k)
+        blocks.append(len(at), values)
+
+    if "overdue_months" in report:
+        overdue_months = _nums(report["overdue_months"])
+        overdue_since = _nums(report["overdue_since"])
+        fired = ~np.isnan(overdue_months)
+        add("overdue", fired, overdue_since=_optional(overdue_since[fired]), overdue_months=_optional(overdue_months[fired]))
+    status_array = np.array([s if s is not None else "" for s in status], dtype=object)
+    add("off_track", status_array == "off_track")
+    add("behind", status_array == "behind")
+    projected, eta = _nums(report["projected"]), _nums(report["eta"])
+    with np.errstate(invalid="ignore"):
+        short = (
+            ~np.isnan(target) & ~np.isnan(value) & ~np.isnan(by) & ~np.isnan(projected)
+            & (value < target - TOLERANCE) & (np.isnan(eta) | (eta > by))
+        )  # fmt: skip
+    if rules.is_on("projected_short") and short.any():
+        at = np.flatnonzero(short)
+        ends, beyond, memo, etas = [], [], {}, _optional(eta)
+        for i in at:
+            chain = lineage.get(codes[i], [codes[i]])
+            key = (metrics[i], targets.overriding_code(metrics[i], chain))  # plan_end reads the target in force alone
+            if key not in memo:
+                memo[key] = plan_end(targets, metrics[i], chain, period)
+            end = memo[key]
+            ends.append(end)
+            beyond.append(etas[i] is None or (end is not None and etas[i] > end))  # Python values, as row by row
+        add("projected_short", short, projected=_optional(projected[at]), eta=_optional(eta[at]), plan_end=ends, beyond_plan=beyond)
+    before = np.array([np.nan if (b := prev.get((c, m))) is None else b for c, m in zip(codes, metrics)], dtype="float64")
+    january = (period - 1) % 12 == 0
+    ytd = np.array([january and counts_year_to_date(m) for m in metrics], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        drop = ~np.isnan(value) & ~np.isnan(before) & ~ytd & (before - value > rules.drop_points + TOLERANCE)
+        at = np.flatnonzero(drop)
+        add("sudden_drop", drop, previous=before[at].tolist(), drop=(before[at] - value[at]).tolist())
+        add("implausible", ~np.isnan(value) & (value > 1 + TOLERANCE))
+    return blocks
 
 
 def _region_base(row: pd.Series | dict, period: int, metric: str = REGION_WIDE) -> dict:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from metrics.periods import period_label
@@ -86,14 +87,15 @@ def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
     if units.empty:
         return pd.DataFrame()
     now = units[units["period"] == period].set_index("region_code")
-    words: dict[tuple, str] = {}  # one wording per (status, days late): 240,000 cells share a few dozen
-    cell = []
-    for status, days in zip(units["status"], units["days_late"]):
-        key = (status, None if is_missing(days) else int(days))
-        if key not in words:
-            words[key] = status_text(status, days, language)
-        cell.append(words[key])
-    cells = units.assign(cell=cell)
+    # One wording per (status, days late), worded at its first cell: 240,000 cells share a few dozen
+    # (issue 15: found by whole columns, not a dict look-up per cell).
+    status_codes, _ = pd.factorize(units["status"].to_numpy(dtype=object), use_na_sentinel=False)
+    days = units["days_late"].to_numpy(dtype="float64", na_value=np.nan)
+    keys = np.stack([status_codes.astype("float64"), np.where(np.isnan(days), -1.0, days)], axis=1)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    statuses, raw_days = units["status"].tolist(), units["days_late"].tolist()
+    words = np.array([status_text(statuses[i], raw_days[i], language) for i in first], dtype=object)
+    cells = units.assign(cell=words[inverse.ravel()])
     wide = cells.pivot(index="region_code", columns="period", values="cell").sort_index(axis=1)
     # Units with a late or missing report among the months shown come first (most first), then by code.
     troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size().to_dict()
@@ -107,7 +109,7 @@ def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
             t("word.region_code"): codes,
             t("word.region"): names["name"].reindex(codes).tolist(),
             t("timely.col.parent"): names["parent_name"].reindex(codes).tolist(),
-            t("timely.col.arrived"): ["—" if pd.isna(a) else pd.Timestamp(a).strftime("%Y-%m-%d %H:%M") for a in arrived.tolist()],
+            t("timely.col.arrived"): pd.to_datetime(arrived).dt.strftime("%Y-%m-%d %H:%M").fillna("—").tolist(),
         }
     )
     wide = wide.reindex(codes)
