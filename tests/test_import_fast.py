@@ -442,6 +442,23 @@ def test_a_scheme_at_two_levels_sends_the_file_to_the_existing_path(template, tm
     assert forced(template, tmp_path, render(HEADER, rows)) == "a scheme at two levels of a subtree"
 
 
+def test_a_scheme_the_database_holds_at_another_level_sends_the_file_to_the_existing_path(template, tmp_path):
+    """The nested codes come from the file's codes and the table's codes in the file's months."""
+    rows = clean_rows(random.Random(4), months=1)
+    path = write(tmp_path, "townships.csv", render(HEADER, rows))
+    county = write(tmp_path, "county.csv", render(HEADER, [[rows[0][0], "530102", "employee", "10", "1", "1"]]))
+    db = tmp_path / "nested.duckdb"
+    shutil.copy(template, db)
+    import_file(db, "snapshots", county, fast=False)
+    with pytest.raises(NotFast, match="^a scheme at two levels of a subtree$"):
+        import_file(db, "snapshots", path, fast=True)
+    with pytest.raises(ImportRefused) as refused:
+        import_file(db, "snapshots", path)
+    assert refused.value.problems[0].render(str(path)).startswith(
+        f"{path}:2: region_code: 530102001 (华山街道) holds employee for 2025-01 and so does its ancestor 530102"
+    )
+
+
 def test_a_file_without_data_rows_sends_the_file_to_the_existing_path(template, tmp_path):
     assert forced(template, tmp_path, render(HEADER, [])) == "no data rows"
 
