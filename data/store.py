@@ -84,18 +84,24 @@ def write(con: duckdb.DuckDBPyConnection, checked: Checked, *, is_demo: bool = F
         import_id = _new_import(con, kind, checked.source, len(staged), is_demo)
         con.register("staged", staged)
         match = _key_match(kind, "live", "staged")
+        held = True
         if "period" in KINDS[kind].key and len(staged):
             # The same rows, found faster: the live rows of the file's span of months only, which DuckDB reads
-            # from the row groups whose months lie in it (issue 15: 0.07 s -> 0.002 s against 3.2M rows).
-            match += " AND live.period BETWEEN (SELECT MIN(period) FROM staged) AND (SELECT MAX(period) FROM staged)"
-        listed = ", ".join(f"live.{c}" for c in columns)
-        con.execute(
-            f"INSERT INTO replaced_{kind} (import_id, {', '.join(columns)}, prior_import_id)"
-            f" SELECT ?, {listed}, live.import_id FROM {kind} live JOIN staged ON {match}",
-            [import_id],
-        )
-        replaced = con.execute(f"SELECT COUNT(*) FROM replaced_{kind} WHERE import_id = ?", [import_id]).fetchone()[0]
-        con.execute(f"DELETE FROM {kind} live USING staged WHERE {match}")
+            # from the row groups whose months lie in it (issue 15: 0.07 s -> 0.002 s against 3.2M rows); where
+            # the table holds no row in that span, nothing is replaced (issue 15: 0.02 s at 540,000 rows).
+            lo, hi = con.execute("SELECT MIN(period), MAX(period) FROM staged").fetchone()
+            match += f" AND live.period BETWEEN {int(lo)} AND {int(hi)}"
+            held = con.execute(f"SELECT EXISTS (SELECT 1 FROM {kind} WHERE period BETWEEN ? AND ?)", [lo, hi]).fetchone()[0]
+        replaced = 0
+        if held:
+            listed = ", ".join(f"live.{c}" for c in columns)
+            con.execute(
+                f"INSERT INTO replaced_{kind} (import_id, {', '.join(columns)}, prior_import_id)"
+                f" SELECT ?, {listed}, live.import_id FROM {kind} live JOIN staged ON {match}",
+                [import_id],
+            )
+            replaced = con.execute(f"SELECT COUNT(*) FROM replaced_{kind} WHERE import_id = ?", [import_id]).fetchone()[0]
+            con.execute(f"DELETE FROM {kind} live USING staged WHERE {match}")
         # Columns by name: a migrated table has its later columns (regions.abolished) after import_id.
         con.execute(f"INSERT INTO {kind} ({', '.join(columns)}, import_id) SELECT {', '.join(columns)}, ? FROM staged", [import_id])
         con.unregister("staged")
