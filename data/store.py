@@ -285,7 +285,10 @@ def _import_fast(
         with connect(db_path, write=True, wait_seconds=wait_seconds, existing=True) as con:
             # One thread for the check and the write: on two cores the whole import took 0.13 s less CPU so and
             # no more wall time (issue 15, 540,000 rows: DuckDB's parallel INSERTs write their row groups twice).
+            # Each row group written as soon as it is full (not five buffered): the same CPU, and the import's
+            # peak memory 355 MB instead of 400 MB (380 MB before issue 15's last step).
             con.execute("SET threads = 1")
+            con.execute("SET write_buffer_row_group_count = 1")
             try:
                 if not quality.has_schema(con):
                     raise fast_csv.NotFast("a database without tables")
