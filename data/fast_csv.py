@@ -74,7 +74,6 @@ _CHUNK = 1 << 20
 # default pool (mimalloc) keeps them, and the texts of the counts, once cast, stayed in the import's peak
 # (issue 15: +70 MB at 540,000 rows).
 _POOL = pa.system_memory_pool()
-_COUNT_PATTERN = "[0-9]{1,15}"  # data.checks.parse_count reads these as themselves (LARGEST_COUNT has 15 digits)
 _PLAIN_CODE = re.compile(r"[0-9]{2,12}")
 
 
@@ -203,7 +202,10 @@ def parse(kind: Kind, path: Path | str, columns: dict[str, int]) -> pa.Table:
         cells = pa_csv.read_csv(
             str(path),
             read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pa_csv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=False,
+            ),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in names},
                 null_values=[""],
@@ -225,10 +227,12 @@ def parse(kind: Kind, path: Path | str, columns: dict[str, int]) -> pa.Table:
 def _count(cells: pa.ChunkedArray) -> pa.ChunkedArray:
     """A count column's cells as 64-bit integers where written ``[0-9]{1,15}`` (ASCII digits only: what
     :func:`data.checks.parse_count` reads as itself), -1 where empty (null), null where written otherwise."""
-    digits = pc.and_(pc.ascii_is_decimal(cells, memory_pool=_POOL), pc.less_equal(pc.binary_length(cells, memory_pool=_POOL), 15, memory_pool=_POOL), memory_pool=_POOL)
+    short = pc.less_equal(pc.binary_length(cells, memory_pool=_POOL), 15, memory_pool=_POOL)  # LARGEST_COUNT's 15 digits
+    digits = pc.and_(pc.ascii_is_decimal(cells, memory_pool=_POOL), short, memory_pool=_POOL)
     if pc.all(digits).as_py() is not False:  # every filled cell plain digits (a clean file): no copy of the texts
         return pc.fill_null(pc.cast(cells, pa.int64(), memory_pool=_POOL), pa.scalar(-1, pa.int64()))
-    counts = pc.cast(pc.if_else(digits, cells, pa.scalar(None, pa.string()), memory_pool=_POOL), pa.int64(), memory_pool=_POOL)
+    written = pc.if_else(digits, cells, pa.scalar(None, pa.string()), memory_pool=_POOL)
+    counts = pc.cast(written, pa.int64(), memory_pool=_POOL)
     return pc.if_else(pc.is_null(cells), pa.scalar(-1, pa.int64()), counts, memory_pool=_POOL)
 
 
@@ -238,7 +242,8 @@ def _coded(kind: Kind) -> list[str]:
 
 
 def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: str, columns: dict[str, int]) -> Staged:
-    """:func:`parse` on ``con`` then :func:`typed`: the typed rows of a file :func:`scan` passed."""
+    """:func:`parse`, then :func:`typed` on ``con``: the typed rows of a file :func:`scan` passed (``columns``:
+    what :func:`scan` returned). Raises :class:`NotFast`."""
     return typed(con, kind, parse(kind, path, columns), source)
 
 
