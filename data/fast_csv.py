@@ -133,8 +133,7 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
                 carry, data = b"\r", data[:-1]
             if b"\t" in data:
                 raise NotFast("a tab")
-            window = tail + data
-            if b"\n\n" in window or b"\n\r\n" in window:
+            if _blank_line(tail, data):
                 raise NotFast("a blank line")
             if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
                 raise NotFast("a line ending in \\r alone")
@@ -158,6 +157,18 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
     if not match.complete or match.duplicates or len(match.columns) != len(cells):
         raise NotFast("the header is not exactly the kind's columns")
     return match.columns
+
+
+def _blank_line(tail: bytes, data: bytes) -> bool:
+    """Whether ``tail`` (the previous chunk's last two bytes) followed by ``data`` holds ``\n\n`` or
+    ``\n\r\n``: a blank line. Looked for in numpy (issue 15: 3 ms over 22 MB, against 29 ms for the bytes'
+    own searches, where every line end starts a candidate); across the chunks' border in the bytes."""
+    border = tail + data[:2]
+    if b"\n\n" in border or b"\n\r\n" in border:
+        return True
+    cells = np.frombuffer(data, dtype=np.uint8)
+    ends = cells == 10
+    return bool((ends[1:] & ends[:-1]).any() or (ends[2:] & ends[:-2] & (cells[1:-1] == 13)).any())
 
 
 # --------------------------------------------------------------------------- reading

@@ -353,6 +353,27 @@ def test_a_blank_line_sends_the_file_to_the_existing_path(template, tmp_path):
     assert forced(template, tmp_path, HOSTILE_CASES["blank_line"](clean_rows(random.Random(1), 1))) == "a blank line"
 
 
+@pytest.mark.parametrize("crlf", [False, True])
+def test_a_blank_line_across_the_scans_chunks_is_seen(tmp_path, monkeypatch, crlf):
+    """Wherever the 1 MB chunks (here 60 to 100 bytes) cut the file, a blank line is seen (issue 15: looked for
+    in numpy within a chunk, in the bytes across its border)."""
+    import data.fast_csv
+    from data.importer import KINDS
+
+    rows = clean_rows(random.Random(1), 1)[:4]
+    path = write(tmp_path, "blank.csv", render(HEADER, rows[:2] + [None] + rows[2:], crlf=crlf))
+    reasons = set()
+    for size in range(60, 101):
+        monkeypatch.setattr(data.fast_csv, "_CHUNK", size)
+        try:
+            data.fast_csv.scan(path, KINDS["snapshots"])
+        except NotFast as reason:
+            reasons.add(str(reason))
+        else:
+            reasons.add("")
+    assert reasons == {"a blank line"}
+
+
 def test_a_tab_sends_the_file_to_the_existing_path(template, tmp_path):
     assert forced(template, tmp_path, HOSTILE_CASES["tabs"](clean_rows(random.Random(1), 1))) == "a tab"
 
