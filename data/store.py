@@ -16,7 +16,7 @@ import pandas as pd
 
 from data import approval, audit, checks, fast_csv, materialised, quality, queries, scope
 from data.access import Actor, cli_actor
-from data.db import DatabaseBusy, DatabaseMissing, connect, ensure_schema
+from data.db import DatabaseBusy, DatabaseMissing, DatabaseUnreadable, connect, ensure_schema
 from data.importer import KINDS, Checked, kind_named, ImportRefused, ImportResult, check, notes_of, read_table
 
 class RollbackRefused(ValueError):
@@ -305,6 +305,10 @@ def _import_fast(
         if required:
             raise fast_csv.NotFast("no database yet") from None
         return None
+    except DatabaseUnreadable:
+        if required:
+            raise
+        return None  # not writable here (a read-only copy...): the existing path still lists a file's problems
     except fast_csv.NotFast:
         if required:
             raise

@@ -544,6 +544,31 @@ def test_a_file_refused_inside_the_write_connection_leaves_the_database_byte_for
     assert not Path(str(db) + ".wal").exists()
 
 
+def test_a_database_the_fast_path_cannot_open_for_writing_leaves_the_file_to_the_existing_path(template, tmp_path, monkeypatch):
+    """A database that opens read-only only (a read-only copy, a share): the existing path checks the file on a
+    read-only connection and lists its problems, as before the fast path wrote on its own connection."""
+    import data.store
+    from data.db import DatabaseUnreadable
+
+    rows = clean_rows(random.Random(5), months=1)
+    rows[3][1] = "530199999"
+    path = write(tmp_path, "readonly.csv", render(HEADER, rows))
+    db = tmp_path / "readonly.duckdb"
+    shutil.copy(template, db)
+
+    def read_only(target, *, write=False, **options):
+        if write:
+            raise DatabaseUnreadable(Path(target), "cannot be opened as a database: Permission denied")
+        return connect(target, **options)
+
+    monkeypatch.setattr(data.store, "connect", read_only)
+    with pytest.raises(ImportRefused) as refused:
+        import_file(db, "snapshots", path)
+    assert [p.render(str(path)) for p in refused.value.problems] == [
+        f"{path}:5: region_code: '530199999' is not a known region (import the regions first)"
+    ]
+
+
 def test_the_fast_path_makes_no_database_where_there_is_none(tmp_path):
     path = write(tmp_path, "alone.csv", render(HEADER, clean_rows(random.Random(6), months=1)))
     with pytest.raises(NotFast, match="^no database yet$"):
