@@ -25,7 +25,11 @@ read-locked and starves an import. So:
 A writer must not open a read-only connection while its own marker stands:
 it would wait for itself. Imports therefore read and check the file on a
 read-only connection first, and only then announce themselves and write
-(``data.store.import_file``).
+(``data.store.import_file``). A clean CSV file (the fast path, ``data.fast_csv``)
+is streamed and parsed with no connection to the database, then checked and
+written on one read-write connection (``existing=True``: nothing is created, and
+the schema is brought up to date only once the check has passed), so no other
+write can land between its check and its write.
 """
 
 from __future__ import annotations
@@ -199,18 +203,23 @@ def _wait_for_writers(path: Path, deadline: float, started: float) -> None:
 
 
 @contextmanager
-def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path | str, *, write: bool = False, wait_seconds: float | None = None, existing: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection; waits up to ``wait_seconds`` (default: DEFAULT_WAIT_SECONDS) for a lock.
 
     A reader first waits for announced writers, a writer announces itself (the
-    protocol above). Raises :class:`DatabaseMissing` (a reader, no file),
+    protocol above). ``existing`` (a writer): only an existing database, opened as
+    it is (no file made, no schema applied: the caller runs :func:`ensure_schema`
+    before it writes), so a write that ends up refused changes no byte.
+    Raises :class:`DatabaseMissing` (a reader, or an ``existing`` writer: no file),
     :class:`DatabaseBusy` (still held at the end of the wait) or
     :class:`DatabaseUnreadable` (a directory, not a DuckDB file, unreadable).
     """
     if wait_seconds is None:
         wait_seconds = DEFAULT_WAIT_SECONDS  # read at call time, so the module setting governs
     path = Path(path)
-    if not write and (not path.exists() or _empty_file(path)):
+    if (existing or not write) and (not path.exists() or _empty_file(path)):
         raise DatabaseMissing(path)
     if write:
         try:
@@ -240,7 +249,7 @@ def connect(path: Path | str, *, write: bool = False, wait_seconds: float | None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
         try:
-            if write:
+            if write and not existing:
                 ensure_schema(con)
             yield con
         finally:

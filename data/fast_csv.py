@@ -1,8 +1,8 @@
-"""The fast path for clean CSV files: DuckDB reads and checks them (issue 15, point 2).
+"""The fast path for clean CSV files: Arrow reads them, DuckDB checks them (issue 15, point 2).
 
 A snapshots or population file that is plain CSV (UTF-8, with or without BOM, ``\\n`` or ``\\r\\n`` line
 ends) and *clean* -- every value written as :mod:`data.checks` accepts it, every region known, no problem
-of any kind -- is read by DuckDB's CSV reader and checked in SQL, without the file ever being held as
+of any kind -- is read by Arrow's CSV reader and checked in Arrow and SQL, without the file ever being held as
 Python bytes, text or pandas cells. Everything else takes the existing path (:func:`data.readers.read_table`
 then :func:`data.importer.check`), which says what is wrong with today's exact messages. So this module
 never refuses a file: it accepts a strict subset of what the existing path accepts, stores exactly what
@@ -15,7 +15,7 @@ What is clean (each rule is tested in ``tests/test_import_fast.py``):
   lines, without tabs, blank lines or lone ``\\r`` line ends, whose first line is the header, without
   quotes, every cell of it naming a column of the kind once (English, Chinese or an alias; no other
   column, no empty header cell);
-- every row as wide as the header, every required cell filled;
+- every row as wide as the header, every required cell filled, no value holding a line end;
 - periods, region codes and schemes: each *distinct* text is given to the very functions the existing
   check uses (:func:`data.checks.parse_period`, :func:`~data.checks.parse_code` with
   :func:`~data.checks.resolve_code`, :func:`~data.checks.parse_scheme`), so the month, code and scheme
@@ -32,9 +32,9 @@ the existing functions of :mod:`data.importer`; a population file's rows at two 
 region's abolition by :func:`data.population_checks.warnings`, which the existing path calls too (so a
 population row of an abolished region stays on this path: it is warned, not refused).
 
-Memory: the file is scanned in 1 MB chunks (line ends, blank lines), DuckDB reads it twice (the distinct
-texts of the coded columns, then the typed rows) and the typed rows are the one copy held: an Arrow table
-(``_row`` and period as 32-bit integers, codes and schemes as text, counts as 64-bit integers).
+Memory: the file is scanned in 1 MB chunks (line ends, blank lines), Arrow's reader parses it once (no
+database connection is open meanwhile) and the typed rows are the one copy held: an Arrow table (``_row``
+and period as 32-bit integers, codes and schemes as text, counts as 64-bit integers).
 """
 
 from __future__ import annotations
@@ -47,9 +47,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from data import approval, checks, population_checks, scope
 from data.access import Actor
@@ -58,7 +60,6 @@ from data.importer import (
     LEVELLED,
     _BELOW_INSURED_SQL,
     _DOUBLE_SQL,
-    _NESTED_CODES_SQL,
     _OVER_REQUIRED_SQL,
     Checked,
     Kind,
@@ -71,9 +72,11 @@ from data import readers  # its limits are read at call time (tests lower them)
 #: The kinds that may take the fast path: the large monthly files.
 FAST_KINDS = ("snapshots", "population")
 _CHUNK = 1 << 20
-_COUNT_PATTERN = "[0-9]{1,15}"  # data.checks.parse_count reads these as themselves (LARGEST_COUNT has 15 digits)
+# The file's cells are parsed into the C library's heap, which hands large blocks back when freed: Arrow's
+# default pool (mimalloc) keeps them, and the texts of the counts, once cast, stayed in the import's peak
+# (issue 15: +70 MB at 540,000 rows).
+_POOL = pa.system_memory_pool()
 _PLAIN_CODE = re.compile(r"[0-9]{2,12}")
-_UNSAFE_PATH = set("*?[]{}'\\\n\r")  # DuckDB would glob or mis-read a path holding these
 
 
 class NotFast(Exception):
@@ -110,8 +113,6 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
         raise NotFast("the file cannot be opened") from None
     if not stat.S_ISREG(info.st_mode) or info.st_size == 0 or info.st_size > readers.MAX_FILE_BYTES:
         raise NotFast("not a regular file of 1 byte to the size limit")
-    if _UNSAFE_PATH & set(str(path)):
-        raise NotFast("the path holds a character DuckDB's reader treats specially")
     lines = 0
     tail = b""
     header: bytes | None = None
@@ -134,8 +135,7 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
                 carry, data = b"\r", data[:-1]
             if b"\t" in data:
                 raise NotFast("a tab")
-            window = tail + data
-            if b"\n\n" in window or b"\n\r\n" in window:
+            if _blank_line(tail, data):
                 raise NotFast("a blank line")
             if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
                 raise NotFast("a line ending in \\r alone")
@@ -161,16 +161,19 @@ def scan(path: Path | str, kind: Kind) -> dict[str, int]:
     return match.columns
 
 
+def _blank_line(tail: bytes, data: bytes) -> bool:
+    """Whether ``tail`` (the previous chunk's last two bytes) followed by ``data`` holds ``\n\n`` or
+    ``\n\r\n``: a blank line. Looked for in numpy (issue 15: 3 ms over 22 MB, against 29 ms for the bytes'
+    own searches, where every line end starts a candidate); across the chunks' border in the bytes."""
+    border = tail + data[:2]
+    if b"\n\n" in border or b"\n\r\n" in border:
+        return True
+    cells = np.frombuffer(data, dtype=np.uint8)
+    ends = cells == 10
+    return bool((ends[1:] & ends[:-1]).any() or (ends[2:] & ends[:-2] & (cells[1:-1] == 13)).any())
+
+
 # --------------------------------------------------------------------------- reading
-
-
-def _source(path: Path, width: int) -> str:
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    return (
-        f"read_csv('{path}', header=false, skip=1, all_varchar=true, auto_detect=false, delim=',', quote='\"',"
-        f" escape='\"', strict_mode=true, null_padding=false, compression='none', encoding='utf-8',"
-        f" columns={{{columns}}}) WITH ORDINALITY"
-    )
 
 
 def _mapped(distinct: list, parse, what: str) -> dict[str, object]:
@@ -181,6 +184,8 @@ def _mapped(distinct: list, parse, what: str) -> dict[str, object]:
             raise NotFast(f"an empty {what}")
         if text != text.strip():
             raise NotFast(f"a {what} with a space at either end")
+        if "\n" in text or "\r" in text:
+            raise NotFast(f"a {what} holding a line end")
         value = parse(text)
         if value is None or isinstance(value, checks.Refusal):
             raise NotFast(f"a {what} the check refuses or does not take as it is")
@@ -188,31 +193,81 @@ def _mapped(distinct: list, parse, what: str) -> dict[str, object]:
     return mapped
 
 
-def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: str, columns: dict[str, int]) -> Staged:
-    """The typed rows of a file :func:`scan` passed, read by DuckDB on ``con`` in one pass (the database's
-    connection: the region codes are resolved against its ``regions``). Raises :class:`NotFast`.
+def parse(kind: Kind, path: Path | str, columns: dict[str, int]) -> pa.Table:
+    """The cells of a file :func:`scan` passed, parsed in one pass by Arrow's CSV reader, with no database
+    connection (issue 10, point 6: no lock is held while the file is parsed): an Arrow table of ``_row`` (the
+    file's line number), the coded columns as text, the counts as 64-bit integers where written
+    ``[0-9]{1,15}`` (-1 where empty, null where written otherwise) and ``region_name`` where the file has it.
+    Raises :class:`NotFast` where the reader refuses the file.
 
-    DuckDB gives the cells as text, the counts as integers where written ``[0-9]{1,15}`` (-1 where empty,
-    null where written otherwise); the distinct texts of the coded columns are parsed by :mod:`data.checks`
-    and every row's value taken from them (Arrow ``index_in`` and ``take``; a column whose texts already are
-    what is stored is kept as it is)."""
-    path = Path(path).resolve()
+    The reader (issue 15: 0.06 s of CPU at 540,000 rows, against 0.14 s for DuckDB's reader numbering the rows
+    and matching the counts' pattern): a row narrower or wider than the header, or a text that is not UTF-8, is
+    refused; an empty cell is null, a quoted empty one the empty text; quotes are read as Python's csv module
+    (the existing reader) reads them (``tests/test_import_fast.py``, the quote cases). A value holding a line
+    end is refused by :func:`typed` (so a row's place, line 2 onwards, is its line). Every text then meets the
+    very checks of the existing path: what is not exactly a period, a code, a scheme, a count or the region's
+    name sends the file back."""
     width = max(columns.values()) + 1
+    names = [f"c{i}" for i in range(width)]
     text = {column: f"c{index}" for column, index in columns.items()}
-    coded = ["period", "region_code", *(["scheme"] if "scheme" in kind.columns else [])]
-    select = ["(ordinality + 1)::INTEGER AS _row", *(f"{text[c]} AS {c}" for c in coded)]
-    select += [
-        f"CASE WHEN {text[c]} IS NULL THEN -1 WHEN regexp_full_match({text[c]}, '{_COUNT_PATTERN}')"
-        f" THEN {text[c]}::BIGINT END AS {c}"
-        for c in kind.counts
-    ]
-    if "region_name" in text:
-        select.append(f"{text['region_name']} AS region_name")
+    wanted = [*_coded(kind), *kind.counts, *(["region_name"] if "region_name" in text else [])]
     try:
-        # A cursor of its own: ``con`` may hold an unfinished result, and the relation API streams into Arrow.
-        raw = con.cursor().sql(f"SELECT {', '.join(select)} FROM {_source(path, width)}").to_arrow_table()
-    except duckdb.Error as error:
-        raise NotFast(f"DuckDB's reader: {str(error).splitlines()[0]}") from None
+        cells = pa_csv.read_csv(
+            str(path),
+            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                include_columns=[text[c] for c in wanted],
+            ),
+            memory_pool=_POOL,
+        )
+    except (pa.ArrowException, OSError) as error:
+        raise NotFast(f"Arrow's reader: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+    out = {"_row": pa.array(np.arange(2, cells.num_rows + 2, dtype="int32"))}  # the header is line 1
+    for column in wanted:
+        values = cells.column(text[column])
+        out[column] = _count(values) if column in kind.counts else values
+    return pa.table(out)
+
+
+def _count(cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A count column's cells as 64-bit integers where written ``[0-9]{1,15}`` (ASCII digits only: what
+    :func:`data.checks.parse_count` reads as itself), -1 where empty (null), null where written otherwise."""
+    short = pc.less_equal(pc.binary_length(cells, memory_pool=_POOL), 15, memory_pool=_POOL)  # LARGEST_COUNT's 15 digits
+    digits = pc.and_(pc.ascii_is_decimal(cells, memory_pool=_POOL), short, memory_pool=_POOL)
+    if pc.all(digits).as_py() is not False:  # every filled cell plain digits (a clean file): no copy of the texts
+        return pc.fill_null(pc.cast(cells, pa.int64(), memory_pool=_POOL), pa.scalar(-1, pa.int64()))
+    written = pc.if_else(digits, cells, pa.scalar(None, pa.string()), memory_pool=_POOL)
+    counts = pc.cast(written, pa.int64(), memory_pool=_POOL)
+    return pc.if_else(pc.is_null(cells), pa.scalar(-1, pa.int64()), counts, memory_pool=_POOL)
+
+
+def _coded(kind: Kind) -> list[str]:
+    """The columns whose distinct texts are parsed by :mod:`data.checks`."""
+    return ["period", "region_code", *(["scheme"] if "scheme" in kind.columns else [])]
+
+
+def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: str, columns: dict[str, int]) -> Staged:
+    """:func:`parse`, then :func:`typed` on ``con``: the typed rows of a file :func:`scan` passed (``columns``:
+    what :func:`scan` returned). Raises :class:`NotFast`."""
+    return typed(con, kind, parse(kind, path, columns), source)
+
+
+def typed(con: duckdb.DuckDBPyConnection, kind: Kind, raw: pa.Table, source: str) -> Staged:
+    """The typed rows of :func:`parse`'s cells, the region codes resolved against ``con``'s ``regions``.
+    Raises :class:`NotFast`.
+
+    The distinct texts of the coded columns are parsed by :mod:`data.checks` and every row's value taken
+    from them (Arrow ``index_in`` and ``take``; a column whose texts already are what is stored is kept as
+    it is)."""
+    coded = _coded(kind)
     if raw.num_rows == 0:
         raise NotFast("no data rows")
     if any(raw.column(c).null_count for c in coded) or any((pc.min(raw.column(c)).as_py() or 0) < 0 for c in kind.counts):
@@ -240,21 +295,21 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
         return checks.resolve_code(parsed, known)
 
     parsers = {"period": (month, "period"), "region_code": (code, "region code"), "scheme": (checks.parse_scheme, "scheme")}
-    typed = {"_row": raw.column("_row")}
+    out = {"_row": raw.column("_row")}
     mapped = {}
     for column in coded:
         values = raw.column(column)
         distinct = pc.unique(values).to_pylist()
-        parse, what = parsers[column]
-        mapped[column] = _mapped(distinct, parse, what)
+        parser, what = parsers[column]
+        mapped[column] = _mapped(distinct, parser, what)
         if column != "period" and all(t == v for t, v in mapped[column].items()):
-            typed[column] = values  # already as stored: kept, not copied
+            out[column] = values  # already as stored: kept, not copied
             continue
         value_type = pa.int32() if column == "period" else pa.string()
         lookup = pa.array(list(mapped[column].values()), value_type)
-        typed[column] = lookup.take(pc.index_in(values, value_set=pa.array(list(mapped[column]), pa.string())))
+        out[column] = lookup.take(pc.index_in(values, value_set=pa.array(list(mapped[column]), pa.string())))
     for column in kind.counts:
-        typed[column] = raw.column(column)
+        out[column] = raw.column(column)
     resolved = mapped["region_code"]
     if "region_name" in raw.column_names:
         pairs = raw.select(["region_code", "region_name"]).filter(pc.is_valid(raw.column("region_name")))
@@ -267,8 +322,7 @@ def read(con: duckdb.DuckDBPyConnection, kind: Kind, path: Path | str, source: s
                 or checks.compact(region_name) != checks.compact(str(held))
             ):
                 raise NotFast("a region name that is not the code's")
-    del raw
-    rows = pa.table(typed)
+    rows = pa.table(out)
     staged = Staged(kind, source, rows, sorted(set(resolved.values())), sorted(set(mapped["period"].values())))
     ended = {c: known[c][1] for c in staged.codes if known[c][1] is not None}
     # A snapshot row after its region's abolition is refused (the existing path words it); a population row
@@ -320,44 +374,89 @@ def check(con: duckdb.DuckDBPyConnection, staged: Staged, actor: Actor | None = 
     rows = staged.rows
     if kind.name == "snapshots" and pc.any(pc.greater(rows.column("receiving"), rows.column("insured"))).as_py():
         raise NotFast("receiving above insured")
+    if _key_twice(rows, kind):
+        raise NotFast("a key twice")
     # One thread for the checks: on the two-core office PC they run faster so (measured: 0.17 s of CPU against
-    # 0.23 s at two threads on 540,000 rows) and their hash tables take half the memory.
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-    con.execute("SET threads = 1")
+    # 0.23 s at two threads on 540,000 rows) and their hash tables take half the memory. (The import sets it
+    # for its whole connection, data/store.py: then nothing is set here, each SET costing 5 ms.)
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    if threads != 1:
+        con.execute("SET threads = 1")
     con.register("fast_staged", rows)
     try:
-        key = ", ".join(kind.key)
-        if con.execute(f"SELECT count(*) FROM (SELECT {key} FROM fast_staged GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]:
-            raise NotFast("a key twice")
-        if kind.name in LEVELLED and _double_counted(con, kind):
+        if kind.name in LEVELLED and _double_counted(con, kind, staged):
             raise NotFast("a scheme at two levels of a subtree")
         warnings = _warnings(con, kind)
     finally:
         con.unregister("fast_staged")
-        con.execute(f"SET threads = {int(threads)}")
+        if threads != 1:
+            con.execute(f"SET threads = {threads}")
     # What write() reads besides the Arrow rows (the months, the regions, the row numbers for scope and locks):
     # the codes stay Arrow-backed, so no copy of the text is made.
     frame = rows.select(["_row", "period", "region_code"]).to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
     return Checked(kind, staged.source, frame, [], sorted(warnings), [], arrow=staged.rows)
 
 
-def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind) -> bool:
-    """Whether :data:`data.importer._DOUBLE_SQL` finds a pair (the existing check then words it)."""
+_KEY_SPACE = 1 << 26  # the largest bitmap of keys (bytes) :func:`_key_twice` marks; above it, a sort
+
+
+def _key_twice(rows: pa.Table, kind: Kind) -> bool:
+    """Whether two rows hold one key (``kind.key``: month, region and, for snapshots, scheme). Each key column's
+    values are numbered (their distinct values), the numbers combined into one integer per row and marked in a
+    bitmap: a key twice leaves fewer marks than rows (issue 15: 0.01 s of CPU at 540,000 rows, against 0.04 s
+    for SQL's GROUP BY on the texts)."""
+    number = np.zeros(rows.num_rows, dtype=np.int64)
+    space = 1
+    for column in kind.key:
+        values = rows.column(column)
+        distinct = pc.unique(values)
+        number *= len(distinct)  # below 2**63: at most 2,000,000 distinct values of each of three columns
+        number += pc.index_in(values, value_set=distinct).to_numpy()
+        space *= len(distinct)
+    if space > _KEY_SPACE:
+        return len(np.unique(number)) != len(number)
+    marks = np.zeros(space, dtype=np.bool_)
+    marks[number] = True
+    return int(np.count_nonzero(marks)) != len(number)
+
+
+_FILE_CODES = "fast_file_codes"
+
+
+def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, staged: Staged) -> bool:
+    """Whether :data:`data.importer._DOUBLE_SQL` finds a pair (the existing check then words it).
+
+    The nested codes (:data:`data.importer._NESTED_CODES_SQL`: the pairs of regions, one above the other, among
+    the codes of the file and of the table's rows in the file's months) are found from the file's distinct
+    codes and months, known since :func:`typed`, not from its rows (issue 15: 0.02 s at 540,000 rows); where
+    there are none, as in most files, nothing else is asked."""
+    con.register(_FILE_CODES, pa.table({"region_code": pa.array(staged.codes, pa.string())}))
+    try:
+        nested = con.sql(
+            f"""WITH codes AS (
+                SELECT region_code FROM {_FILE_CODES}
+                UNION SELECT DISTINCT region_code FROM {kind.name} WHERE period IN (SELECT unnest($months::INTEGER[]))
+                  AND period BETWEEN $first AND $last  -- zonemaps skip the rest
+            )
+            SELECT DISTINCT c.ancestor, c.descendant FROM region_closure c
+            JOIN codes a ON a.region_code = c.ancestor JOIN codes d ON d.region_code = c.descendant
+            WHERE c.depth > 0""",
+            params={"months": staged.periods, "first": min(staged.periods), "last": max(staged.periods)},
+        ).to_arrow_table()
+    finally:
+        con.unregister(_FILE_CODES)
+    if nested.num_rows == 0:
+        return False
     column = LEVELLED[kind.name]
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW staged_levels AS SELECT period::BIGINT AS period, region_code,"
         f" {column}::VARCHAR AS category, _row::BIGINT AS _row FROM fast_staged"
     )
+    con.register("nested", nested)
     try:
-        nested = con.sql(_NESTED_CODES_SQL.format(table=kind.name)).to_arrow_table()
-        if nested.num_rows == 0:
-            return False
-        con.register("nested", nested)
-        try:
-            return con.execute(f"SELECT count(*) FROM ({_DOUBLE_SQL.format(column=kind.db(column), table=kind.name)})").fetchall()[0][0] > 0
-        finally:
-            con.unregister("nested")
+        return con.execute(f"SELECT count(*) FROM ({_DOUBLE_SQL.format(column=kind.db(column), table=kind.name)})").fetchall()[0][0] > 0
     finally:
+        con.unregister("nested")
         con.execute("DROP VIEW IF EXISTS staged_levels")
 
 
@@ -396,4 +495,4 @@ def prepare(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path | str, so
     return staged, check(con, staged, actor)
 
 
-__all__ = ["FAST_KINDS", "NotFast", "Staged", "check", "eligible", "prepare", "read", "scan"]
+__all__ = ["FAST_KINDS", "NotFast", "Staged", "check", "eligible", "parse", "prepare", "read", "scan", "typed"]

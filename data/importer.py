@@ -871,7 +871,8 @@ def _double_counted(con: duckdb.DuckDBPyConnection, kind: Kind, out: pd.DataFram
 
 _OVER_REQUIRED_SQL = """
 WITH f AS (SELECT period, region_code, scheme, insured, _row FROM staged_insured),
-counted AS (SELECT DISTINCT region_code FROM population),  -- only regions with required persons can be over them
+-- only regions with required persons can be over them, and only above the least they ever required
+counted AS (SELECT region_code, MIN(required) AS least FROM population GROUP BY region_code),
 -- The file's rows summed per (month, region) before they meet the closure: a third of the rows to join
 -- (issue 15: the same sums and first rows, at less cost).
 file_regions AS (SELECT period, region_code, MIN(_row) AS first_row, SUM(insured) AS insured FROM f GROUP BY ALL),
@@ -889,9 +890,13 @@ sums AS (  -- per month, the subtree sums of the regions at or above the file's 
     WHERE c.ancestor IN (SELECT region_code FROM counted)
     GROUP BY ALL
     HAVING MIN(r.first_row) IS NOT NULL
+),
+over_least AS (  -- above the least it ever required, or it cannot be above the required below: fewer rows to
+    -- join by month (issue 15: 0.09 s -> 0.05 s at 540,000 rows; the same warnings)
+    SELECT s.* FROM sums s JOIN counted n ON n.region_code = s.code WHERE s.insured > n.least
 )
 SELECT s.period, s.code, s.first_row, s.insured, p.required, p.period AS population_period, g.name
-FROM sums s
+FROM over_least s
 ASOF JOIN population p ON p.region_code = s.code AND s.period >= p.period
 JOIN regions g ON g.code = s.code
 WHERE s.insured > p.required

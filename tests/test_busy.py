@@ -1,7 +1,8 @@
 """Busy moments: an import and the dashboard's readers on one DuckDB file (issue 10, point 6).
 
-An import reads and checks its file before it takes the write lock, and
-announces itself beside the database while it waits for it (data/db.py), so
+An import reads its file before it takes the write lock (and, on the existing
+path, checks it too; the CSV fast path checks it under the lock it writes with),
+and announces itself beside the database while it waits for it (data/db.py), so
 a stream of readers cannot starve it. While it writes, every page says
 "数据正在更新，请稍候" in words and retries by itself, never a traceback.
 
