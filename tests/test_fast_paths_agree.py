@@ -276,3 +276,24 @@ def test_township_status_worded_once_per_submission_equals_the_township_by_towns
     fast = township_status(APPROVAL_REGIONS, subs, locks, root, period, language, figures)
     slow = slow_paths.township_status(APPROVAL_REGIONS, subs, locks, root, period, language, figures)
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_the_assessment_and_its_rewards_read_each_levels_regions_once_and_score_the_same(demo, monkeypatch):
+    from data import queries
+    from data.assessment import RegionLists, run_assessment, run_rewards
+
+    db, targets = demo
+    period = month_index("2026-10")
+    with connect(db) as con:
+        alone = run_assessment(con, targets, 2026, period, ["county", "township"], "5303")
+        alone_rewards = run_rewards(con, targets, 2026, period, "township", "5303")
+        reads = []
+        original = queries.listed_regions
+        monkeypatch.setattr(queries, "listed_regions", lambda con, level, root: reads.append((level, root)) or original(con, level, root))
+        lists = RegionLists(con)
+        shared = run_assessment(con, targets, 2026, period, ["county", "township"], "5303", lists=lists)
+        shared_rewards = run_rewards(con, targets, 2026, period, "township", "5303", lists=lists)
+    assert sorted(reads) == [("county", "5303"), ("township", "5303")]
+    for part in ("scores", "parts", "apart"):
+        pd.testing.assert_frame_equal(getattr(shared, part), getattr(alone, part), check_exact=True)
+    _same_rewards(shared_rewards, alone_rewards)
