@@ -112,19 +112,27 @@ def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Se
 
     Read from the coverage matrices of :func:`data.report.metric_grid` alone (issue 15: the other
     metrics' rows of :func:`data.report.metric_series` were built, then dropped)."""
+    return _monthly_achieved(con, targets, codes, year, upto)[0]
+
+
+def _monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Sequence[str], year: int, upto: int) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`monthly_achieved` and the grid's region codes (``str``) in its row order: the frame holds
+    each code's months together, in that order (``len(frame) == len(codes) * months``)."""
     from metrics.compute import _integers
 
     months = list(range(12 * (year - 1) + 12, upto + 1))  # the December before: the year's starting point
     grid = metric_grid(con, targets, list(codes), months)
     n, p = len(grid.codes), len(grid.periods)
+    # Each code converted to a string once and repeated by position (pyarrow's take), not 13 times over.
+    names = pd.Series([str(code) for code in grid.codes], dtype="str")
     return pd.DataFrame(
         {
-            "region_code": pd.Series(np.repeat(np.array(grid.codes, dtype=object), p)).astype(str),
+            "region_code": names.take(np.repeat(np.arange(n), p)).reset_index(drop=True),
             "period": np.tile(grid.periods, n).astype("int64"),
             "insured": _integers(grid.numerator["coverage_rate"].ravel()),
             "required": _integers(grid.denominator["coverage_rate"].ravel()),
         }
-    )
+    ), names.tolist()
 
 
 ACHIEVED_COLUMNS = ["region_code", "kind", "period", "achieved", "insured"]
@@ -165,17 +173,27 @@ def stand_in_tasks(
     lists = RegionLists(con) if lists is None else lists
     listed = lists.listed(level, root)
     codes = lists.codes(level, root)
-    monthly = monthly_achieved(con, targets, codes, year, upto)
+    monthly, grid_codes = _monthly_achieved(con, targets, codes, year, upto)
     start = 12 * (year - 1) + 12
     lineage = dict(zip(codes, listed["lineage"]))
     report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
     apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
     if monthly.empty:
         return pd.DataFrame([], columns=["region_code", "year", "kind", "task"]), achieved_since_december(monthly, year, "coverage_gap")
-    regions = sorted(set(monthly["region_code"]))
-    base = monthly[monthly["period"] == start].drop_duplicates("region_code").set_index("region_code")
-    insured0 = base["insured"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
-    required0 = base["required"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
+    # The frame holds each grid code's months together (_monthly_achieved): a code's row at the December
+    # is found by position, not by matching 40,000 codes against 520,000 rows (issue 15).
+    p = len(monthly) // len(grid_codes)
+    first: dict[str, int] = {}
+    for i, code in enumerate(grid_codes):
+        first.setdefault(code, i)
+    regions = sorted(first)
+    december = np.flatnonzero(monthly["period"].to_numpy()[:p] == start)
+    if len(december):
+        at = np.array([first[code] for code in regions], dtype="int64") * p + december[0]
+        insured0 = monthly["insured"].to_numpy(dtype="float64", na_value=np.nan)[at]
+        required0 = monthly["required"].to_numpy(dtype="float64", na_value=np.nan)[at]
+    else:
+        insured0 = required0 = np.full(len(regions), np.nan)
     entries, groups = targets_by_region(targets, "coverage_rate", [lineage[code] for code in regions])
     goals = np.array([np.nan if goal is None else goal for goal in (target_at("coverage_rate", e, 12 * year + 12)[0] for e in entries)], dtype="float64")
     target = goals[groups] if len(groups) else np.full(len(regions), np.nan)
@@ -184,7 +202,8 @@ def stand_in_tasks(
     task = [int(t) if ok and t == t else None for ok, t in zip(counted, lacking)]
     tasks = pd.DataFrame({"region_code": regions, "year": year, "kind": "coverage_gap", "task": task}, columns=["region_code", "year", "kind", "task"])
     kept = {code for code, ok in zip(regions, counted) if ok}
-    return tasks, achieved_since_december(monthly[monthly["region_code"].isin(kept)], year, "coverage_gap")
+    rows = np.repeat(np.array([code in kept for code in grid_codes], dtype=bool), p)
+    return tasks, achieved_since_december(monthly[rows], year, "coverage_gap")
 
 
 def reporting_and_task_indicators(
