@@ -644,3 +644,15 @@ def township_status(
         table["order"] = table["key"].map(STATUS_ORDER.index)
         table = table.sort_values(["order", say("approve.col.code")], kind="stable").drop(columns="order")
     return table.reset_index(drop=True)
+
+
+def county_of_by_lookup(regions: pd.DataFrame) -> pd.DataFrame:
+    """(metrics.warnings.county_of, before cold6) ``code, county_code, county_name``: the county in each region's lineage (itself if a county;
+    none above the county level). ``regions``: ``code, name, level, lineage`` (``data.queries.regions``)."""
+    levels = regions.set_index("code")["level"].to_dict()
+    names = regions.set_index("code")["name"].to_dict()
+    rows = []
+    for code, lineage in zip(regions["code"], regions["lineage"]):
+        county = next((c for c in list(lineage) if levels.get(c) == "county"), None)
+        rows.append((code, county, names.get(county) if county else None))
+    return pd.DataFrame(rows, columns=["code", "county_code", "county_name"])

@@ -297,3 +297,24 @@ def test_the_assessment_and_its_rewards_read_each_levels_regions_once_and_score_
     for part in ("scores", "parts", "apart"):
         pd.testing.assert_frame_equal(getattr(shared, part), getattr(alone, part), check_exact=True)
     _same_rewards(shared_rewards, alone_rewards)
+
+
+def test_county_of_from_plain_lists_equals_the_series_lookups(demo):
+    from data.queries import regions
+    from metrics.warnings import county_of
+
+    db, _ = demo
+    with connect(db) as con:
+        every = regions(con)
+    odd = pd.DataFrame(
+        {
+            "code": ["99", "9901", "990101", "990102", "9902"],
+            "name": ["某省", "某县", "某镇", "无县镇", "孤县"],
+            "level": ["province", "county", "township", "township", "county"],
+            "lineage": [("99",), ("9901", "99"), ("990101", "9901", "99"), ("990102", "77", "99"), ["9902", "99"]],
+        }
+    )  # a lineage through a region not listed, and one given as a list
+    for frame in (every, odd, every.iloc[:0]):
+        fast, slow = county_of(frame), slow_paths.county_of_by_lookup(frame)
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert county_of(odd)["county_code"].fillna("none").tolist()[2:] == ["9901", "none", "9902"]
