@@ -238,7 +238,8 @@ def reporting_and_task_indicators(
     out = pd.DataFrame({"region_code": codes})
     if not codes:
         return out.assign(task_completion=pd.Series(dtype="float64"), timeliness=pd.Series(dtype="float64"))
-    done = completion_of(con, year, codes, period, targets.carry_forward_months, targets)
+    known = pd.concat([lists.listed(level, one) for level in levels for one in queries.roots(con, root)], ignore_index=True)
+    done = completion_of(con, year, codes, period, targets.carry_forward_months, targets, regions=known)
     held = done[done["task"].notna()]
     mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
     out["task_completion"] = out["region_code"].map(mean).astype("float64")
