@@ -62,7 +62,7 @@ def township_status(
 
     inside = regions[regions["lineage"].map(lambda lineage: root in list(lineage))]
     towns = inside[inside["level"] == "township"].sort_values("code")
-    names = dict(zip(regions["code"], regions["name"]))
+    names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))  # lists: Arrow strings iterate slowly
     number = "submission_id" if "submission_id" in subs.columns else "import_id"  # the review's number (data.approval)
     month = subs[subs["period"] == period].sort_values(number, ascending=False)
     newest = month.drop_duplicates("region_code").set_index("region_code")
@@ -73,7 +73,7 @@ def township_status(
     )}
     status_words = {key: say(f"approve.status.{key}") for key in STATUS_ORDER}
     lock_cell = say("approve.lock_cell", account=lock.account) if lock else ""
-    lineages = dict(zip(regions["code"], regions["lineage"])) if with_figures else {}
+    lineages = dict(zip(regions["code"].tolist(), regions["lineage"].tolist())) if with_figures else {}
     covered = {code for held in with_figures for code in lineages.get(held, (held,))}  # a row counts for its ancestors
     # A submission's cells are worded once per submitting region, then each township takes its own
     # region's or its county's (issue 15: one Python pass per township, 0.5 s at 40,000, before).
