@@ -26,7 +26,7 @@ _METRIC_OF = {"coverage_attainment": "coverage_rate", "employee_share_attainment
 class RegionLists:
     """The regions of a level under a root (:func:`data.queries.listed_regions`), each read once for one
     assessment: its indicators, pool conversion, stand-in task and rewards all list the same regions
-    (issue 15: at 40,000 townships the township list was read four times, ~0.1 CPU-s each).
+    (issue 15: at 40,000 townships the township list was read four times, 0.17-0.33 CPU-s each).
 
     Only for one connection and while nothing writes (one cached computation); the frames are shared, so
     callers must not change them in place."""
