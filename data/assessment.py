@@ -23,6 +23,34 @@ NOT_COMPARABLE_REASON = "上级代报其部分险种，与其他区划不可比�
 _METRIC_OF = {"coverage_attainment": "coverage_rate", "employee_share_attainment": "employee_share", "payment_rate": "payment_rate"}
 
 
+class RegionLists:
+    """The regions of a level under a root (:func:`data.queries.listed_regions`), each read once for one
+    assessment: its indicators, pool conversion, stand-in task and rewards all list the same regions
+    (issue 15: at 40,000 townships the township list was read four times, 0.17-0.33 CPU-s each).
+
+    Only for one connection and while nothing writes (one cached computation); the frames are shared, so
+    callers must not change them in place."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._frames: dict[tuple[str | None, str | None], pd.DataFrame] = {}
+        self._codes: dict[tuple[str | None, str | None], list[str]] = {}
+
+    def listed(self, level: str | None, root: str | None) -> pd.DataFrame:
+        """:func:`data.queries.listed_regions` of ``level`` under ``root``, read the first time only."""
+        key = (level, root)
+        if key not in self._frames:
+            self._frames[key] = queries.listed_regions(self._con, level, root)
+        return self._frames[key]
+
+    def codes(self, level: str | None, root: str | None) -> list[str]:
+        """The codes of :meth:`listed` as ``str``, ascending."""
+        key = (level, root)
+        if key not in self._codes:
+            self._codes[key] = self.listed(level, root)["code"].astype(str).tolist()
+        return self._codes[key]
+
+
 def assessment_period(con: duckdb.DuckDBPyConnection, year: int, period: int | None = None) -> int | None:
     """The month the assessment of ``year`` stands at: ``period`` where given, else the year's latest
     month with figures (None: the year has none)."""
@@ -39,13 +67,15 @@ def indicator_values(
     levels: Sequence[str],
     root: str | None,
     extra: pd.DataFrame | None = None,
+    lists: RegionLists | None = None,
 ) -> pd.DataFrame:
     """The engine's input frame (see :mod:`metrics.assessment`) for the regions of ``levels`` under ``root``
     at ``period``: coverage and employee-share attainment (value, the region's target, status), the payment
     rate (value, target, status), completeness of reporting, pool conversion (the library's conversion
     rate), comparable and reason. ``extra``: a frame keyed by ``region_code`` whose further columns
     (``task_completion``, ``timeliness`` ... issue 13's figures) join in; without it those indicators
-    have no data."""
+    have no data. ``lists``: the regions already read for this assessment (:class:`RegionLists`)."""
+    lists = RegionLists(con) if lists is None else lists
     frames = []
     for level in levels:
         report = metrics_report(con, targets, period, level=level, root=root)
@@ -61,7 +91,7 @@ def indicator_values(
             base[indicator] = base["region_code"].map(rows["value"])
             base[f"{indicator}_target"] = base["region_code"].map(rows["target"])
             base[f"{indicator}_status"] = base["region_code"].map(rows["status"])
-        pool = pool_report(con, targets, period, level=level, root=root)
+        pool = pool_report(con, targets, period, level=level, root=root, listed=lists.listed(level, root))
         totals = pool[pool["group"].isna()].set_index("region_code") if not pool.empty else pd.DataFrame(columns=["conversion_rate"])
         base["pool_conversion"] = base["region_code"].map(totals["conversion_rate"]) if len(totals) else float("nan")
         frames.append(base)
@@ -82,19 +112,27 @@ def monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Se
 
     Read from the coverage matrices of :func:`data.report.metric_grid` alone (issue 15: the other
     metrics' rows of :func:`data.report.metric_series` were built, then dropped)."""
+    return _monthly_achieved(con, targets, codes, year, upto)[0]
+
+
+def _monthly_achieved(con: duckdb.DuckDBPyConnection, targets: Targets, codes: Sequence[str], year: int, upto: int) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`monthly_achieved` and the grid's region codes (``str``) in its row order: the frame holds
+    each code's months together, in that order (``len(frame) == len(codes) * months``)."""
     from metrics.compute import _integers
 
     months = list(range(12 * (year - 1) + 12, upto + 1))  # the December before: the year's starting point
     grid = metric_grid(con, targets, list(codes), months)
     n, p = len(grid.codes), len(grid.periods)
+    # Each code converted to a string once and repeated by position (pyarrow's take), not 13 times over.
+    names = pd.Series([str(code) for code in grid.codes], dtype="str")
     return pd.DataFrame(
         {
-            "region_code": pd.Series(np.repeat(np.array(grid.codes, dtype=object), p)).astype(str),
+            "region_code": names.take(np.repeat(np.arange(n), p)).reset_index(drop=True),
             "period": np.tile(grid.periods, n).astype("int64"),
             "insured": _integers(grid.numerator["coverage_rate"].ravel()),
             "required": _integers(grid.denominator["coverage_rate"].ravel()),
         }
-    )
+    ), names.tolist()
 
 
 ACHIEVED_COLUMNS = ["region_code", "kind", "period", "achieved", "insured"]
@@ -118,7 +156,9 @@ def achieved_since_december(monthly: pd.DataFrame, year: int, kind: str) -> pd.D
     ).sort_values(["region_code", "period"], kind="stable").reset_index(drop=True)
 
 
-def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stand_in_tasks(
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None, lists: RegionLists | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The coverage-target gap as a stand-in task (issue 14 point 2: ONLY where no tasks are given; the
     result is labelled): per region of ``level`` under ``root``, task = the persons it lacked at the
     December before ``year`` to reach its coverage target in force at the year's December (rounded up,
@@ -126,22 +166,34 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     ``(tasks, achieved)`` frames of :mod:`metrics.rewards` (kind ``coverage_gap``), regions by code.
 
     Worked out over all regions at once (issue 15: a Python loop per region took 55 s at 40,000
-    townships); each distinct target is resolved once (:func:`metrics.compute.targets_by_region`)."""
+    townships); each distinct target is resolved once (:func:`metrics.compute.targets_by_region`).
+    ``lists``: the regions already read for this assessment (:class:`RegionLists`)."""
     from metrics.compute import target_at, targets_by_region
 
-    listed = queries.listed_regions(con, level, root)
-    codes = listed["code"].astype(str).tolist()
-    monthly = monthly_achieved(con, targets, codes, year, upto)
+    lists = RegionLists(con) if lists is None else lists
+    listed = lists.listed(level, root)
+    codes = lists.codes(level, root)
+    monthly, grid_codes = _monthly_achieved(con, targets, codes, year, upto)
     start = 12 * (year - 1) + 12
-    lineage = dict(zip(listed["code"].astype(str), listed["lineage"]))
+    lineage = dict(zip(codes, listed["lineage"]))
     report = metrics_report(con, targets, upto, level=level, root=root, metrics=["coverage_rate"])
     apart = set(report.loc[~report["comparable"].fillna(True).astype(bool), "region_code"].astype(str))  # counts only some schemes
     if monthly.empty:
         return pd.DataFrame([], columns=["region_code", "year", "kind", "task"]), achieved_since_december(monthly, year, "coverage_gap")
-    regions = sorted(set(monthly["region_code"]))
-    base = monthly[monthly["period"] == start].drop_duplicates("region_code").set_index("region_code")
-    insured0 = base["insured"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
-    required0 = base["required"].reindex(regions).to_numpy(dtype="float64", na_value=np.nan)
+    # The frame holds each grid code's months together (_monthly_achieved): a code's row at the December
+    # is found by position, not by matching 40,000 codes against 520,000 rows (issue 15).
+    p = len(monthly) // len(grid_codes)
+    first: dict[str, int] = {}
+    for i, code in enumerate(grid_codes):
+        first.setdefault(code, i)
+    regions = sorted(first)
+    december = np.flatnonzero(monthly["period"].to_numpy()[:p] == start)
+    if len(december):
+        at = np.array([first[code] for code in regions], dtype="int64") * p + december[0]
+        insured0 = monthly["insured"].to_numpy(dtype="float64", na_value=np.nan)[at]
+        required0 = monthly["required"].to_numpy(dtype="float64", na_value=np.nan)[at]
+    else:
+        insured0 = required0 = np.full(len(regions), np.nan)
     entries, groups = targets_by_region(targets, "coverage_rate", [lineage[code] for code in regions])
     goals = np.array([np.nan if goal is None else goal for goal in (target_at("coverage_rate", e, 12 * year + 12)[0] for e in entries)], dtype="float64")
     target = goals[groups] if len(groups) else np.full(len(regions), np.nan)
@@ -150,11 +202,18 @@ def stand_in_tasks(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, 
     task = [int(t) if ok and t == t else None for ok, t in zip(counted, lacking)]
     tasks = pd.DataFrame({"region_code": regions, "year": year, "kind": "coverage_gap", "task": task}, columns=["region_code", "year", "kind", "task"])
     kept = {code for code, ok in zip(regions, counted) if ok}
-    return tasks, achieved_since_december(monthly[monthly["region_code"].isin(kept)], year, "coverage_gap")
+    rows = np.repeat(np.array([code in kept for code in grid_codes], dtype=bool), p)
+    return tasks, achieved_since_december(monthly[rows], year, "coverage_gap")
 
 
 def reporting_and_task_indicators(
-    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    year: int,
+    period: int,
+    levels: Sequence[str],
+    root: str | None,
+    lists: RegionLists | None = None,
 ) -> pd.DataFrame:
     """Issue 13's figures as assessment indicators, per region of ``levels`` under ``root``:
     ``region_code, task_completion, timeliness`` (fractions; NaN: no data).
@@ -164,19 +223,23 @@ def reporting_and_task_indicators(
     - ``timeliness``: reports on time ÷ reports due (on time + late + missing) over the units of the
       region's subtree and the months of ``year`` up to ``period`` (``data.timeliness``; docs/metrics.md
       "Reporting timeliness").
+
+    ``lists``: the regions already read for this assessment (:class:`RegionLists`).
     """
     from data.tasks import completion_of
     from data.timeliness import timeliness_totals
 
+    lists = RegionLists(con) if lists is None else lists
     codes: list[str] = []
     for level in levels:
         for one in queries.roots(con, root):
-            codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
+            codes += lists.codes(level, one)
     codes = list(dict.fromkeys(codes))
     out = pd.DataFrame({"region_code": codes})
     if not codes:
         return out.assign(task_completion=pd.Series(dtype="float64"), timeliness=pd.Series(dtype="float64"))
-    done = completion_of(con, year, codes, period, targets.carry_forward_months, targets)
+    known = pd.concat([lists.listed(level, one) for level in levels for one in queries.roots(con, root)], ignore_index=True)
+    done = completion_of(con, year, codes, period, targets.carry_forward_months, targets, regions=known)
     held = done[done["task"].notna()]
     mean = pd.to_numeric(held["completion"], errors="coerce").groupby(held["region_code"].astype(str)).mean()
     out["task_completion"] = out["region_code"].map(mean).astype("float64")
@@ -194,18 +257,29 @@ def reporting_and_task_indicators(
     return out
 
 
-def run_assessment(con: duckdb.DuckDBPyConnection, targets: Targets, year: int, period: int, levels: Sequence[str], root: str | None, extra: pd.DataFrame | None = None):
+def run_assessment(
+    con: duckdb.DuckDBPyConnection,
+    targets: Targets,
+    year: int,
+    period: int,
+    levels: Sequence[str],
+    root: str | None,
+    extra: pd.DataFrame | None = None,
+    lists: RegionLists | None = None,
+):
     """The assessment at ``period`` of the regions of ``levels`` under ``root`` by the targets file's scheme
     (:func:`metrics.assessment.assess` on :func:`indicator_values`). ``extra`` None: issue 13's task
     completion and timeliness (:func:`reporting_and_task_indicators`). ValueError without an
-    ``assessment:`` section."""
+    ``assessment:`` section. ``lists``: the regions read once for this assessment and its rewards
+    (:class:`RegionLists`; None: read here)."""
     from metrics.assessment import assess
 
     if targets.assessment is None:
         raise ValueError("the targets file has no assessment: section")
+    lists = RegionLists(con) if lists is None else lists
     if extra is None:
-        extra = reporting_and_task_indicators(con, targets, year, period, levels, root)
-    return assess(indicator_values(con, targets, period, levels, root, extra), targets.assessment)
+        extra = reporting_and_task_indicators(con, targets, year, period, levels, root, lists)
+    return assess(indicator_values(con, targets, period, levels, root, extra, lists), targets.assessment)
 
 
 REWARD_TASK_KIND = "new_insured"
@@ -213,16 +287,17 @@ REWARD_TASK_KIND = "new_insured"
 
 
 def issued_tasks(
-    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None
+    con: duckdb.DuckDBPyConnection, targets: Targets, year: int, upto: int, level: str, root: str | None, lists: RegionLists | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Issue 13's ``new_insured`` tasks of ``year`` for the regions of ``level`` under ``root`` and each
     month's achievement (insured then − insured at the December before, the task's own rule), as the
     ``(tasks, achieved)`` frames of :mod:`metrics.rewards`; both empty where no region holds such a task."""
     from data.tasks import tasks_of
 
+    lists = RegionLists(con) if lists is None else lists
     codes: list[str] = []
     for one in queries.roots(con, root):
-        codes += queries.listed_regions(con, level, one)["code"].astype(str).tolist()
+        codes += lists.codes(level, one)
     held = tasks_of(con, year, codes)
     held = held[held["task_kind"] == REWARD_TASK_KIND]
     if held.empty:
@@ -241,18 +316,20 @@ def run_rewards(
     root: str | None,
     tasks: pd.DataFrame | None = None,
     achieved: pd.DataFrame | None = None,
+    lists: RegionLists | None = None,
 ):
     """The rewards of ``year`` for the regions of ``level`` under ``root``, figures up to ``upto``:
     :func:`metrics.rewards.rewards` on the given ``tasks``/``achieved``, else on issue 13's ``new_insured``
     tasks in persons (:func:`issued_tasks`), else on the labelled coverage-gap stand-in (:func:`stand_in_tasks`). ValueError without a
-    ``rewards:`` section."""
+    ``rewards:`` section. ``lists``: the regions already read for this assessment (:class:`RegionLists`)."""
     from metrics.rewards import rewards
 
     if targets.rewards is None:
         raise ValueError("the targets file has no rewards: section")
+    lists = RegionLists(con) if lists is None else lists
     if tasks is None:  # issue 13's tasks in persons where the regions hold them
-        tasks, achieved = issued_tasks(con, targets, year, upto, level, root)
+        tasks, achieved = issued_tasks(con, targets, year, upto, level, root, lists)
     if tasks is not None and not tasks.empty:
         return rewards(tasks, achieved if achieved is not None else pd.DataFrame(columns=ACHIEVED_COLUMNS), targets.rewards)
-    tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root)
+    tasks, achieved = stand_in_tasks(con, targets, year, upto, level, root, lists)
     return rewards(tasks, achieved, targets.rewards, stand_in=True)

@@ -146,15 +146,18 @@ def pool_report(
     level: str | None = None,
     root: str | None = None,
     codes: Sequence[str] | None = None,
+    listed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The expansion pool's measures for the regions of ``level`` under ``root`` at ``period``:
     the columns of ``metrics.pool.POOL_OUTPUT_COLUMNS``, per group and per region total (the total
-    row with the coverage gap in persons and the pool's sufficiency)."""
+    row with the coverage gap in persons and the pool's sufficiency). ``listed``: the regions of ``level``
+    under ``root`` already read (:func:`data.queries.listed_regions`; None: read here)."""
     from data import queries_pool
     from metrics.pool import coverage_gaps
     from metrics.pool import pool_report as shape
 
-    listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
+    if listed is None:
+        listed = queries.listed_regions(con, level, root) if codes is None else queries.regions(con, codes)
     listed = in_force(listed, period)
     sums = queries_pool.pool_sums(con, listed["code"].tolist(), [period])
     report = metrics_report(con, targets, period, codes=listed["code"].tolist(), metrics=["coverage_rate"])

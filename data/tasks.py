@@ -81,6 +81,7 @@ def completion_of(
     period: int | None = None,
     carry_forward_months: int = 0,
     targets: Targets | None = None,
+    regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Task completion per region and kind (issue 13 point 3; for the rankings, the bulletin and the assessment
     of issue 14): ``region_code, region_name, level, parent_code, task_kind, task, achieved, completion,
@@ -94,11 +95,12 @@ def completion_of(
     ancestor reports a scheme the metric sums, metrics.md §3 "Comparable") has ``achieved``, ``completion`` and
     ``remaining`` none and ``comparable`` false, with ``reported_above`` naming the ancestors
     (:func:`metrics.tasks.withhold_not_comparable`). ``targets`` gives the schemes each metric sums (None: all
-    three for every kind).
+    three for every kind). ``regions``: ``code, name, level, parent_code`` of at least ``codes``, already read
+    (the assessment's :class:`data.assessment.RegionLists`; None: read here).
     """
     codes = [str(c) for c in codes]
     period = default_period(con, year) if period is None else int(period)
-    listed = queries.regions(con, codes)
+    listed = queries.regions(con, codes) if regions is None else regions[["code", "name", "level", "parent_code"]].drop_duplicates("code")
     if period is None:
         achieved = pd.DataFrame(
             [(code, kind, None, None, None) for code in codes for kind in rules.TASK_KIND_KEYS],

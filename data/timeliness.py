@@ -146,7 +146,7 @@ def timeliness_rates(
     units = arrivals(con, periods, root, due_day=due_day, today=today)
     lineages = pd.Series(dtype=object)
     if not units.empty:
-        full = queries.regions(con, sorted(set(units["region_code"]))).set_index("code")["lineage"]
+        full = queries.regions(con, sorted(set(units["region_code"].tolist()))).set_index("code")["lineage"]  # a list: not 240,000 Arrow values one by one
         lineages = full.map(lambda lineage: lineage[: lineage.index(str(root)) + 1])  # the root's subtree only
     return units, rates(units, lineages)
 

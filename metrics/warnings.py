@@ -113,11 +113,13 @@ def plan_end(targets: Targets, metric: str, lineage: Sequence[str], period: int)
 def county_of(regions: pd.DataFrame) -> pd.DataFrame:
     """``code, county_code, county_name``: the county in each region's lineage (itself if a county;
     none above the county level). ``regions``: ``code, name, level, lineage`` (``data.queries.regions``)."""
-    levels = regions.set_index("code")["level"].to_dict()
-    names = regions.set_index("code")["name"].to_dict()
+    codes = regions["code"].tolist()  # plain lists: a Series' to_dict boxes each of 40,000 values (issue 15)
+    levels = dict(zip(codes, regions["level"].tolist()))
+    names = dict(zip(codes, regions["name"].tolist()))
+    counties = {code for code, level in levels.items() if level == "county"}
     rows = []
-    for code, lineage in zip(regions["code"], regions["lineage"]):
-        county = next((c for c in list(lineage) if levels.get(c) == "county"), None)
+    for code, lineage in zip(codes, regions["lineage"].tolist()):
+        county = next((c for c in lineage if c in counties), None)
         rows.append((code, county, names.get(county) if county else None))
     return pd.DataFrame(rows, columns=["code", "county_code", "county_name"])
 

@@ -62,7 +62,7 @@ def township_status(
 
     inside = regions[regions["lineage"].map(lambda lineage: root in list(lineage))]
     towns = inside[inside["level"] == "township"].sort_values("code")
-    names = dict(zip(regions["code"], regions["name"]))
+    names = dict(zip(regions["code"].tolist(), regions["name"].tolist()))  # lists: Arrow strings iterate slowly
     number = "submission_id" if "submission_id" in subs.columns else "import_id"  # the review's number (data.approval)
     month = subs[subs["period"] == period].sort_values(number, ascending=False)
     newest = month.drop_duplicates("region_code").set_index("region_code")
@@ -73,42 +73,45 @@ def township_status(
     )}
     status_words = {key: say(f"approve.status.{key}") for key in STATUS_ORDER}
     lock_cell = say("approve.lock_cell", account=lock.account) if lock else ""
-    lineages = dict(zip(regions["code"], regions["lineage"])) if with_figures else {}
+    lineages = dict(zip(regions["code"].tolist(), regions["lineage"].tolist())) if with_figures else {}
     covered = {code for held in with_figures for code in lineages.get(held, (held,))}  # a row counts for its ancestors
-    rows = []
-    for town in towns.itertuples():
-        record = newest.loc[town.code] if town.code in newest.index else None
-        if record is None and town.parent_code in newest.index:
-            record = newest.loc[town.parent_code]
-        key = status_of(
-            None if record is None else record["status"],
-            None if record is None else record["rolled_back_at"],
-            record is not None and bool(record.get("held", False)),
+    # A submission's cells are worded once per submitting region, then each township takes its own
+    # region's or its county's (issue 15: one Python pass per township, 0.5 s at 40,000, before).
+    worded = {}
+    for code, record in newest.iterrows():
+        key = status_of(record["status"], record["rolled_back_at"], bool(record.get("held", False)))
+        worded[code] = (
+            key, int(record[number]), record["by_account"], _moment(record["submitted_at"]),
+            "" if pd.isna(record["reviewer"]) else record["reviewer"], _moment(record["reviewed_at"]),
+            "" if pd.isna(record["reason"]) else record["reason"],
         )
-        if key == "none" and town.code in covered:
-            key = "imported"
-        rows.append(
-            {
-                "key": key,
-                col["code"]: town.code,
-                col["township"]: town.name,
-                col["county"]: names.get(town.parent_code, ""),
-                col["status"]: status_words[key] if key in status_words else say(f"approve.status.{key}"),
-                col["import_id"]: None if record is None else int(record[number]),
-                col["by"]: "" if record is None else record["by_account"],
-                col["submitted_at"]: "" if record is None else _moment(record["submitted_at"]),
-                col["reviewer"]: "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
-                col["reviewed_at"]: "" if record is None else _moment(record["reviewed_at"]),
-                col["reason"]: "" if record is None or pd.isna(record["reason"]) else record["reason"],
-                col["lock"]: lock_cell,
-            }
-        )
-    columns = list(col.values())
-    table = pd.DataFrame(rows, columns=["key", *columns])
-    table[say("approve.col.import_id")] = table[say("approve.col.import_id")].astype("Int64")  # blank, not NaN, where none
-    if not table.empty:
-        table["order"] = table["key"].map(STATUS_ORDER.index)
-        table = table.sort_values(["order", say("approve.col.code")], kind="stable").drop(columns="order")
+    if towns.empty:
+        empty = pd.DataFrame([], columns=["key", *col.values()])
+        return empty.astype({col["import_id"]: "Int64"})
+    codes, parents = towns["code"].tolist(), towns["parent_code"].tolist()
+    found = [worded.get(code) or worded.get(parent) for code, parent in zip(codes, parents)]
+    keys = [cells[0] if cells else ("imported" if code in covered else "none") for cells, code in zip(found, codes)]
+    blank = (None, None, "", "", "", "", "")  # no submission: no number, empty cells
+    found = [cells or blank for cells in found]
+    table = pd.DataFrame(
+        {
+            "key": keys,
+            col["code"]: codes,
+            col["township"]: towns["name"].tolist(),
+            col["county"]: [names.get(parent, "") for parent in parents],
+            col["status"]: [status_words[key] if key in status_words else say(f"approve.status.{key}") for key in keys],
+            col["import_id"]: pd.array([cells[1] for cells in found], dtype="Int64"),  # blank, not NaN, where none
+            col["by"]: [cells[2] for cells in found],
+            col["submitted_at"]: [cells[3] for cells in found],
+            col["reviewer"]: [cells[4] for cells in found],
+            col["reviewed_at"]: [cells[5] for cells in found],
+            col["reason"]: [cells[6] for cells in found],
+            col["lock"]: lock_cell,
+        },
+        columns=["key", *col.values()],
+    )
+    table["order"] = table["key"].map(STATUS_ORDER.index)
+    table = table.sort_values(["order", col["code"]], kind="stable").drop(columns="order")
     return table.reset_index(drop=True)
 
 

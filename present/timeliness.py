@@ -99,7 +99,7 @@ def _grid(units: pd.DataFrame, period: int, language: str) -> pd.DataFrame:
     wide = cells.pivot(index="region_code", columns="period", values="cell").sort_index(axis=1)
     # Units with a late or missing report among the months shown come first (most first), then by code.
     troubled = units[units["status"].isin(["late", "missing"])].groupby("region_code").size().to_dict()
-    codes = sorted(set(now.index) | set(wide.index), key=lambda c: (-int(troubled.get(c, 0)), c))
+    codes = sorted(set(now.index.tolist()) | set(wide.index.tolist()), key=lambda c: (-int(troubled.get(c, 0)), c))
     names = units.drop_duplicates("region_code", keep="last").set_index("region_code")
     # Whole columns, not a lookup per cell: 40,000 units x 6 months were 160,000 pandas lookups on
     # every rerun of the data page (issue 15).

@@ -30,6 +30,8 @@ from metrics.periods import period_label
 from present.catalog import text
 from present.formatting import is_missing
 from present.timeliness import status_text
+from data.approval import Lock
+from present.approvals import STATUS_ORDER, _moment, status_of
 from metrics.timeliness import COUNTED, TIMELINESS_STATUSES, due_date, timeliness_of
 
 
@@ -566,3 +568,91 @@ def withhold_not_comparable(
     for column in ("achieved", "completion", "remaining"):
         out.loc[hidden, column] = pd.NA
     return out
+
+
+def township_status(
+    regions: pd.DataFrame,
+    subs: pd.DataFrame,
+    locks: dict[int, Lock],
+    root: str,
+    period: int,
+    language: str,
+    with_figures: frozenset[str] | set[str] = frozenset(),
+) -> pd.DataFrame:
+    """(present.approvals, before cold6) One row per township under ``root`` (itself included if a township) for month ``period`` (month index).
+
+    A township's submission is the newest import whose submission names the township, or names its
+    county (a county reporter's upload covers its townships). Columns, in ``language``: code, township,
+    county, status, import, submitted by/at, reviewed by/at, the reason of a return, and the lock of the
+    month with its account. Sorted by status (awaiting review first, per :data:`STATUS_ORDER`), then code.
+    ``regions``: ``code, name, level, parent_code, lineage``; ``subs``: ``data.approval.submissions``.
+    ``with_figures``: the codes with snapshot rows at ``period``. A township without a submission whose
+    subtree has figures reads ``imported`` (the office or the administrator imported them: no review is
+    due), not ``none`` (nothing there).
+    """
+
+    def say(key: str, **values) -> str:
+        return text(key, language, **values)
+
+    inside = regions[regions["lineage"].map(lambda lineage: root in list(lineage))]
+    towns = inside[inside["level"] == "township"].sort_values("code")
+    names = dict(zip(regions["code"], regions["name"]))
+    number = "submission_id" if "submission_id" in subs.columns else "import_id"  # the review's number (data.approval)
+    month = subs[subs["period"] == period].sort_values(number, ascending=False)
+    newest = month.drop_duplicates("region_code").set_index("region_code")
+    lock = locks.get(period)
+    # Headers and words once, not twelve catalog look-ups per township (40,000 a rerun, issue 15).
+    col = {name: say(f"approve.col.{name}") for name in (
+        "code", "township", "county", "status", "import_id", "by", "submitted_at", "reviewer", "reviewed_at", "reason", "lock"
+    )}
+    status_words = {key: say(f"approve.status.{key}") for key in STATUS_ORDER}
+    lock_cell = say("approve.lock_cell", account=lock.account) if lock else ""
+    lineages = dict(zip(regions["code"], regions["lineage"])) if with_figures else {}
+    covered = {code for held in with_figures for code in lineages.get(held, (held,))}  # a row counts for its ancestors
+    rows = []
+    for town in towns.itertuples():
+        record = newest.loc[town.code] if town.code in newest.index else None
+        if record is None and town.parent_code in newest.index:
+            record = newest.loc[town.parent_code]
+        key = status_of(
+            None if record is None else record["status"],
+            None if record is None else record["rolled_back_at"],
+            record is not None and bool(record.get("held", False)),
+        )
+        if key == "none" and town.code in covered:
+            key = "imported"
+        rows.append(
+            {
+                "key": key,
+                col["code"]: town.code,
+                col["township"]: town.name,
+                col["county"]: names.get(town.parent_code, ""),
+                col["status"]: status_words[key] if key in status_words else say(f"approve.status.{key}"),
+                col["import_id"]: None if record is None else int(record[number]),
+                col["by"]: "" if record is None else record["by_account"],
+                col["submitted_at"]: "" if record is None else _moment(record["submitted_at"]),
+                col["reviewer"]: "" if record is None or pd.isna(record["reviewer"]) else record["reviewer"],
+                col["reviewed_at"]: "" if record is None else _moment(record["reviewed_at"]),
+                col["reason"]: "" if record is None or pd.isna(record["reason"]) else record["reason"],
+                col["lock"]: lock_cell,
+            }
+        )
+    columns = list(col.values())
+    table = pd.DataFrame(rows, columns=["key", *columns])
+    table[say("approve.col.import_id")] = table[say("approve.col.import_id")].astype("Int64")  # blank, not NaN, where none
+    if not table.empty:
+        table["order"] = table["key"].map(STATUS_ORDER.index)
+        table = table.sort_values(["order", say("approve.col.code")], kind="stable").drop(columns="order")
+    return table.reset_index(drop=True)
+
+
+def county_of_by_lookup(regions: pd.DataFrame) -> pd.DataFrame:
+    """(metrics.warnings.county_of, before cold6) ``code, county_code, county_name``: the county in each region's lineage (itself if a county;
+    none above the county level). ``regions``: ``code, name, level, lineage`` (``data.queries.regions``)."""
+    levels = regions.set_index("code")["level"].to_dict()
+    names = regions.set_index("code")["name"].to_dict()
+    rows = []
+    for code, lineage in zip(regions["code"], regions["lineage"]):
+        county = next((c for c in list(lineage) if levels.get(c) == "county"), None)
+        rows.append((code, county, names.get(county) if county else None))
+    return pd.DataFrame(rows, columns=["code", "county_code", "county_name"])

@@ -222,3 +222,99 @@ def test_task_completion_by_whole_columns_equals_the_region_by_region_table(demo
         slow = completion_of(con, 2026, codes, month_index(upto), targets.carry_forward_months, targets)
     assert fast["completion"].notna().sum() > 100 and (~fast["comparable"]).any()  # figures and withheld rows to compare
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+APPROVAL_REGIONS = pd.DataFrame(
+    {
+        "code": ["5301", "530102", "530102001", "530102002", "530102003", "530103", "530103001", "530103002", "530102003201"],
+        "name": ["昆明市", "五华区", "华山街道", "护国街道", "大观街道", "盘龙区", "拓东街道", "鼓楼街道", "某社区"],
+        "level": ["city", "county", "township", "township", "township", "county", "township", "township", "village"],
+        "parent_code": [None, "5301", "530102", "530102", "530102", "5301", "530103", "530103", "530102003"],
+        "lineage": [
+            ("5301",), ("530102", "5301"), ("530102001", "530102", "5301"), ("530102002", "530102", "5301"),
+            ("530102003", "530102", "5301"), ("530103", "5301"), ("530103001", "530103", "5301"),
+            ("530103002", "530103", "5301"), ("530102003201", "530102003", "530102", "5301"),
+        ],
+    }
+)  # fmt: skip
+SUBMITTERS = st.sampled_from(["530102", "530102001", "530102002", "530102003", "530103", "530103001", "530103002"])
+STAMP = st.one_of(st.none(), st.just(pd.Timestamp("2026-01-05 09:00")), st.just(pd.Timestamp("2026-01-06 17:30")))
+SUBMISSION = st.tuples(
+    SUBMITTERS, st.sampled_from([month_index("2025-11"), month_index("2025-12")]),
+    st.sampled_from(["submitted", "approved", "returned"]), STAMP, st.one_of(st.none(), st.just("wh:chen")),
+    st.one_of(st.none(), st.just("有误")), st.booleans(),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(SUBMISSION, max_size=8),
+    root=st.sampled_from(["5301", "530102", "530103001", "530102003201"]),
+    period=st.sampled_from([month_index("2025-11"), month_index("2025-12")]),
+    language=st.sampled_from(["zh", "en"]),
+    locked=st.booleans(),
+    figures=st.sampled_from([frozenset(), frozenset({"530102003201"}), frozenset({"530103", "530102001"})]),
+)
+def test_township_status_worded_once_per_submission_equals_the_township_by_township_table(rows, root, period, language, locked, figures):
+    import datetime as dt
+
+    from data.approval import SUBMISSION_COLUMNS, Lock
+    from present.approvals import township_status
+
+    names = dict(zip(APPROVAL_REGIONS["code"], APPROVAL_REGIONS["name"]))
+    subs = pd.DataFrame(
+        [
+            dict(zip(SUBMISSION_COLUMNS, [
+                number, number, month, region, names[region], "township", status, "hs:li", pd.Timestamp("2026-01-04 08:00"),
+                reviewer, None if reviewer is None else stamp, reason, f"{region}.xlsx", stamp if status != "approved" else None, held,
+            ]))  # fmt: skip
+            for number, (region, month, status, stamp, reviewer, reason, held) in enumerate(rows, start=1)
+        ],
+        columns=SUBMISSION_COLUMNS,
+    )
+    locks = {period: Lock(period, "office:wang", dt.datetime(2026, 1, 6, 17, 0), "关账")} if locked else {}
+    fast = township_status(APPROVAL_REGIONS, subs, locks, root, period, language, figures)
+    slow = slow_paths.township_status(APPROVAL_REGIONS, subs, locks, root, period, language, figures)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_the_assessment_and_its_rewards_read_each_levels_regions_once_and_score_the_same(demo, monkeypatch):
+    from data import queries
+    from data.assessment import RegionLists, run_assessment, run_rewards
+
+    db, targets = demo
+    period = month_index("2026-10")
+    with connect(db) as con:
+        alone = run_assessment(con, targets, 2026, period, ["county", "township"], "5303")
+        alone_rewards = run_rewards(con, targets, 2026, period, "township", "5303")
+        reads = []
+        original = queries.listed_regions
+        monkeypatch.setattr(queries, "listed_regions", lambda con, level, root: reads.append((level, root)) or original(con, level, root))
+        lists = RegionLists(con)
+        shared = run_assessment(con, targets, 2026, period, ["county", "township"], "5303", lists=lists)
+        shared_rewards = run_rewards(con, targets, 2026, period, "township", "5303", lists=lists)
+    assert sorted(reads) == [("county", "5303"), ("township", "5303")]
+    for part in ("scores", "parts", "apart"):
+        pd.testing.assert_frame_equal(getattr(shared, part), getattr(alone, part), check_exact=True)
+    _same_rewards(shared_rewards, alone_rewards)
+
+
+def test_county_of_from_plain_lists_equals_the_series_lookups(demo):
+    from data.queries import regions
+    from metrics.warnings import county_of
+
+    db, _ = demo
+    with connect(db) as con:
+        every = regions(con)
+    odd = pd.DataFrame(
+        {
+            "code": ["99", "9901", "990101", "990102", "9902"],
+            "name": ["某省", "某县", "某镇", "无县镇", "孤县"],
+            "level": ["province", "county", "township", "township", "county"],
+            "lineage": [("99",), ("9901", "99"), ("990101", "9901", "99"), ("990102", "77", "99"), ["9902", "99"]],
+        }
+    )  # a lineage through a region not listed, and one given as a list
+    for frame in (every, odd, every.iloc[:0]):
+        fast, slow = county_of(frame), slow_paths.county_of_by_lookup(frame)
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert county_of(odd)["county_code"].fillna("none").tolist()[2:] == ["9901", "none", "9902"]

@@ -65,11 +65,12 @@ def region_names() -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _assessment(path: str, version: tuple[int, int], targets_json: str, year: int, period: int, levels: tuple[str, ...], root: str):
-    from data.assessment import run_assessment, run_rewards
+    from data.assessment import RegionLists, run_assessment, run_rewards
     targets = _TARGETS[targets_json]  # the key is the targets' content (ui.loaders.targets_key)
     with connect(path, wait_seconds=UI_WAIT_SECONDS) as con:
-        result = run_assessment(con, targets, year, period, list(levels), root)
-        reward = run_rewards(con, targets, year, period, levels[-1], root) if targets.rewards is not None else None
+        lists = RegionLists(con)  # each level's regions read once for both (issue 15)
+        result = run_assessment(con, targets, year, period, list(levels), root, lists=lists)
+        reward = run_rewards(con, targets, year, period, levels[-1], root, lists=lists) if targets.rewards is not None else None
     return result, reward
 
 
