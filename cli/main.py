@@ -235,6 +235,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"kuomian: {error}", file=sys.stderr)
             return EXIT_REFUSED
         raise
+    finally:
+        if args.targets is not None:  # one command's --targets does not outlive it (a caller running
+            from data import materialised  # several commands in one process builds with its own file)
+
+            materialised.use_targets_file(None)
     parser.error("unknown command")
     return EXIT_USAGE
 

@@ -445,3 +445,14 @@ def test_targets_apply_rebuilds_the_stored_metrics_for_a_changed_carry_and_refus
     assert status == 1 and "carry_forward_months" in err
     with duckdb.connect(str(db), read_only=True) as con:
         assert materialised.is_fresh(con, wanted)  # a refused file changes nothing
+
+
+def test_a_commands_targets_file_does_not_outlive_the_command(tmp_path, capsys):
+    from cli.main import main
+    from data import materialised
+
+    targets = tmp_path / "targets.yaml"
+    targets.write_text((PROJECT_ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["--targets", str(targets), "targets", "check"]) == 0
+    capsys.readouterr()
+    assert materialised._targets_path is None  # later writes in this process build with the settings' file
