@@ -92,10 +92,11 @@ def _missing(value) -> bool:
 def _review(args: argparse.Namespace, db, targets_path) -> int:
     from data.access import cli_actor
     from data.approval import ApprovalRefused, approve, return_submission
-    from data.db import connect
+    from data.db import connect, ensure_schema
     from data.store import RollbackRefused
 
-    with connect(db, write=True) as con:
+    with connect(db, write=True, existing=True) as con:  # a mistyped --db is no database, not a new one
+        ensure_schema(con)
         try:
             if args.verb == "approve":
                 print(approve(con, args.import_id, cli_actor()))
@@ -109,10 +110,11 @@ def _review(args: argparse.Namespace, db, targets_path) -> int:
 def _lock(args: argparse.Namespace, db, targets_path) -> int:
     from data.access import cli_actor
     from data.approval import ApprovalRefused, lock_period, unlock_period
-    from data.db import connect
+    from data.db import connect, ensure_schema
 
     act = lock_period if args.verb == "lock" else unlock_period
-    with connect(db, write=True) as con:
+    with connect(db, write=True, existing=True) as con:  # a mistyped --db is no database, not a new one
+        ensure_schema(con)
         try:
             print(act(con, args.period, cli_actor(), args.reason))
         except ApprovalRefused as error:

@@ -551,10 +551,11 @@ def _history(db: Path) -> int:
 
 
 def _rollback(db: Path, import_id: int) -> int:
-    from data.db import connect
+    from data.db import connect, ensure_schema
     from data.store import RollbackRefused, rollback
 
-    with connect(db, write=True) as con:
+    with connect(db, write=True, existing=True) as con:  # a mistyped --db is no database, not a new one
+        ensure_schema(con)
         try:
             print(rollback(con, import_id))
         except RollbackRefused as error:

@@ -241,7 +241,8 @@ def land(con: duckdb.DuckDBPyConnection, held: Pending, reviewer: Actor) -> Impo
     transaction: the import, its history and replaced rows, the audit entry ``import`` by the submitter,
     the materialised tables, the submission approved by ``reviewer`` with the import's id, the audit entry
     ``submission.approve``). The import's time is the submission's (timeliness credits the submission).
-    Raises :class:`data.approval.ApprovalRefused` (every problem of the re-check; nothing written).
+    Raises :class:`data.approval.ApprovalRefused` (every problem of the re-check; or the rows it would
+    replace were written by an import after it was submitted, :func:`_refuse_overwriting_newer`; nothing written).
     """
     from data.approval import _now
     from data.store import write  # data.store imports this module
@@ -249,6 +250,7 @@ def land(con: duckdb.DuckDBPyConnection, held: Pending, reviewer: Actor) -> Impo
     checked = recheck(con, held)
     if not checked.ok:
         raise refusal(held, checked.problems)
+    _refuse_overwriting_newer(con, held)
 
     def approved(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
         con.execute(
@@ -266,6 +268,38 @@ def land(con: duckdb.DuckDBPyConnection, held: Pending, reviewer: Actor) -> Impo
         return write(con, checked, actor=held.submitter, landing=approved, arrived_at=held.submitted_at)
     except ImportRefused as refused:  # the write's own checks (area, locks) under its transaction
         raise refusal(held, refused.problems) from None
+
+
+def _refuse_overwriting_newer(con: duckdb.DuckDBPyConnection, held: Pending) -> None:
+    """Refuse (:class:`data.approval.ApprovalRefused`) to land ``held`` over figures an import wrote *after* it
+    was submitted (an office import, or a newer submission approved: an import's time is its arrival): landing
+    it would replace the newer figures with older ones, the rule ``data.approval`` applies between submissions
+    (docs/deployment.md, self-reporting and approval). Only the live rows it would replace are looked at, so
+    an import since rolled back, or one of other rows, does not stand in the way. Return it instead."""
+    from data.approval import ApprovalRefused
+    from data.store import _key_match  # data.store imports this module
+
+    spec = KINDS[held.kind]
+    con.register("held_rows", held.rows[list(spec.db_key)])
+    try:
+        newer = con.execute(
+            f"SELECT live.import_id, i.source, i.imported_at, live.region_code, live.period FROM {held.kind} live"
+            f" JOIN held_rows ON {_key_match(held.kind, 'live', 'held_rows')} JOIN imports i ON i.import_id = live.import_id"
+            " WHERE i.imported_at > ? ORDER BY live.import_id, live.period, live.region_code",
+            [held.submitted_at],
+        ).fetchall()
+    finally:
+        con.unregister("held_rows")
+    if not newer:
+        return
+    import_id, source, at, region, period = newer[0]
+    sent, landed, label = held.submitted_at.strftime("%Y-%m-%d %H:%M"), at.strftime("%Y-%m-%d %H:%M"), period_label(int(period))
+    raise ApprovalRefused(
+        f"submission {held.submission_id} was submitted at {sent}; import {import_id} ({source}) wrote figures of"
+        f" {region} {label} since, at {landed}: landing it now would replace the newer figures with older ones; return it instead",
+        f"填报 {held.submission_id} 提交于 {sent}；此后导入 {import_id}（{source}）于 {landed} 写入了 {region} {label} 的数据："
+        "现在计入会用旧数据覆盖新数据，请退回",
+    )
 
 
 def discard(con: duckdb.DuckDBPyConnection, held: Pending, reviewer: Actor, reason: str) -> None:

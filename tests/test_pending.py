@@ -264,3 +264,33 @@ def test_an_older_submission_is_not_landed_over_a_newer_approved_one(db, tmp_pat
         " the newer figures with older ones; return it instead"
     )
     assert rows_of(db, "SELECT insured FROM snapshots WHERE period = ? AND region_code = '530102001'", [DEC]) == [(910,)]
+
+
+def test_a_submission_is_not_landed_over_figures_the_office_imported_after_it_was_submitted(db, tmp_path, monkeypatch):
+    import_file(db, "snapshots", town_file(tmp_path), actor=TOWN)  # submission 1, 2026-01-05 09:00
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-01-06T10:30:00")
+    office = [SNAPSHOTS_HEADER, ["2025-12", "530102001", "resident", "990", "300", "520"]]
+    import_file(db, "snapshots", write_csv(tmp_path / "office.csv", office), actor=OFFICE)  # import 4, newer
+    before, figures_before = tables(db), figures(db)
+    with connect(db, write=True) as con:
+        with pytest.raises(approval.ApprovalRefused) as refused:
+            approval.approve(con, 1, COUNTY)
+    assert str(refused.value) == (
+        f"submission 1 was submitted at 2026-01-05 09:00; import 4 ({tmp_path / 'office.csv'}) wrote figures of"
+        " 530102001 2025-12 since, at 2026-01-06 10:30: landing it now would replace the newer figures with older ones;"
+        " return it instead"
+    )
+    assert tables(db) == before
+    assert same_figures(figures(db), figures_before)
+    assert status(db) == [(1, None, "submitted", None, None)]
+
+
+def test_a_submission_lands_over_an_office_import_of_the_same_rows_rolled_back_since(db, tmp_path, monkeypatch):
+    import_file(db, "snapshots", town_file(tmp_path), actor=TOWN)  # submission 1
+    monkeypatch.setenv("KUOMIAN_NOW", "2026-01-06T10:30:00")
+    office = [SNAPSHOTS_HEADER, ["2025-12", "530102001", "resident", "990", "300", "520"]]
+    import_file(db, "snapshots", write_csv(tmp_path / "office.csv", office), actor=OFFICE)  # import 4
+    with connect(db, write=True) as con:
+        rollback(con, 4, actor=OFFICE)
+        approval.approve(con, 1, COUNTY)
+    assert rows_of(db, "SELECT insured FROM snapshots WHERE period = ? AND region_code = '530102001'", [DEC]) == [(900,)]
