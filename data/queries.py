@@ -233,6 +233,10 @@ ORDER BY r.abolished, r.code
 PERIODS = "SELECT DISTINCT period FROM snapshots ORDER BY period"
 
 
+CONTENT_VERSION = "SELECT COALESCE(MAX(import_id), 0) AS last, COUNT(*) AS count, COUNT(rolled_back_at) AS rolled FROM imports"
+"""What the import history says about the data (``data.store.content_version``): last import id, imports, rollbacks."""
+
+
 def rebuild_closure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(REBUILD_CLOSURE)
 

@@ -189,9 +189,7 @@ def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | No
     """
     if not quality.has_schema(con, "imports"):
         return None
-    last, count, rolled = con.execute(
-        "SELECT COALESCE(MAX(import_id), 0), COUNT(*), COUNT(rolled_back_at) FROM imports"
-    ).fetchone()
+    last, count, rolled = con.execute(queries.CONTENT_VERSION).fetchone()
     return int(last), int(count), int(rolled)
 
 
