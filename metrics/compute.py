@@ -686,7 +686,6 @@ def evaluate_inputs(
     rank_value = np.concatenate([part["_rank_value"] for part in parts])
     compare_value = np.concatenate([part["_compare_value"] for part in parts])
     # Ranks: per metric (and per rank group), highest value first, competition ranking.
-    part = np.repeat(np.arange(len(parts)), size)
     code_order = np.arange(size) if inputs.by_code else _code_order(inputs.codes)
     by_metric = rank_groups is None and list(metrics) == sorted(metrics, key=METRIC_KEYS.index) and _ascending(code_order)
     if by_metric:
@@ -695,6 +694,7 @@ def evaluate_inputs(
         rank, order = _ranks_and_order(rank_value, size, len(parts))
         rank_then, _ = _ranks_and_order(compare_value, size, len(parts))
     else:
+        part = np.repeat(np.arange(len(parts)), size)
         groups = part
         if rank_groups is not None:
             keys, _ = pd.factorize(pd.Series(inputs.codes, dtype=object).map(rank_groups), use_na_sentinel=False)
@@ -775,33 +775,32 @@ def _ranks_and_order(values: np.ndarray, size: int, blocks: int) -> tuple[np.nda
         base = block * size
         v = values[base : base + size]
         valid = np.flatnonzero(~np.isnan(v))
-        ranked = valid[_descending_stable(v[valid])]
-        s = v[ranked]
-        new = np.ones(len(s), dtype=bool)
-        new[1:] = s[1:] != s[:-1]
-        first = np.maximum.accumulate(np.where(new, np.arange(len(s)), 0))
+        order, new = _descending_stable(v[valid])
+        ranked = valid[order]
+        first = np.maximum.accumulate(np.where(new, np.arange(len(ranked)), 0))
         rank[base + ranked] = first + 1
         orders += [base + ranked, base + np.flatnonzero(np.isnan(v))]
     return rank, np.concatenate(orders) if orders else np.zeros(0, dtype="int64")
 
 
-def _descending_stable(values: np.ndarray) -> np.ndarray:
+def _descending_stable(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The order listing ``values`` (no NaN) highest first, equal values in index order: what
     ``np.argsort(-values, kind="stable")`` gives, by numpy's vectorised quicksort (several times
-    faster on 40,000 values, issue 15) with the runs of equal values put back in index order."""
+    faster on 40,000 values, issue 15) with the runs of equal values put back in index order; and,
+    along that order, True where a value differs from the one before (a run of equal values starts)."""
     order = np.argsort(-values, kind="quicksort")
     ordered = values[order]
     new = np.ones(len(ordered), dtype=bool)
     new[1:] = ordered[1:] != ordered[:-1]
     if new.all():  # no two equal: the order is the only one
-        return order
+        return order, new
     # Put each run of equal values back in index order: only the runs longer than one move.
     starts = np.flatnonzero(new)
     lengths = np.diff(np.append(starts, len(ordered)))
     tied = np.flatnonzero(np.repeat(lengths > 1, lengths))
     run = np.repeat(np.arange(len(starts), dtype="int64"), lengths)[tied]
     order[tied] = order[tied][np.argsort(run * len(values) + order[tied], kind="quicksort")]
-    return order
+    return order, new  # reordering within runs of equal values leaves where the runs start
 
 
 def _ascending(order: np.ndarray) -> bool:
