@@ -114,78 +114,80 @@ def _where(row, period: int, language: str) -> str:
     return f"in the database ({period_label(int(period))})" if language == "en" else f"已入库 {period_label(int(period))}"
 
 
-def two_level_warnings(found: pd.DataFrame) -> list[Problem]:
-    """The lines of :data:`_TWO_LEVELS_SQL`'s rows: one per upper row (at most :data:`LINES`), then one line
-    saying how many more upper rows there are."""
+def _bounded(found: pd.DataFrame, line, more_en: str, more_zh: str) -> list[Problem]:
+    """One line per row of ``found`` (``line(record)``) up to :data:`LINES`, then, where the query found
+    more, one line on the first row left out saying how many more (``more_en``/``more_zh`` formatted
+    with ``more`` and ``lines``)."""
     lines: list[Problem] = []
     for record in found.itertuples():
         if record.n > LINES:
             more = int(record.total) - LINES
             lines.append(
-                Problem(
-                    int(record.file_row),
-                    "region_code",
-                    f"… and {more} more region(s) whose population row counts beside a descendant's (the first {LINES}"
-                    " are listed); accepted, check the file for total rows carrying a region's own code",
-                    f"……另有 {more} 个区划的应参保人数行与其下级的同时计入（只列出前 {LINES} 个）；已接收，"
-                    "请检查文件中是否有带区划代码的合计行",
-                )
+                Problem(int(record.file_row), "region_code", more_en.format(more=more, lines=LINES), more_zh.format(more=more, lines=LINES))
             )
             break
-        upper, name, since, lowers = record.upper, record.upper_name, period_label(int(record.since)), int(record.lowers)
-        named = list(record.named)
-        listed_en = ", ".join(f"{n['code']} ({n['name']}) {_where(n['row'], n['period'], 'en')}" for n in named)
-        listed_zh = "、".join(f"{n['code']} {n['name']}（{_where(n['row'], n['period'], 'zh')}）" for n in named)
-        rest = lowers - len(named)
-        lines.append(
-            Problem(
-                int(record.file_row),
-                "region_code",
-                f"{upper} ({name}) {_where(record.upper_row, record.upper_period, 'en')} and {lowers} population"
-                f" row(s) of its descendants ({listed_en}{f' and {rest} more' if rest else ''}) both count from {since}:"
-                f" the required persons of {upper} and of every region above it add both, counting the same persons"
-                " twice; accepted, keep one level (remove the total row, or the rows below it)",
-                f"{upper} {name}（{_where(record.upper_row, record.upper_period, 'zh')}）与其下级 {listed_zh}"
-                f"{'等' if rest else ''}共 {lowers} 行的应参保人数自 {since} 起同时计入：两者都加总进 {upper} {name}"
-                "及其上级的应参保人数，同一批人重复计算；已接收，请只保留一个层级（删去合计行，或删去下级的行）",
-            )
-        )
+        lines.append(line(record))
     return lines
+
+
+def two_level_warnings(found: pd.DataFrame) -> list[Problem]:
+    """The lines of :data:`_TWO_LEVELS_SQL`'s rows: one per upper row (at most :data:`LINES`), then one line
+    saying how many more upper rows there are."""
+    return _bounded(
+        found,
+        _two_level_line,
+        "… and {more} more region(s) whose population row counts beside a descendant's (the first {lines}"
+        " are listed); accepted, check the file for total rows carrying a region's own code",
+        "……另有 {more} 个区划的应参保人数行与其下级的同时计入（只列出前 {lines} 个）；已接收，"
+        "请检查文件中是否有带区划代码的合计行",
+    )
+
+
+def _two_level_line(record) -> Problem:
+    upper, name, since, lowers = record.upper, record.upper_name, period_label(int(record.since)), int(record.lowers)
+    named = list(record.named)
+    listed_en = ", ".join(f"{n['code']} ({n['name']}) {_where(n['row'], n['period'], 'en')}" for n in named)
+    listed_zh = "、".join(f"{n['code']} {n['name']}（{_where(n['row'], n['period'], 'zh')}）" for n in named)
+    rest = lowers - len(named)
+    return Problem(
+        int(record.file_row),
+        "region_code",
+        f"{upper} ({name}) {_where(record.upper_row, record.upper_period, 'en')} and {lowers} population"
+        f" row(s) of its descendants ({listed_en}{f' and {rest} more' if rest else ''}) both count from {since}:"
+        f" the required persons of {upper} and of every region above it add both, counting the same persons"
+        " twice; accepted, keep one level (remove the total row, or the rows below it)",
+        f"{upper} {name}（{_where(record.upper_row, record.upper_period, 'zh')}）与其下级 {listed_zh}"
+        f"{'等' if rest else ''}共 {lowers} 行的应参保人数自 {since} 起同时计入：两者都加总进 {upper} {name}"
+        "及其上级的应参保人数，同一批人重复计算；已接收，请只保留一个层级（删去合计行，或删去下级的行）",
+    )
 
 
 def after_abolition_warnings(found: pd.DataFrame) -> list[Problem]:
     """The lines of :data:`_AFTER_ABOLITION_SQL`'s rows: one per row (at most :data:`LINES`), then one line
     saying how many more rows there are."""
-    lines: list[Problem] = []
-    for record in found.itertuples():
-        if record.n > LINES:
-            more = int(record.total) - LINES
-            lines.append(
-                Problem(
-                    int(record.file_row),
-                    "region_code",
-                    f"… and {more} more row(s) of regions already abolished by their period; accepted, not counted",
-                    f"……另有 {more} 行属于在其统计期已撤销的区划；已接收，不计入",
-                )
-            )
-            break
-        code, name, abolished = record.region_code, record.name, period_label(int(record.abolished))
-        successor = record.successor if isinstance(record.successor, str) and record.successor else None
-        heir_name = record.successor_name if isinstance(record.successor_name, str) else ""
-        heir_en = f" (its successor is {successor}{f' ({heir_name})' if heir_name else ''})" if successor else ""
-        heir_zh = f"（承继区划 {successor}{f' {heir_name}' if heir_name else ''}）" if successor else ""
-        lines.append(
-            Problem(
-                int(record.file_row),
-                "region_code",
-                f"{code} ({name}) at {period_label(int(record.period))}: the region is abolished from {abolished}"
-                f"{heir_en} and has no population from then on, so this row is accepted but counts in no figure;"
-                f" report the persons under {'its successor' if successor else 'the region now in force'}",
-                f"{code} {name} 已于 {abolished} 撤销{heir_zh}，自该月起不再有应参保人数：其 {period_label(int(record.period))}"
-                f" 的行已接收，但不计入任何数据；请按{'承继区划' if successor else '现行区划'}报送",
-            )
-        )
-    return lines
+    return _bounded(
+        found,
+        _after_abolition_line,
+        "… and {more} more row(s) of regions already abolished by their period; accepted, not counted",
+        "……另有 {more} 行属于在其统计期已撤销的区划；已接收，不计入",
+    )
+
+
+def _after_abolition_line(record) -> Problem:
+    code, name, abolished = record.region_code, record.name, period_label(int(record.abolished))
+    successor = record.successor if isinstance(record.successor, str) and record.successor else None
+    heir_name = record.successor_name if isinstance(record.successor_name, str) else ""
+    heir_en = f" (its successor is {successor}{f' ({heir_name})' if heir_name else ''})" if successor else ""
+    heir_zh = f"（承继区划 {successor}{f' {heir_name}' if heir_name else ''}）" if successor else ""
+    return Problem(
+        int(record.file_row),
+        "region_code",
+        f"{code} ({name}) at {period_label(int(record.period))}: the region is abolished from {abolished}"
+        f"{heir_en} and has no population from then on, so this row is accepted but counts in no figure;"
+        f" report the persons under {'its successor' if successor else 'the region now in force'}",
+        f"{code} {name} 已于 {abolished} 撤销{heir_zh}，自该月起不再有应参保人数：其 {period_label(int(record.period))}"
+        f" 的行已接收，但不计入任何数据；请按{'承继区划' if successor else '现行区划'}报送",
+    )
 
 
 __all__ = ["LINES", "NAMED", "after_abolition_warnings", "two_level_warnings", "warnings"]
