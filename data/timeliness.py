@@ -112,11 +112,16 @@ def arrivals(
     point 2, docs/metrics.md "Reporting timeliness".
     """
     frame = con.execute(ARRIVALS, [[int(p) for p in periods], str(root), str(root)]).df()
-    frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
     frame["arrival_import"] = frame["arrival_import"].astype("Int64")
+    return _classified(frame, due_day, today)[ARRIVAL_COLUMNS].reset_index(drop=True)
+
+
+def _classified(frame: pd.DataFrame, due_day: int, today: dt.date | None) -> pd.DataFrame:
+    """Units and arrivals as fetched (``period``, ``arrived_at``, …) typed and classified
+    (``metrics.timeliness.classify``; ``today`` None: ``data.checks.today()``)."""
+    frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
     frame["period"] = frame["period"].astype("int64")
-    classified = classify(frame, due_day, today or checks.today())
-    return classified[ARRIVAL_COLUMNS].reset_index(drop=True)
+    return classify(frame, due_day, today or checks.today())
 
 
 def report_arrivals(
@@ -166,9 +171,7 @@ def timeliness_totals(
     columns = ["region_code", *TIMELINESS_STATUSES]
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="object" if c == "region_code" else "int64") for c in columns})
-    frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
-    frame["period"] = frame["period"].astype("int64")
-    classified = classify(frame, due_day, today or checks.today())
+    classified = _classified(frame, due_day, today)
     # Each unit's counts, then added up the closure to every region of the root's subtree above it
     # (the lineage cut at the root, as timeliness_rates cuts it).
     unit, units = pd.factorize(classified["region_code"].to_numpy(dtype=object))
