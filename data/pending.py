@@ -32,14 +32,14 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from data import audit_hook, quality
+from data import approval, audit_hook, quality, scope
 from data.access import Actor
 from data.importer import KINDS, Checked, ImportRefused, ImportResult, check
 from data.problems import Problem
 from metrics.periods import period_label
 
-HELD_KINDS: tuple[str, ...] = ("population", "snapshots", "pool", "actions")
-"""The kinds a reporter's upload is held for: the month figures (the same as ``data.approval.FACT_KINDS``)."""
+HELD_KINDS: tuple[str, ...] = approval.FACT_KINDS
+"""The kinds a reporter's upload is held for: the month figures, the kinds a submission concerns."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,6 @@ def hold(con: duckdb.DuckDBPyConnection, checked: Checked, actor: Actor) -> Held
     (the reporter's region; a reporter without one: each region the file names) and the audit entry
     ``submission``. No fact or materialised table is touched.
     """
-    from data import approval  # data.approval imports data.store, which imports this module
-
     kind = checked.kind.name
     rows = _rows(checked)
     periods = sorted({int(row["period"]) for row in rows})
@@ -214,7 +212,6 @@ def as_text(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
 def recheck(con: duckdb.DuckDBPyConnection, held: Pending) -> Checked:
     """Check held rows again against the database as it is now: every rule of the import, the submitter's
     area and the locked months. The returned :class:`Checked` lists every problem (none: it may land)."""
-    from data import approval, scope  # data.approval imports data.store, which imports this module
 
     checked = check(con, KINDS[held.kind], as_text(held.kind, held.rows), held.source)
     checked.problems.extend(scope.import_problems(con, held.submitter, held.kind, checked.frame))
