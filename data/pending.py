@@ -191,8 +191,9 @@ def held_rows(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFram
     held = load(con, submission_id)
     if held is None:
         return pd.DataFrame(columns=["_row", "period", "region_code", "region_name"])
-    names = dict(con.execute("SELECT code, name FROM regions").fetchall())
     rows = held.rows.copy()
+    codes = sorted({str(code) for code in rows["region_code"]})
+    names = dict(con.execute("SELECT code, name FROM regions WHERE code IN (SELECT unnest(?::VARCHAR[]))", [codes]).fetchall())
     rows.insert(rows.columns.get_loc("region_code") + 1, "region_name", rows["region_code"].map(names).fillna(""))
     return rows
 
